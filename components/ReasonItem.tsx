@@ -1,0 +1,37 @@
+import type { Reason } from '../lib/verdict.ts';
+import { useTranslate } from './i18n-context.ts';
+
+/** One reason in words, always naming its source (a list, a signal, an endpoint host). */
+export function ReasonItem({ reason }: { reason: Reason }) {
+  const t = useTranslate();
+  return (
+    <li class="reason" data-testid="reason" data-kind={reason.kind} data-level={reason.level}>
+      <span>{describe(reason, t)}</span>
+      {reason.listSource === 'managed' && <span class="managed-tag">{t('managed')}</span>}
+      {reason.evidence && reason.evidence.length > 0 && (
+        <span class="evidence">
+          {reason.evidence.map((url, index) => (
+            <a key={url} href={url} target="_blank" rel="noopener noreferrer">
+              {t('evidenceLink', { index: String(index + 1) })}
+            </a>
+          ))}
+        </span>
+      )}
+    </li>
+  );
+}
+
+function describe(reason: Reason, t: ReturnType<typeof useTranslate>): string {
+  switch (reason.kind) {
+    case 'list':
+      return t('reason_list', { source: reason.source, level: t(`level_${reason.level}`), detail: reason.detail });
+    case 'endpoint':
+      return t('reason_endpoint', { host: reason.source, detail: reason.detail });
+    case 'local':
+      return t('reason_local', { host: reason.source, scope: reason.detail === 'loopback' ? t('scope_loopback') : t('scope_private') });
+    case 'lookalike':
+      return t('reason_lookalike', { source: reason.source, detail: reason.detail });
+    case 'signal':
+      return t('reason_signal', { source: reason.source, detail: reason.detail });
+  }
+}

@@ -1,0 +1,184 @@
+import { compileMatcher, type Matcher, type SourcedList } from '../matcher.ts';
+import type { ListSummary } from '../messages.ts';
+import {
+  loadSubscriptions,
+  loadUserEntries,
+  markListConfirmed,
+  removeSubscription,
+  storeFetchedList,
+  subscriptionId,
+  userEntriesAsList,
+  type ListDatabase,
+  type StoredSubscription,
+} from '../list-store.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyAsList, type ManagedPolicy } from '../policy.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { downloadList } from '../subscriptions.ts';
+
+export interface ListRegistryDeps {
+  readonly bundled: readonly SourcedList[];
+  readonly openDatabase: () => Promise<ListDatabase>;
+  readonly readManagedPolicy: () => Promise<unknown>;
+  readonly download: typeof downloadList;
+  readonly report: (problem: string) => void;
+}
+
+/**
+ * Owns every list RelayGuard knows and the one matcher compiled from them. The bundled lists
+ * answer from the first instant; stored and managed lists join when `load` finishes, and every
+ * change recompiles the matcher and tells listeners (tab verdicts, the interstitial's rules).
+ */
+export class ListRegistry {
+  readonly #deps: ListRegistryDeps;
+  readonly #listeners = new Set<() => void>();
+  #database: Promise<ListDatabase> | null = null;
+  #subscriptions: StoredSubscription[] = [];
+  #userList: SourcedList | null = null;
+  #policy: ManagedPolicy = EMPTY_POLICY;
+  #matcher: Matcher;
+  #loaded: Promise<void> | null = null;
+
+  constructor(deps: ListRegistryDeps) {
+    this.#deps = deps;
+    this.#matcher = compileMatcher(deps.bundled);
+  }
+
+  get matcher(): Matcher {
+    return this.#matcher;
+  }
+
+  get policy(): ManagedPolicy {
+    return this.#policy;
+  }
+
+  /** Resolves once stored and managed lists are in the matcher; safe to call any number of times. */
+  ready(): Promise<void> {
+    this.#loaded ??= this.#loadAll();
+    return this.#loaded;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The administrator changed the policy while the browser runs: apply it, keep everything else. */
+  async reloadPolicy(): Promise<void> {
+    await this.ready();
+    await this.#readPolicy();
+    this.#recompile();
+  }
+
+  async reloadUserEntries(): Promise<void> {
+    await this.ready();
+    await this.#readUserEntries();
+    this.#recompile();
+  }
+
+  async subscribe(url: string): Promise<Result<ListSummary, string>> {
+    await this.ready();
+    const database = await this.#db();
+    const existing = this.#subscriptions.find((subscription) => subscription.url === url);
+    const outcome = await this.#deps.download(url, existing ?? {});
+    if (outcome.notModified) {
+      await markListConfirmed(database, url, outcome.at);
+    } else {
+      const stored = await storeFetchedList(database, outcome);
+      if (!stored.ok) {
+        await this.#readSubscriptions();
+        return err(stored.error);
+      }
+    }
+    await this.#readSubscriptions();
+    this.#recompile();
+    const summary = this.summary().find((list) => list.id === subscriptionId(url));
+    return summary ? ok(summary) : err(`The list at ${url} could not be stored.`);
+  }
+
+  async unsubscribe(id: string): Promise<boolean> {
+    await this.ready();
+    const removed = await removeSubscription(await this.#db(), id);
+    await this.#readSubscriptions();
+    this.#recompile();
+    return removed;
+  }
+
+  summary(): ListSummary[] {
+    const sources = this.#sourcedLists();
+    return sources.map(({ id, source, list }) => {
+      const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
+      return {
+        id,
+        source,
+        name: list.name,
+        version: list.version,
+        entryCount: list.entries.length,
+        ...(subscription && {
+          url: subscription.url,
+          fetchedAt: subscription.fetchedAt,
+          lastTriedAt: subscription.lastTriedAt,
+          ...(subscription.lastError && { lastError: subscription.lastError }),
+        }),
+      };
+    });
+  }
+
+  async #loadAll(): Promise<void> {
+    // Each source loads on its own: a broken database must not cost the managed policy, and vice versa.
+    await Promise.all([this.#readSubscriptions(), this.#readUserEntries(), this.#readPolicy()]);
+    this.#recompile();
+  }
+
+  #db(): Promise<ListDatabase> {
+    this.#database ??= this.#deps.openDatabase();
+    return this.#database;
+  }
+
+  async #readSubscriptions(): Promise<void> {
+    try {
+      const { records, problems } = await loadSubscriptions(await this.#db());
+      this.#subscriptions = records;
+      problems.forEach((problem) => this.#deps.report(`Stored list skipped: ${problem}`));
+    } catch (cause) {
+      this.#deps.report(`Subscribed lists could not be read: ${String(cause)}`);
+    }
+  }
+
+  async #readUserEntries(): Promise<void> {
+    try {
+      const { records, problems } = await loadUserEntries(await this.#db());
+      this.#userList = records.length > 0 ? { id: 'user', source: 'user', list: userEntriesAsList(records) } : null;
+      problems.forEach((problem) => this.#deps.report(`Stored entry skipped: ${problem}`));
+    } catch (cause) {
+      this.#deps.report(`Your entries could not be read: ${String(cause)}`);
+    }
+  }
+
+  async #readPolicy(): Promise<void> {
+    try {
+      this.#policy = parseManagedPolicy(await this.#deps.readManagedPolicy());
+    } catch {
+      // No managed storage (Firefox without policies, or none configured) means no policy.
+      this.#policy = EMPTY_POLICY;
+    }
+    this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
+  }
+
+  #sourcedLists(): SourcedList[] {
+    const managed: SourcedList[] =
+      this.#policy.allowlist.length + this.#policy.blocklist.length > 0
+        ? [{ id: 'managed', source: 'managed', list: policyAsList(this.#policy) }]
+        : [];
+    return [
+      ...managed,
+      ...(this.#userList ? [this.#userList] : []),
+      ...this.#subscriptions.map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
+      ...this.#deps.bundled,
+    ];
+  }
+
+  #recompile(): void {
+    this.#matcher = compileMatcher(this.#sourcedLists());
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,48 @@
+import type { browser as browserApi } from 'wxt/browser';
+import { requestSchema, type Envelope, type Request, type RequestType, type ResponseFor } from '../messages.ts';
+
+type BrowserApi = typeof browserApi;
+type Sender = Parameters<Parameters<BrowserApi['runtime']['onMessage']['addListener']>[0]>[1];
+
+export type Handlers = {
+  [T in RequestType]: (request: Extract<Request, { type: T }>, sender: Sender) => Promise<ResponseFor<T>>;
+};
+
+/** A failure the requester should see in words (a list that does not validate, a bad URL). */
+export class RequestError extends Error {
+  override name = 'RequestError';
+}
+
+/** Requests only the extension's own pages may make: they read or change lists and other tabs. */
+const EXTENSION_PAGES_ONLY: ReadonlySet<RequestType> = new Set(['tab-verdict/get', 'lists/subscribe', 'lists/unsubscribe', 'lists/summary']);
+
+/**
+ * The single runtime.onMessage listener. Registered synchronously at start; every message is
+ * validated before a handler sees it, and every failure becomes `{ ok: false, error }` so no
+ * exception ever escapes into the browser's message plumbing.
+ */
+export function registerMessageRouter(runtime: BrowserApi['runtime'], handlers: Handlers, report: (problem: string) => void): void {
+  const extensionOrigin = runtime.getURL('');
+  runtime.onMessage.addListener(((message: unknown, sender: Sender) => {
+    return route(message, sender, handlers, extensionOrigin).catch((cause: unknown): Envelope<never> => {
+      if (cause instanceof RequestError) return { ok: false, error: cause.message };
+      report(`Message handler failed: ${String(cause)}`);
+      return { ok: false, error: 'RelayGuard could not handle that request.' };
+    });
+  }) as Parameters<BrowserApi['runtime']['onMessage']['addListener']>[0]);
+}
+
+async function route(message: unknown, sender: Sender, handlers: Handlers, extensionOrigin: string): Promise<Envelope<unknown>> {
+  const parsed = requestSchema.safeParse(message);
+  if (!parsed.success) {
+    const type = typeof message === 'object' && message !== null && 'type' in message ? String(message.type) : 'unknown';
+    return { ok: false, error: `Invalid ${type} request: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
+  }
+  const request = parsed.data;
+  const fromExtensionPage = sender.id === undefined || (sender.url?.startsWith(extensionOrigin) ?? false);
+  if (EXTENSION_PAGES_ONLY.has(request.type) && !fromExtensionPage) {
+    return { ok: false, error: `${request.type} is only available to RelayGuard's own pages.` };
+  }
+  const handler = handlers[request.type] as (request: Request, sender: Sender) => Promise<unknown>;
+  return { ok: true, data: await handler(request, sender) };
+}
