@@ -33,6 +33,8 @@ export interface Matcher {
   /** The hit that decides the host's list level by PRECEDENCE, or null when no list names it. */
   decide(host: string): ListHit | null;
   readonly entryCount: number;
+  /** Every distinct pattern text across all lists (`example.com`, `.example.com`). */
+  patterns(): string[];
   readonly lists: readonly Pick<SourcedList, 'id' | 'source'>[];
 }
 
@@ -99,6 +101,13 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     match,
     decide: (host) => winningHit(match(host)),
     entryCount,
+    patterns: () => {
+      const texts = new Set<string>();
+      for (const candidates of byHost.values()) {
+        for (const { entry } of Array.isArray(candidates) ? candidates : [candidates]) texts.add(entry.pattern);
+      }
+      return [...texts];
+    },
     lists: lists.map(({ id, source }) => ({ id, source })),
   };
 }

@@ -1,0 +1,396 @@
+/**
+ * Recognises requests shaped like calls to an AI API (relay-signals.md §2): OpenAI-compatible,
+ * Anthropic, Gemini and Azure OpenAI. It runs on every request the browser makes, so it leaves
+ * early on a substring test and parses a URL only when the URL or headers look promising.
+ *
+ * Whether the host is the vendor, a vetted intermediary or a relay is decided elsewhere; this
+ * module only says "this is AI API traffic, of this protocol, carrying this kind of credential".
+ * The credential's value never leaves this module.
+ */
+import { classifySecret } from './keys.ts';
+import type { GatewayId, SecretKind, VendorId } from './keys.ts';
+
+export type AiProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
+
+export type CredentialCarrier = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'query-key';
+
+export interface AiCredential {
+  carrier: CredentialCarrier;
+  /** 'unknown': a credential is present but matches no known key or token shape. */
+  kind: SecretKind | 'unknown';
+  vendor?: VendorId;
+  gateway?: GatewayId;
+}
+
+export type SdkHint = 'stainless' | 'anthropic-browser';
+
+export interface AiRequestClassification {
+  protocol: AiProtocol;
+  /** e.g. 'chat.completions', 'messages', 'generateContent', 'models', 'audio', 'other'. */
+  operation: string;
+  /** Lower-case ASCII (punycode) hostname. */
+  host: string;
+  credential: AiCredential | null;
+  sdkHint?: SdkHint;
+}
+
+/** webRequest's array form and plain header records are both accepted. */
+export type RequestHeaders = Array<{ name: string; value?: string }> | Record<string, string>;
+
+export interface AiRequestInput {
+  url: string;
+  method: string;
+  /** Absent in onBeforeRequest; then only the URL can be judged. */
+  requestHeaders?: RequestHeaders;
+  /** webRequest resource type. */
+  type?: string;
+  /** Accepted so webRequest details can be passed as they are; not needed to classify. */
+  initiator?: string;
+}
+
+interface RequestShape {
+  protocol: AiProtocol;
+  operation: string;
+}
+
+/** What the classifier needs from the headers, gathered in one pass. */
+interface HeaderFacts {
+  /** False when the caller had no headers to give (onBeforeRequest). */
+  known: boolean;
+  /** Header values; '' when the header is present but its value is unreadable (binaryValue). */
+  authorization?: string;
+  xApiKey?: string;
+  xGoogApiKey?: string;
+  apiKey?: string;
+  anthropicVersion: boolean;
+  anthropicBrowserAccess: boolean;
+  stainless: boolean;
+}
+
+/**
+ * Documents and static subresources are never API calls, whatever their path (a docs page at
+ * /docs/v1/chat/completions). Unknown types stay eligible: missing a future fetch-like type would
+ * be worse than classifying an odd asset.
+ */
+const NON_API_RESOURCE_TYPES: ReadonlySet<string> = new Set([
+  'main_frame',
+  'sub_frame',
+  'stylesheet',
+  'script',
+  'image',
+  'imageset',
+  'font',
+  'media',
+  'object',
+  'csp_report',
+  'web_manifest',
+  'speculative',
+  'xslt',
+  'xml_dtd',
+]);
+
+const SUPPORTED_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:']);
+
+/** Every path shape below contains one of these; most URLs contain neither. */
+const V1_MARKER = '/v1'; // also matches /v1beta and /v1alpha
+const AZURE_MARKER = '/openai/deployments/';
+
+const OPENAI_OPERATIONS: ReadonlyMap<string, string> = new Map([
+  ['chat/completions', 'chat.completions'],
+  ['completions', 'completions'],
+  ['responses', 'responses'],
+  ['embeddings', 'embeddings'],
+  ['models', 'models'],
+  ['images/generations', 'images'],
+  ['images/edits', 'images'],
+  ['images/variations', 'images'],
+  ['realtime', 'realtime'],
+]);
+
+/**
+ * Words that ordinary REST APIs use too (`/api/v1/models` on a car site, `/api/v1/responses` on
+ * a survey site). When headers are known, these need an API credential or an SDK header as well.
+ */
+const GENERIC_OPENAI_OPERATIONS: ReadonlySet<string> = new Set(['models', 'responses', 'completions']);
+
+const AZURE_DEPLOYMENT_OPERATIONS: ReadonlySet<string> = new Set([
+  'chat.completions',
+  'completions',
+  'embeddings',
+  'images',
+  'audio',
+]);
+const AZURE_DEPLOYMENT_PATH = /\/openai\/deployments\/[^/]+\/(.+)$/;
+
+/** Also matches Vertex-style `/v1/projects/…/publishers/google/models/<m>:<action>`. */
+const GEMINI_ACTION_PATH = /\/v1(?:beta|alpha)?\/(?:[^:]*\/)?models\/[^/:]+:([A-Za-z]+)$/;
+const GEMINI_ACTIONS: ReadonlySet<string> = new Set([
+  'generateContent',
+  'streamGenerateContent',
+  'countTokens',
+  'embedContent',
+  'batchEmbedContents',
+]);
+
+const ANTHROPIC_MESSAGE_OPERATIONS: ReadonlySet<string> = new Set(['messages', 'messages.count_tokens']);
+
+/** Native carrier first; a relay may accept any of them, so the others follow. */
+const CARRIER_PREFERENCE: Readonly<Record<AiProtocol, readonly CredentialCarrier[]>> = {
+  openai: ['authorization-bearer', 'api-key', 'x-api-key'],
+  anthropic: ['x-api-key', 'authorization-bearer'],
+  gemini: ['x-goog-api-key', 'query-key', 'authorization-bearer'],
+  'azure-openai': ['api-key', 'authorization-bearer'],
+};
+
+const BEARER_PREFIX = 'bearer ';
+
+/**
+ * Returns null for anything that is not AI-API-shaped, including garbage input. Bearer tokens
+ * alone prove nothing (most websites use them); a path or Anthropic header shape is required.
+ */
+export function classifyAiRequest(req: AiRequestInput): AiRequestClassification | null {
+  if (!req || typeof req.url !== 'string' || typeof req.method !== 'string') return null;
+  if (typeof req.type === 'string' && NON_API_RESOURCE_TYPES.has(req.type)) return null;
+  const method = req.method.toUpperCase();
+
+  const hasPathMarker = req.url.includes(V1_MARKER) || req.url.includes(AZURE_MARKER);
+  if (!hasPathMarker && req.requestHeaders === undefined) return null;
+  const headers = readHeaderFacts(req.requestHeaders);
+  if (!hasPathMarker && !isAnthropicClient(headers)) return null;
+
+  const url = parseHttpUrl(req.url);
+  if (!url) return null;
+  const shape = matchShape(stripTrailingSlash(url.pathname), url, method, headers);
+  if (!shape) return null;
+
+  const result: AiRequestClassification = {
+    protocol: shape.protocol,
+    operation: shape.operation,
+    host: url.hostname,
+    credential: findCredential(shape.protocol, headers, url),
+  };
+  const sdkHint = detectSdk(headers);
+  if (sdkHint) result.sdkHint = sdkHint;
+  return result;
+}
+
+function matchShape(path: string, url: URL, method: string, headers: HeaderFacts): RequestShape | null {
+  return (
+    matchGemini(path, method) ??
+    matchAzure(path, url, method) ??
+    matchAnthropicPath(path, method, headers) ??
+    matchOpenAi(path, method, headers) ??
+    // The Anthropic SDK and Claude Code send these headers to whatever base URL they are given,
+    // so they identify Anthropic traffic on any path.
+    (isAnthropicClient(headers) ? { protocol: 'anthropic', operation: 'other' } : null)
+  );
+}
+
+function matchGemini(path: string, method: string): RequestShape | null {
+  // v1beta is Google's alone, so its model list needs no further evidence.
+  if (path.endsWith('/v1beta/models')) return method === 'GET' ? { protocol: 'gemini', operation: 'models' } : null;
+  if (method !== 'POST' || !path.includes(':')) return null;
+  const action = GEMINI_ACTION_PATH.exec(path)?.[1];
+  return action !== undefined && GEMINI_ACTIONS.has(action) ? { protocol: 'gemini', operation: action } : null;
+}
+
+function matchAzure(path: string, url: URL, method: string): RequestShape | null {
+  if (method !== 'POST' || !path.includes(AZURE_MARKER)) return null;
+  const tail = AZURE_DEPLOYMENT_PATH.exec(path)?.[1];
+  const operation = tail === undefined ? null : openAiOperation(tail);
+  if (!operation || !AZURE_DEPLOYMENT_OPERATIONS.has(operation)) return null;
+  // Azure rejects calls without api-version, so its absence means this is not Azure's API.
+  return url.searchParams.has('api-version') ? { protocol: 'azure-openai', operation } : null;
+}
+
+/**
+ * POST …/v1/messages is Anthropic's endpoint but also a common REST route (chat apps post user
+ * messages there with a bearer session token). So when headers are known, the path needs the
+ * Anthropic marker headers or x-api-key; when they are not (onBeforeRequest), POST plus path
+ * suffices. A GET there is never Anthropic's Messages API without the marker headers.
+ */
+function matchAnthropicPath(path: string, method: string, headers: HeaderFacts): RequestShape | null {
+  const tail = v1Tail(path);
+  const operation = tail === null ? null : anthropicOperation(tail);
+  if (!operation) return null;
+  if (isAnthropicClient(headers)) return { protocol: 'anthropic', operation };
+  const corroborated = !headers.known || headers.xApiKey !== undefined;
+  return ANTHROPIC_MESSAGE_OPERATIONS.has(operation) && method === 'POST' && corroborated
+    ? { protocol: 'anthropic', operation }
+    : null;
+}
+
+function matchOpenAi(path: string, method: string, headers: HeaderFacts): RequestShape | null {
+  const tail = v1Tail(path);
+  const operation = tail === null ? null : openAiOperation(tail);
+  if (!operation || !openAiMethodFits(operation, method)) return null;
+  if (GENERIC_OPENAI_OPERATIONS.has(operation) && headers.known && !hasApiClientEvidence(headers)) return null;
+  return { protocol: 'openai', operation };
+}
+
+/** Relays mount the API under any prefix (/api/v1, /openai/v1), so only the part after /v1/ counts. */
+function v1Tail(path: string): string | null {
+  const index = path.lastIndexOf('/v1/');
+  return index < 0 ? null : path.slice(index + 4);
+}
+
+function openAiOperation(tail: string): string | null {
+  const exact = OPENAI_OPERATIONS.get(tail);
+  if (exact) return exact;
+  if (tail.startsWith('audio/')) return 'audio';
+  if (tail.startsWith('realtime/')) return 'realtime';
+  return null;
+}
+
+function openAiMethodFits(operation: string, method: string): boolean {
+  if (operation === 'models') return method === 'GET';
+  // The websocket upgrade is a GET; realtime session/call setup is a POST.
+  if (operation === 'realtime') return method === 'GET' || method === 'POST';
+  return method === 'POST';
+}
+
+function anthropicOperation(tail: string): string | null {
+  if (tail === 'messages') return 'messages';
+  if (tail === 'messages/count_tokens') return 'messages.count_tokens';
+  if (tail === 'messages/batches' || tail.startsWith('messages/batches/')) return 'messages.batches';
+  if (tail === 'models' || tail.startsWith('models/')) return 'models';
+  if (tail === 'complete') return 'complete';
+  return null;
+}
+
+/**
+ * `anthropic-version` is sent by every Anthropic client, whether it authenticates with x-api-key
+ * or with a Bearer OAuth token (Claude Code with a subscription, the credential relays harvest);
+ * `anthropic-dangerous-direct-browser-access` only by the Anthropic SDK running in a page.
+ */
+function isAnthropicClient(headers: HeaderFacts): boolean {
+  return headers.anthropicVersion || headers.anthropicBrowserAccess;
+}
+
+function hasApiClientEvidence(headers: HeaderFacts): boolean {
+  return (
+    headers.stainless ||
+    bearerToken(headers.authorization) !== undefined ||
+    headers.apiKey !== undefined ||
+    headers.xApiKey !== undefined
+  );
+}
+
+function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL): AiCredential | null {
+  for (const carrier of CARRIER_PREFERENCE[protocol]) {
+    const value = credentialValue(carrier, headers, url);
+    if (value !== undefined) return describeCredential(carrier, value, url.hostname);
+  }
+  return null;
+}
+
+/** undefined: this carrier holds no credential. '' : present but unreadable. */
+function credentialValue(carrier: CredentialCarrier, headers: HeaderFacts, url: URL): string | undefined {
+  switch (carrier) {
+    case 'authorization-bearer':
+      return bearerToken(headers.authorization);
+    case 'x-api-key':
+      return nonBlank(headers.xApiKey);
+    case 'x-goog-api-key':
+      return nonBlank(headers.xGoogApiKey);
+    case 'api-key':
+      return nonBlank(headers.apiKey);
+    case 'query-key':
+      return url.searchParams.get('key')?.trim() || undefined;
+  }
+}
+
+function describeCredential(carrier: CredentialCarrier, value: string, host: string): AiCredential {
+  // DeepSeek's key shape is ambiguous anywhere but on DeepSeek's own API host (see keys.ts).
+  const match = classifySecret(value, { deepseekContext: host === 'api.deepseek.com' });
+  if (!match) return { carrier, kind: 'unknown' };
+  const credential: AiCredential = { carrier, kind: match.kind };
+  if (match.vendor) credential.vendor = match.vendor;
+  if (match.gateway) credential.gateway = match.gateway;
+  return credential;
+}
+
+/** Only the Bearer scheme carries an API key; Basic and others are site logins. */
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  if (authorization === '') return ''; // present, value not exposed to us
+  const trimmed = authorization.trim();
+  if (trimmed.length <= BEARER_PREFIX.length) return undefined;
+  if (trimmed.slice(0, BEARER_PREFIX.length).toLowerCase() !== BEARER_PREFIX) return undefined;
+  return nonBlank(trimmed.slice(BEARER_PREFIX.length));
+}
+
+function nonBlank(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return value;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function detectSdk(headers: HeaderFacts): SdkHint | undefined {
+  // The Anthropic browser SDK is itself Stainless-generated; the more specific hint wins.
+  if (headers.anthropicBrowserAccess) return 'anthropic-browser';
+  if (headers.stainless) return 'stainless';
+  return undefined;
+}
+
+function readHeaderFacts(raw: unknown): HeaderFacts {
+  const facts: HeaderFacts = {
+    known: false,
+    anthropicVersion: false,
+    anthropicBrowserAccess: false,
+    stainless: false,
+  };
+  if (Array.isArray(raw)) {
+    facts.known = true;
+    for (const entry of raw) {
+      if (entry && typeof entry.name === 'string') {
+        noteHeader(facts, entry.name, typeof entry.value === 'string' ? entry.value : '');
+      }
+    }
+  } else if (raw !== null && typeof raw === 'object') {
+    facts.known = true;
+    for (const [name, value] of Object.entries(raw)) {
+      noteHeader(facts, name, typeof value === 'string' ? value : '');
+    }
+  }
+  return facts;
+}
+
+function noteHeader(facts: HeaderFacts, rawName: string, value: string): void {
+  const name = rawName.toLowerCase();
+  switch (name) {
+    case 'authorization':
+      facts.authorization = value;
+      return;
+    case 'x-api-key':
+      facts.xApiKey = value;
+      return;
+    case 'x-goog-api-key':
+      facts.xGoogApiKey = value;
+      return;
+    case 'api-key':
+      facts.apiKey = value;
+      return;
+    case 'anthropic-version':
+      facts.anthropicVersion = true;
+      return;
+    case 'anthropic-dangerous-direct-browser-access':
+      facts.anthropicBrowserAccess = true;
+      return;
+  }
+  if (name.startsWith('x-stainless-')) facts.stainless = true;
+}
+
+function parseHttpUrl(raw: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  return SUPPORTED_SCHEMES.has(url.protocol) ? url : null;
+}
+
+function stripTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
