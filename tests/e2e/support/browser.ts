@@ -1,0 +1,175 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+/**
+ * One Chromium with the built extension loaded, in a throw-away profile, whose DNS sends the
+ * fixture hosts to the fixture server. Everything else fails to resolve, so no test can reach
+ * the internet by accident.
+ */
+
+export const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Real hostnames the fixture server plays. Only hosts that Chromium loads over plain http may
+ * be listed: HSTS-preloaded ones (openai.com and all its subdomains, every *.dev/*.app) are
+ * upgraded to https:// inside the browser and then fail against our http-only server.
+ */
+export const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com'] as const;
+
+/** Types for the few extension APIs the harness calls inside the browser (no @types/chrome here). */
+interface ChromeSubset {
+  tabs: {
+    query(filter: { active?: boolean; lastFocusedWindow?: boolean }): Promise<Array<{ id?: number; url?: string }>>;
+  };
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+}
+declare const chrome: ChromeSubset;
+
+export interface LaunchOptions {
+  /** The unpacked extension (`.output/chrome-mv3`). */
+  readonly extensionPath: string;
+  /** Port of the fixture server on 127.0.0.1. */
+  readonly fixturePort: number;
+  /** Real hostnames to send to the fixture server besides `*.test`. */
+  readonly realHosts?: readonly string[];
+}
+
+export interface ExtensionBrowser {
+  readonly context: BrowserContext;
+  readonly extensionId: string;
+  /** `chrome-extension://<id>/<path>` */
+  extensionUrl(path: string): string;
+  /** The extension's background service worker (re-acquired if Chromium restarted it). */
+  serviceWorker(): Promise<Worker>;
+  /** A fresh tab, optionally navigated to `url` (waits for `load`). */
+  newPage(url?: string): Promise<Page>;
+  /** The extension's tab id for a page opened in this browser. */
+  tabIdOf(page: Page): Promise<number>;
+  /** `chrome.runtime.sendMessage(message)` from an extension page; resolves to the answer. */
+  sendToBackground<T = unknown>(message: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function hostResolverRules(port: number, realHosts: readonly string[]): string {
+  return [
+    `MAP *.test 127.0.0.1:${port}`,
+    ...realHosts.map((host) => `MAP ${host} 127.0.0.1:${port}`),
+    // Anything else must not leave the machine: make it fail fast instead of timing out.
+    'MAP * ~NOTFOUND',
+    'EXCLUDE localhost',
+  ].join(', ');
+}
+
+export async function launchExtensionBrowser(options: LaunchOptions): Promise<ExtensionBrowser> {
+  const { extensionPath, fixturePort, realHosts = REAL_FIXTURE_HOSTS } = options;
+  if (!existsSync(join(extensionPath, 'manifest.json'))) {
+    throw new Error(`No extension at ${extensionPath} (manifest.json missing): build it first.`);
+  }
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}.`);
+
+  const userDataDir = mkdtempSync(join(tmpdir(), 'relayguard-e2e-'));
+  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      // Playwright's headless for Chromium is the new headless mode, which runs extensions.
+      headless: true,
+      args: [
+        '--no-sandbox', // we run as root
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        `--disable-extensions-except=${extensionPath}`,
+        `--load-extension=${extensionPath}`,
+        `--host-resolver-rules=${hostResolverRules(fixturePort, realHosts)}`,
+      ],
+    });
+  } catch (error) {
+    removeProfile();
+    throw error;
+  }
+  // Fail a stuck wait well inside the 60 s test timeout, with Playwright's own message.
+  context.setDefaultTimeout(15_000);
+
+  const isExtensionWorker = (worker: Worker) => worker.url().startsWith('chrome-extension://');
+  async function serviceWorker(): Promise<Worker> {
+    const running = context.serviceWorkers().find(isExtensionWorker);
+    if (running) return running;
+    return context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 15_000 });
+  }
+
+  let firstWorker: Worker;
+  try {
+    firstWorker = await serviceWorker();
+  } catch (error) {
+    await context.close().catch(() => {});
+    removeProfile();
+    throw new Error(
+      `The extension's service worker never started: did ${extensionPath} load? (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const extensionId = new URL(firstWorker.url()).host;
+  const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
+
+  async function newPage(url?: string): Promise<Page> {
+    const page = await context.newPage();
+    if (url) await page.goto(url);
+    return page;
+  }
+
+  // An extension page kept open to talk to the background the way the popup does.
+  let bridge: Page | undefined;
+  async function bridgePage(): Promise<Page> {
+    if (!bridge || bridge.isClosed()) bridge = await newPage(extensionUrl('popup.html'));
+    return bridge;
+  }
+
+  async function tabIdOf(page: Page): Promise<number> {
+    const url = page.url();
+    const worker = await serviceWorker();
+    // With host permission for the page the extension sees tab URLs: match on the URL.
+    const byUrl = await worker.evaluate(
+      async (pageUrl) => (await chrome.tabs.query({})).filter((tab) => tab.url === pageUrl).map((tab) => tab.id),
+      url,
+    );
+    if (byUrl.length === 1 && typeof byUrl[0] === 'number') return byUrl[0];
+    // Without it (or with two tabs on one URL), the page's tab is the active one once it is in front.
+    await page.bringToFront();
+    const active = await worker.evaluate(async () =>
+      (await chrome.tabs.query({ active: true, lastFocusedWindow: true })).map((tab) => tab.id),
+    );
+    if (active.length === 1 && typeof active[0] === 'number') return active[0];
+    throw new Error(`Could not find the tab of ${url}: ${byUrl.length} by URL, ${active.length} active.`);
+  }
+
+  async function sendToBackground<T>(message: unknown): Promise<T> {
+    const page = await bridgePage();
+    try {
+      return (await page.evaluate((request) => chrome.runtime.sendMessage(request), message)) as T;
+    } catch (error) {
+      const type = (message as { type?: unknown } | null)?.type ?? '(no type)';
+      throw new Error(`sendToBackground(${String(type)}) failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    context,
+    extensionId,
+    extensionUrl,
+    serviceWorker,
+    newPage,
+    tabIdOf,
+    sendToBackground,
+    close() {
+      closing ??= context.close().finally(removeProfile);
+      return closing;
+    },
+  };
+}

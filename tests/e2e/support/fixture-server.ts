@@ -1,0 +1,232 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The fixture web: one node:http server on 127.0.0.1 that plays every host the tests visit.
+ * Chromium's --host-resolver-rules send `*.test` and a few real vendor hosts here (browser.ts);
+ * the Host header picks the site, served as static files from `tests/e2e/fixtures/<host>/`.
+ * A test can also register a JSON answer for one URL (a subscribed list, an API response).
+ * Unknown hosts get 404. Nothing here ever reaches the internet.
+ */
+
+export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+const MAX_LOGGED_REQUESTS = 1_000;
+const MAX_STATIC_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Host header without port, lower case. */
+  readonly host: string;
+  /** Path and query as sent. */
+  readonly path: string;
+  readonly status: number;
+}
+
+export interface JsonRouteOptions {
+  /** HTTP status to answer with; 200 unless told. */
+  readonly status?: number;
+}
+
+export interface FixtureServer {
+  /** The ephemeral port on 127.0.0.1 the resolver rules must map hosts to. */
+  readonly port: number;
+  /** The last requests seen (at most 1,000), oldest first. */
+  readonly requests: readonly RecordedRequest[];
+  /**
+   * Connections that did not speak HTTP/1 — almost always Chromium trying TLS because it
+   * upgraded an http:// URL to https:// (HSTS preload). Useful when a navigation fails.
+   */
+  readonly nonHttpConnections: number;
+  /** Answers `url` (exact host and path; the query is ignored) with `body` as JSON, any method. */
+  json(url: string, body: unknown, options?: JsonRouteOptions): void;
+  /** The requests recorded for one URL (host and path, query ignored). */
+  requestsFor(url: string): RecordedRequest[];
+  /** Forgets JSON routes and recorded requests. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface JsonRoute {
+  readonly status: number;
+  readonly body: string;
+}
+
+function routeKey(host: string, path: string): string {
+  return `${host.toLowerCase()}${path}`;
+}
+
+function keyOfUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') throw new Error(`Fixture routes are plain http only: ${url}`);
+  if (parsed.port !== '') throw new Error(`Fixture URLs carry no port (the resolver rules add it): ${url}`);
+  return routeKey(parsed.hostname, parsed.pathname);
+}
+
+function hostOf(request: IncomingMessage): string {
+  const header = request.headers.host ?? '';
+  return header.replace(/:\d+$/, '').toLowerCase();
+}
+
+export async function startFixtureServer(fixturesDir: string = FIXTURES_DIR): Promise<FixtureServer> {
+  const routes = new Map<string, JsonRoute>();
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let nonHttpConnections = 0;
+
+  function record(entry: RecordedRequest): void {
+    requests.push(entry);
+    if (requests.length > MAX_LOGGED_REQUESTS) requests.splice(0, requests.length - MAX_LOGGED_REQUESTS);
+  }
+
+  function send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    contentType: string,
+  ): void {
+    const isJson = contentType.startsWith('application/json');
+    response.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+      // The extension's service worker fetches lists with no host permission: CORS must allow it.
+      ...(isJson && { 'access-control-allow-origin': '*' }),
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  async function serveStatic(host: string, pathname: string): Promise<{ status: number; body: string | Buffer; type: string }> {
+    const notFound = { status: 404, body: `404: ${host}${pathname} is not a fixture.\n`, type: CONTENT_TYPES['.txt']! };
+    if (!HOST_NAME.test(host)) return notFound;
+    const siteDir = join(fixturesDir, host);
+    let relative: string;
+    try {
+      relative = normalize(decodeURIComponent(pathname));
+    } catch {
+      return notFound;
+    }
+    let file = join(siteDir, relative);
+    if (file !== siteDir && !file.startsWith(siteDir + sep)) return notFound;
+    try {
+      let info = await stat(file);
+      if (info.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file);
+      }
+      if (!info.isFile() || info.size > MAX_STATIC_FILE_BYTES) return notFound;
+      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+      return { status: 200, body: await readFile(file), type };
+    } catch {
+      return notFound;
+    }
+  }
+
+  const server = createServer(async (request, response) => {
+    request.resume(); // bodies are never needed; drain them so the connection can be reused
+    const host = hostOf(request);
+    const path = request.url ?? '/';
+    const pathname = path.split('?')[0] ?? '/';
+    const method = request.method ?? 'GET';
+    try {
+      if (method === 'OPTIONS') {
+        response.writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': '*',
+          'access-control-max-age': '60',
+        });
+        response.end();
+        record({ method, host, path, status: 204 });
+        return;
+      }
+      const route = routes.get(routeKey(host, pathname));
+      if (route) {
+        send(request, response, route.status, route.body, CONTENT_TYPES['.json']!);
+        record({ method, host, path, status: route.status });
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD') {
+        send(request, response, 405, 'Static fixtures answer GET and HEAD only.\n', CONTENT_TYPES['.txt']!);
+        record({ method, host, path, status: 405 });
+        return;
+      }
+      const { status, body, type } = await serveStatic(host, pathname);
+      send(request, response, status, body, type);
+      record({ method, host, path, status });
+    } catch (error) {
+      if (!response.headersSent) send(request, response, 500, `500: ${String(error)}\n`, CONTENT_TYPES['.txt']!);
+      else response.destroy();
+      record({ method, host, path, status: 500 });
+    }
+  });
+
+  // Bounded: no request may hold a socket for long, and close() ends keep-alive connections.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
+  server.keepAliveTimeout = 2_000;
+  server.maxHeadersCount = 100;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    nonHttpConnections += 1;
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    get requests() {
+      return requests;
+    },
+    get nonHttpConnections() {
+      return nonHttpConnections;
+    },
+    json(url, body, options = {}) {
+      routes.set(keyOfUrl(url), { status: options.status ?? 200, body: JSON.stringify(body) });
+    },
+    requestsFor(url) {
+      const key = keyOfUrl(url);
+      return requests.filter((entry) => routeKey(entry.host, entry.path.split('?')[0] ?? '/') === key);
+    },
+    reset() {
+      routes.clear();
+      requests.length = 0;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
