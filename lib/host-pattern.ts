@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts';
 import { normalizeHost } from './host.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -29,7 +30,7 @@ export function parseHostPattern(input: string): Result<HostPattern, string> {
   if (text.includes('*')) {
     return err(`“${text}”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.`);
   }
-  if (/[/?#@\s]/.test(text) || /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+  if (/[/?#@\s]/.test(text) || /^[a-z][a-z0-9+.-]*:(?!\d*$)/i.test(text.replace(/^\./, ''))) {
     return err(`“${text}”: a pattern is a host name such as “example.com”, without scheme, path or spaces.`);
   }
   const exactHostOnly = text.startsWith('.');
@@ -42,6 +43,11 @@ export function parseHostPattern(input: string): Result<HostPattern, string> {
   const { host, kind } = normalized.value;
   if (kind === 'domain' && !host.includes('.') && host !== 'localhost') {
     return err(`“${text}”: a single label would match a whole top-level domain.`);
+  }
+  // `co.uk` would match every site under it; private suffixes (workers.dev) stay allowed on purpose:
+  // blocking a whole hosting platform is a decision a list may make, with evidence.
+  if (kind === 'domain' && host !== 'localhost' && getDomain(host, { allowPrivateDomains: false }) === null) {
+    return err(`“${text}”: a public suffix would match every site under it.`);
   }
   // An IP address has no subdomains, so both spellings mean the same exact host.
   const exact = exactHostOnly || kind !== 'domain';

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { parseHostPattern } from './host-pattern.ts';
 import { listSchema, parseList, type RelayList } from './list-schema.ts';
@@ -50,18 +50,19 @@ export type ListDatabase = IDBPDatabase<RelayGuardDb>;
 
 /**
  * Opens (and creates or upgrades) the database. Each version's step runs once, in order, so a
- * browser that skipped versions still arrives at the current schema.
+ * browser that skipped versions still arrives at the current schema. `factory` defaults to the
+ * global indexedDB; idb's openDB always uses the global, so the request is made here and wrapped.
  */
-export function openListDatabase(factory?: IDBFactory): Promise<ListDatabase> {
-  return openDB<RelayGuardDb>(DATABASE_NAME, DATABASE_VERSION, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) {
-        db.createObjectStore('subscriptions', { keyPath: 'id' });
-        db.createObjectStore('userEntries', { keyPath: 'pattern' });
-      }
-    },
-    ...(factory && { indexedDB: factory }),
-  } as Parameters<typeof openDB<RelayGuardDb>>[2]);
+export function openListDatabase(factory: IDBFactory = indexedDB): Promise<ListDatabase> {
+  const request = factory.open(DATABASE_NAME, DATABASE_VERSION);
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as unknown as ListDatabase;
+    if (event.oldVersion < 1) {
+      db.createObjectStore('subscriptions', { keyPath: 'id' });
+      db.createObjectStore('userEntries', { keyPath: 'pattern' });
+    }
+  });
+  return wrap(request) as Promise<ListDatabase>;
 }
 
 export function subscriptionId(url: string): string {

@@ -28,7 +28,7 @@ export interface ListHit {
 }
 
 export interface Matcher {
-  /** Every hit for a canonical host (see normalizeHost), in list order. */
+  /** Every hit for a canonical host (see normalizeHost): the host's own patterns first, then each parent's; list order within one. */
   match(host: string): ListHit[];
   /** The hit that decides the host's list level by PRECEDENCE, or null when no list names it. */
   decide(host: string): ListHit | null;
@@ -70,7 +70,7 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
       source,
       pattern: entry.pattern,
       level: entry.level,
-      specificity: patternSpecificity(patternHost, exact),
+      specificity: patternSpecificity(patternHost, exact || isIpLiteral(patternHost)),
       ...(entry.category !== undefined && { category: entry.category }),
       ...(entry.reason !== undefined && { reason: entry.reason }),
       ...(entry.evidence !== undefined && { evidence: entry.evidence }),
