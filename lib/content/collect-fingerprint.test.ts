@@ -1,0 +1,240 @@
+// @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { collectFingerprint, shouldReportFingerprint } from './collect-fingerprint.ts';
+import type { KeyValueStorage, PageLocation } from './collect-fingerprint.ts';
+import { FINGERPRINT_LIMITS, STOCK_META_DESCRIPTION, pageFingerprintSchema, signalsFromFingerprint } from '../page-fingerprint.ts';
+import type { PageFingerprint } from '../page-fingerprint.ts';
+import { scoreSignals } from '../scoring.ts';
+
+// The same fixture sites the end-to-end tests serve, so these tests also prove the fixtures.
+// (A path, not `new URL(…, import.meta.url)`: under happy-dom `URL` is the DOM's, not node's.)
+const FIXTURE_SITES_DIR = join(import.meta.dirname, '../../tests/fixtures/sites');
+type FixtureSite = 'oneapi-default' | 'newapi-rebranded' | 'relay-blog' | 'api-docs';
+
+function fixtureHtml(site: FixtureSite): string {
+  return readFileSync(join(FIXTURE_SITES_DIR, site, 'index.html'), 'utf8');
+}
+
+/** Replaces the test document with a fixture page, as served (its scripts have not run). */
+function loadPage(html: string): void {
+  document.documentElement.innerHTML = html;
+}
+
+/**
+ * happy-dom does not evaluate page scripts; the fixtures' inline scripts are ours, so run them
+ * here against the test window, as the browser would while parsing.
+ */
+function runInlineScripts(): void {
+  for (const script of document.querySelectorAll('script:not([src])')) {
+    new Function(script.textContent ?? '')();
+  }
+}
+
+function at(pathname: string, hash = ''): PageLocation {
+  return { pathname, hash };
+}
+
+/** A storage whose keys and values are given; `getItem` records what was read. */
+function fakeStorage(entries: Record<string, string>): KeyValueStorage & { readonly valuesRead: string[] } {
+  const keys = Object.keys(entries);
+  const valuesRead: string[] = [];
+  return {
+    valuesRead,
+    get length() {
+      return keys.length;
+    },
+    key: (index) => keys[index] ?? null,
+    getItem: (key) => {
+      valuesRead.push(key);
+      return entries[key] ?? null;
+    },
+  };
+}
+
+function collectedSignals(fp: PageFingerprint) {
+  expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+  return signalsFromFingerprint(fp);
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  loadPage('<head><title></title></head><body></body>');
+});
+
+describe('fixture: stock one-api (oneapi-default)', () => {
+  test('at document_end: meta description, served title, footer credit, vocabulary → unvetted one-api', () => {
+    loadPage(fixtureHtml('oneapi-default'));
+    const fp = collectFingerprint(document, localStorage, at('/'));
+
+    expect(fp.metaDescription).toBe(STOCK_META_DESCRIPTION);
+    expect(fp.servedTitle).toBe('One API');
+    expect(fp.footerText).toContain('由 JustSong 构建');
+    const signals = collectedSignals(fp);
+    expect(signals.map((signal) => signal.id)).toEqual(['gateway-meta-description', 'gateway-footer-credit', 'gateway-default-title', 'relay-vocabulary']);
+    expect(scoreSignals(signals)).toMatchObject({ unvetted: true, family: 'one-api' });
+    expect(shouldReportFingerprint(fp)).toBe(true);
+  });
+
+  test('after the SPA renamed the tab, the title captured earlier is still the served one', () => {
+    loadPage(fixtureHtml('oneapi-default'));
+    const initialTitle = document.querySelector('title')?.textContent ?? undefined;
+    runInlineScripts();
+    window.dispatchEvent(new Event('load'));
+    expect(document.title).toBe('控制台 | 某某 API');
+
+    const late = collectFingerprint(document, localStorage, at('/token'));
+    expect(late.servedTitle).toBe('控制台 | 某某 API');
+    expect(collectedSignals(late).map((signal) => signal.id)).not.toContain('gateway-default-title');
+
+    const withInitialTitle = collectFingerprint(document, localStorage, at('/token'), initialTitle);
+    expect(withInitialTitle.servedTitle).toBe('One API');
+    // A capture taken before <title> was parsed is empty: the element is read instead.
+    expect(collectFingerprint(document, localStorage, at('/'), '').servedTitle).toBe('控制台 | 某某 API');
+    expect(collectedSignals(withInitialTitle).map((signal) => signal.id)).toEqual([
+      'gateway-meta-description',
+      'gateway-footer-credit',
+      'gateway-default-title',
+      'gateway-route',
+      'relay-vocabulary',
+    ]);
+  });
+});
+
+describe('fixture: rebranded new-api (newapi-rebranded)', () => {
+  test('own title and description, but its storage and footer credit give it away → unvetted new-api', () => {
+    loadPage(fixtureHtml('newapi-rebranded'));
+    runInlineScripts();
+    const fp = collectFingerprint(document, localStorage, at('/'));
+
+    expect(fp.servedTitle).toBe('星河API');
+    expect(fp.storageKeys).toEqual(expect.arrayContaining(['status', 'system_name', 'quota_per_unit']));
+    expect(fp.statusStorage).toEqual({ systemName: true, quotaPerUnit: true });
+    expect(fp.footerText).toContain('由 Calcium-Ion 开发，基于 One API');
+    const signals = collectedSignals(fp);
+    expect(signals.map((signal) => signal.id)).toEqual(['gateway-status-storage', 'gateway-storage-keys', 'gateway-footer-credit', 'relay-vocabulary']);
+    expect(scoreSignals(signals)).toMatchObject({ unvetted: true, family: 'new-api' });
+  });
+
+  test('storage values never enter the fingerprint', () => {
+    loadPage(fixtureHtml('newapi-rebranded'));
+    runInlineScripts();
+    const { servedTitle, ...rest } = collectFingerprint(document, localStorage, at('/'));
+    const sent = JSON.stringify(rest);
+    for (const value of ['500000', '1735689600', 'v0.6.6', '/logo.png']) expect(sent).not.toContain(value);
+    expect(servedTitle).toBe('星河API');
+  });
+});
+
+describe('fixture: a blog post about relays (relay-blog)', () => {
+  test('vocabulary only: at most a weak signal, stays unknown', () => {
+    loadPage(fixtureHtml('relay-blog'));
+    runInlineScripts();
+    const fp = collectFingerprint(document, localStorage, at('/2025/03/02/one-api-relay/'));
+
+    expect(fp.servedTitle).toContain('小林的技术笔记');
+    // The post quotes the stock credit in its article; only footers are read.
+    expect(fp.footerText).not.toContain('JustSong');
+    expect(fp.vocabulary.length).toBeGreaterThanOrEqual(3);
+    const signals = collectedSignals(fp);
+    expect(signals.map((signal) => signal.id)).toEqual(['relay-vocabulary']);
+    expect(scoreSignals(signals)).toMatchObject({ unvetted: false, suspect: false });
+  });
+});
+
+describe('fixture: API docs with code samples (api-docs)', () => {
+  test('nothing relay-related: no signals, nothing to report', () => {
+    loadPage(fixtureHtml('api-docs'));
+    const fp = collectFingerprint(document, localStorage, at('/docs/quickstart'));
+
+    expect(fp.servedTitle).toBe('Quickstart — Model API Docs');
+    expect(fp.vocabulary).toEqual([]);
+    expect(collectedSignals(fp)).toEqual([]);
+    expect(shouldReportFingerprint(fp)).toBe(false);
+  });
+});
+
+describe('collectFingerprint stays bounded', () => {
+  test('an empty page gives the minimal fingerprint and is not reported', () => {
+    const fp = collectFingerprint(document, null, at('/'));
+    expect(fp).toEqual({ storageKeys: [], path: '/', vocabulary: [] });
+    expect(shouldReportFingerprint(fp)).toBe(false);
+  });
+
+  test('vocabulary is read from a bounded sample: terms past it are not seen', () => {
+    const filler = Array.from({ length: 2000 }, (_, index) => `<p>Paragraph ${index} of an ordinary long page.</p>`).join('');
+    loadPage(`<head><title>Long</title></head><body>${filler}<p>令牌 额度 渠道 充值</p></body>`);
+    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual([]);
+
+    loadPage(`<head><title>Short</title></head><body><p>令牌 额度 渠道 充值</p>${filler}</body>`);
+    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual(['令牌', '额度', '充值', '渠道']);
+  });
+
+  test('script, style and template text is not page prose', () => {
+    loadPage(
+      '<head><title>App</title><style>.令牌{}</style></head><body><script>window.i18n={"令牌":1,"额度":2,"渠道":3}</script>' +
+        '<template><p>令牌 额度 渠道</p></template><noscript>令牌 额度 渠道</noscript><p>Hello</p></body>',
+    );
+    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual([]);
+  });
+
+  test('footer text is bounded and read from the first few footer-like elements, nested ones once', () => {
+    const longFooter = '<footer><div class="custom-footer">' + '很长的页脚 '.repeat(500) + '</div></footer>';
+    loadPage(`<head><title>x</title></head><body>${longFooter}<div class="footer-links">由 JustSong 构建</div></body>`);
+    const fp = collectFingerprint(document, null, at('/'));
+    expect(fp.footerText?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.footerText);
+    expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+
+    loadPage('<head><title>x</title></head><body><footer><div class="custom-footer">One API 由 JustSong 构建</div></footer></body>');
+    expect(collectFingerprint(document, null, at('/')).footerText).toBe('One API 由 JustSong 构建');
+  });
+
+  test('an oversized meta description or title is cut to the schema limit', () => {
+    loadPage(`<head><meta name="description" content="${'描述 '.repeat(5000)}"><title>${'T'.repeat(5000)}</title></head><body></body>`);
+    const fp = collectFingerprint(document, null, at('/'));
+    expect(fp.metaDescription?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.metaDescription);
+    expect(fp.servedTitle?.length).toBe(FINGERPRINT_LIMITS.servedTitle);
+    expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+  });
+
+  test('storage: at most 64 key names, over-long names skipped, only `status` is read', () => {
+    const entries: Record<string, string> = { ['k'.repeat(65)]: 'x' };
+    for (let index = 0; index < 200; index++) entries[`key_${index}`] = 'secret value';
+    const storage = fakeStorage(entries);
+    const fp = collectFingerprint(document, storage, at('/'));
+    expect(fp.storageKeys).toHaveLength(FINGERPRINT_LIMITS.storageKeys - 1);
+    expect(fp.storageKeys.every((key) => key.length <= FINGERPRINT_LIMITS.storageKeyLength)).toBe(true);
+    expect(storage.valuesRead).toEqual(['status']);
+    expect(JSON.stringify(fp)).not.toContain('secret value');
+  });
+
+  test.each([
+    ['not JSON', '{system_name', undefined],
+    ['a JSON string', '"system_name quota_per_unit"', undefined],
+    ['a JSON array', '["system_name","quota_per_unit"]', undefined],
+    ['too large to be the gateway’s', JSON.stringify({ system_name: 'x', quota_per_unit: 1, pad: 'p'.repeat(70_000) }), undefined],
+    ['another app’s status', '{"online":true}', { systemName: false, quotaPerUnit: false }],
+    ['the gateway’s status', '{"system_name":"One API","quota_per_unit":500000}', { systemName: true, quotaPerUnit: true }],
+  ])('status %s → %j', (_, status, expected) => {
+    const fp = collectFingerprint(document, fakeStorage({ status }), at('/'));
+    expect(fp.statusStorage).toEqual(expected);
+  });
+
+  test('storage that throws on access counts as empty', () => {
+    const throwing: KeyValueStorage = {
+      get length(): number {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      key: () => null,
+      getItem: () => null,
+    };
+    expect(collectFingerprint(document, throwing, at('/')).storageKeys).toEqual([]);
+  });
+
+  test('the path keeps a hash route without its query, and drops other fragments', () => {
+    expect(collectFingerprint(document, null, at('/', '#/token?p=2')).path).toBe('/#/token');
+    expect(collectFingerprint(document, null, at('/callback', '#access_token=abc123')).path).toBe('/callback');
+    expect(collectFingerprint(document, null, at('/' + 'a'.repeat(500))).path).toHaveLength(FINGERPRINT_LIMITS.path);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Collects a page's `PageFingerprint` in the content script (at document_end, on every page the
+ * extension runs on), so its cost has to stay near zero on ordinary pages:
+ * - a handful of `querySelector` calls, no full-DOM walk, no layout: `innerText` forces layout
+ *   and is never used;
+ * - text is read through a TreeWalker capped by node count and characters, so a huge page costs
+ *   the same as a small one (`body.textContent` would build the whole page's text, scripts and
+ *   JSON blobs included, before it could be sliced);
+ * - localStorage: key names only, at most 64 of them; the one value read is `status`, parsed in
+ *   place to learn two booleans and then dropped.
+ * Nothing page-written leaves this function except short bounded fields, and vocabulary leaves as
+ * the matched terms only.
+ *
+ * The document, storage and location come in as parameters, so this runs under happy-dom in
+ * tests and never touches a browser global at import time.
+ */
+import { FINGERPRINT_LIMITS, RELAY_VOCABULARY, collapseWhitespace, signalsFromFingerprint } from '../page-fingerprint.ts';
+import type { PageFingerprint, RelayTerm } from '../page-fingerprint.ts';
+
+/** What is read from `location`; a plain object in tests. */
+export type PageLocation = Pick<Location, 'pathname' | 'hash'>;
+/** What is read from localStorage. */
+export type KeyValueStorage = Pick<Storage, 'length' | 'key' | 'getItem'>;
+
+/** `NodeFilter.SHOW_TEXT`, spelled out so nothing reads a DOM global at import time. */
+const SHOW_TEXT = 4;
+/** Elements whose text is not page prose: code, styles, JSON payloads. */
+const NON_PROSE_PARENTS: ReadonlySet<string> = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA']);
+
+/** The vocabulary sample: enough for a dashboard's navigation and cards, bounded on any page. */
+const VOCABULARY_SAMPLE_CHARS = 4000;
+const VOCABULARY_SAMPLE_NODES = 600;
+
+const FOOTER_SELECTOR = 'footer, .custom-footer, [class*=footer]';
+/** Footers checked: the credit sits in the page's one footer; wrappers and nested parts come first. */
+const FOOTER_ELEMENTS_READ = 4;
+const FOOTER_TEXT_NODES = 60;
+
+/** A `status` value larger than this is not the gateway's (a few KB at most) and is not parsed. */
+const STATUS_VALUE_MAX_CHARS = 64 * 1024;
+
+/**
+ * @param initialTitle the `<title>` text captured before the SPA could rename it (the served
+ *   title); when absent or empty, the `<title>` element is read now, which is still the served
+ *   one at document_end on pages that rename it after load (setting `document.title` rewrites
+ *   that element, so reading it later shows the new name).
+ */
+export function collectFingerprint(
+  doc: Document,
+  storage: KeyValueStorage | null,
+  location: PageLocation,
+  initialTitle?: string,
+): PageFingerprint {
+  const metaDescription = readMetaDescription(doc);
+  // An empty capture means the <title> had not been parsed yet when it was taken; read it now.
+  const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
+  const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
+  const footerText = readFooterText(doc);
+  const { storageKeys, statusStorage } = readStorage(storage);
+  return {
+    ...(metaDescription && { metaDescription }),
+    ...(servedTitle && { servedTitle }),
+    ...(footerText && { footerText }),
+    storageKeys,
+    ...(statusStorage && { statusStorage }),
+    path: readPath(location),
+    vocabulary: doc.body ? matchVocabulary(boundedText(doc.body, VOCABULARY_SAMPLE_CHARS, VOCABULARY_SAMPLE_NODES)) : [],
+  };
+}
+
+/**
+ * Worth a message to the background only when it shows a signal: ordinary pages (nearly all of
+ * them) send nothing. The background re-derives the signals from the validated fingerprint.
+ */
+export function shouldReportFingerprint(fp: PageFingerprint): boolean {
+  return signalsFromFingerprint(fp).length > 0;
+}
+
+function bounded(text: string, maxChars: number): string {
+  return text.length > maxChars ? text.slice(0, maxChars) : text;
+}
+
+function readMetaDescription(doc: Document): string {
+  const content = doc.querySelector('meta[name="description" i]')?.getAttribute('content') ?? '';
+  // Bound before collapsing too: the attribute could be megabytes.
+  return bounded(collapseWhitespace(content.slice(0, FINGERPRINT_LIMITS.metaDescription * 2)), FINGERPRINT_LIMITS.metaDescription);
+}
+
+/**
+ * Text of the first few footer-like elements, skipping any inside one already read (one-api's
+ * `.custom-footer` sits inside the footer segment). Each element's text is capped, not built whole.
+ */
+function readFooterText(doc: Document): string {
+  const read: Element[] = [];
+  const parts: string[] = [];
+  let length = 0;
+  for (const element of doc.querySelectorAll(FOOTER_SELECTOR)) {
+    if (read.length >= FOOTER_ELEMENTS_READ || length >= FINGERPRINT_LIMITS.footerText) break;
+    if (read.some((outer) => outer.contains(element))) continue;
+    read.push(element);
+    const text = collapseWhitespace(boundedText(element, FINGERPRINT_LIMITS.footerText, FOOTER_TEXT_NODES));
+    if (!text) continue;
+    parts.push(text);
+    length += text.length + 1;
+  }
+  return bounded(parts.join(' '), FINGERPRINT_LIMITS.footerText);
+}
+
+/** Up to `maxChars` of prose text under `root`, visiting at most `maxNodes` text nodes. */
+function boundedText(root: Node, maxChars: number, maxNodes: number): string {
+  const ownerDocument = root.ownerDocument;
+  if (!ownerDocument) return '';
+  const walker = ownerDocument.createTreeWalker(root, SHOW_TEXT);
+  let text = '';
+  for (let visited = 0; visited < maxNodes && text.length < maxChars; visited++) {
+    const node = walker.nextNode();
+    if (!node) break;
+    if (NON_PROSE_PARENTS.has(node.parentElement?.tagName ?? '')) continue;
+    // Separate nodes so words from adjacent elements do not run together.
+    text += (node.nodeValue ?? '') + ' ';
+  }
+  return bounded(text, maxChars);
+}
+
+function matchVocabulary(text: string): RelayTerm[] {
+  return RELAY_VOCABULARY.filter((term) => text.includes(term)).slice(0, FINGERPRINT_LIMITS.vocabulary);
+}
+
+/**
+ * Key names, bounded in count and length, and what `status` holds. Storage can throw on every
+ * access (disabled cookies, sandboxed frames, a full quota in some engines): then it counts as empty.
+ */
+function readStorage(storage: KeyValueStorage | null): Pick<PageFingerprint, 'storageKeys' | 'statusStorage'> {
+  const storageKeys: string[] = [];
+  if (!storage) return { storageKeys };
+  let statusStorage: PageFingerprint['statusStorage'];
+  try {
+    const keyCount = Math.min(storage.length, FINGERPRINT_LIMITS.storageKeys);
+    for (let index = 0; index < keyCount; index++) {
+      const key = storage.key(index);
+      if (key !== null && key.length <= FINGERPRINT_LIMITS.storageKeyLength) storageKeys.push(key);
+    }
+    statusStorage = readStatusStorage(storage.getItem('status'));
+  } catch {
+    // Unreadable storage tells nothing; keep what was read.
+  }
+  return { storageKeys, ...(statusStorage && { statusStorage }) };
+}
+
+/** The gateway caches its `/api/status` answer here; only whether two fields exist is kept. */
+function readStatusStorage(raw: string | null): PageFingerprint['statusStorage'] {
+  if (raw === null || raw.length > STATUS_VALUE_MAX_CHARS) return undefined;
+  let status: unknown;
+  try {
+    status = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof status !== 'object' || status === null || Array.isArray(status)) return undefined;
+  return { systemName: Object.hasOwn(status, 'system_name'), quotaPerUnit: Object.hasOwn(status, 'quota_per_unit') };
+}
+
+/**
+ * The pathname, plus the hash when it is a hash route (`#/token`); its query is dropped. Other
+ * fragments (`#access_token=…` from an OAuth redirect) are not routes and are not sent.
+ */
+function readPath(location: PageLocation): string {
+  const hash = location.hash.startsWith('#/') ? (location.hash.split('?', 1)[0] ?? '') : '';
+  return bounded(location.pathname + hash, FINGERPRINT_LIMITS.path);
+}
