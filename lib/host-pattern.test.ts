@@ -186,3 +186,15 @@ describe('parseHostPattern: suffixes and scheme prefixes', () => {
     expect(parseHostPattern('workers.dev')).toMatchObject({ ok: true, value: { text: 'workers.dev' } });
   });
 });
+
+describe('parseHostPattern: IPv6 written without brackets', () => {
+  it.each([
+    ['fe80::1', 'fe80::1'],
+    ['abcd::1', 'abcd::1'],
+    ['[fe80::1]', 'fe80::1'],
+  ])('%s is an exact IP pattern that reads back the same', (input, host) => {
+    const parsed = pattern(input);
+    expect(parsed).toMatchObject({ host, exactHostOnly: true, text: host });
+    expect(pattern(parsed.text)).toEqual(parsed);
+  });
+});

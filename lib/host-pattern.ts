@@ -30,7 +30,9 @@ export function parseHostPattern(input: string): Result<HostPattern, string> {
   if (text.includes('*')) {
     return err(`“${text}”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.`);
   }
-  if (/[/?#@\s]/.test(text) || /^[a-z][a-z0-9+.-]*:(?!\d*$)/i.test(text.replace(/^\./, ''))) {
+  const withoutDot = text.replace(/^\./, '');
+  const looksLikeScheme = !IP_LITERAL.test(withoutDot) && /^[a-z][a-z0-9+.-]*:(?!\d*$)/i.test(withoutDot);
+  if (/[/?#@\s]/.test(text) || looksLikeScheme) {
     return err(`“${text}”: a pattern is a host name such as “example.com”, without scheme, path or spaces.`);
   }
   const exactHostOnly = text.startsWith('.');
