@@ -15,8 +15,11 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // Every permission is explained in README.md ("Permissions"); keep the two in step.
-    permissions: ['storage', 'webNavigation'],
+    permissions: ['storage', 'webNavigation', 'webRequest', 'declarativeNetRequest'],
     host_permissions: ['<all_urls>'],
+    // The block page must be reachable from any page, or link clicks to a blocked host fail to redirect.
+    web_accessible_resources:
+      browser === 'firefox' ? ['blocked.html'] : [{ resources: ['blocked.html'], matches: ['<all_urls>'] }],
     storage: { managed_schema: 'managed_schema.json' },
     ...(browser === 'firefox'
       ? {

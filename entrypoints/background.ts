@@ -1,10 +1,18 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { storage } from 'wxt/utils/storage';
+import { BlockRuleSync } from '../lib/background/block-rule-sync.ts';
+import { createHandlers } from '../lib/background/handlers.ts';
 import { ListRegistry } from '../lib/background/list-registry.ts';
-import { registerMessageRouter, RequestError } from '../lib/background/message-router.ts';
+import { registerMessageRouter } from '../lib/background/message-router.ts';
+import { RequestObserver } from '../lib/background/request-observer.ts';
 import { TabVerdicts } from '../lib/background/tab-verdicts.ts';
+import { ToolbarBadge } from '../lib/background/toolbar-badge.ts';
 import { loadBundledLists } from '../lib/bundled-lists.ts';
+import { createTranslator } from '../lib/i18n.ts';
 import { openListDatabase } from '../lib/list-store.ts';
+import { createLookalikeDetector, lookalikeCheck } from '../lib/lookalike.ts';
+import { parseSettings, SETTINGS_KEY } from '../lib/settings.ts';
 import { downloadList } from '../lib/subscriptions.ts';
 import { createTabStateStore } from '../lib/tab-state.ts';
 
@@ -15,36 +23,48 @@ export default defineBackground(() => {
   const bundled = loadBundledLists();
   bundled.problems.forEach(report);
 
+  let database: ReturnType<typeof openListDatabase> | null = null;
+  const openDatabase = () => (database ??= openListDatabase());
+  const readSettings = async () => parseSettings(await storage.getItem(SETTINGS_KEY));
+
   const registry = new ListRegistry({
     bundled: bundled.lists,
-    openDatabase: () => openListDatabase(),
+    openDatabase,
     readManagedPolicy: () => browser.storage.managed.get(),
     download: downloadList,
     report,
   });
-  const tabs = new TabVerdicts({ browser, registry, store: createTabStateStore(browser.storage.session) });
-
-  registerMessageRouter(
-    browser.runtime,
-    {
-      'tab-verdict/get': ({ tabId }) => tabs.get(tabId),
-      'lists/subscribe': async ({ url }) => {
-        const result = await registry.subscribe(url);
-        if (!result.ok) throw new RequestError(result.error);
-        return result.value;
-      },
-      'lists/unsubscribe': async ({ id }) => ({ removed: await registry.unsubscribe(id) }),
-      'lists/summary': async () => {
-        await registry.ready();
-        return registry.summary();
-      },
-    },
-    report,
-  );
-
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'managed') void registry.reloadPolicy();
+  const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
+  const tabs = new TabVerdicts({
+    browser,
+    registry,
+    store: createTabStateStore(browser.storage.session),
+    lookalike: lookalikeCheck(createLookalikeDetector(officialHosts)),
   });
+  new RequestObserver({ webRequest: browser.webRequest, tabs });
+  const blockRules = new BlockRuleSync({
+    dnr: browser.declarativeNetRequest,
+    registry,
+    interstitialUrl: browser.runtime.getURL('/blocked.html'),
+    blockApiRequests: async () => (await readSettings()).blockAiRequestsToBlocked,
+    report,
+  });
+  const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
+  // MV2 (Firefox) names the toolbar button browserAction.
+  const badge = new ToolbarBadge(browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction, translate);
+  tabs.onChange((tabId, verdict, hostDisplay) => void badge.show(tabId, verdict, hostDisplay));
+
+  registerMessageRouter(browser.runtime, createHandlers({ registry, tabs, blockRules, openDatabase }), report);
+
+  browser.tabs.onRemoved.addListener((tabId) => void blockRules.forgetTab(tabId));
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'managed') void registry.reloadPolicy();
+    if (area === 'local' && SETTINGS_KEY.slice('local:'.length) in changes) void blockRules.rebuild();
+  });
+  // Dynamic rules outlive the worker; they are rebuilt when what they are made of may have
+  // changed: a new version (bundled lists), a browser start (policy may differ), and list changes.
+  browser.runtime.onInstalled.addListener(() => void blockRules.rebuild());
+  browser.runtime.onStartup.addListener(() => void blockRules.rebuild());
 
   void registry.ready();
 });

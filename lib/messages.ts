@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { reasonSchema, VERDICT_LEVELS } from './verdict.ts';
 import { LIST_SOURCES } from './precedence.ts';
+import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
+import { sendValidated, type Envelope } from './send-validated.ts';
 
 /**
  * The one message protocol between background, content scripts and extension pages.
@@ -20,20 +22,18 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lists/unsubscribe'), id: z.string().min(1) }),
   /** Options page: every list with its source, version, entry count and fetch state. */
   z.object({ type: z.literal('lists/summary') }),
+  /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
+  z.object({ type: z.literal('interstitial/info'), url: z.string().max(8192) }),
+  /** Interstitial: let this tab load the URL once (a session rule for this tab only). */
+  z.object({ type: z.literal('interstitial/proceed-once'), url: z.string().max(8192) }),
+  /** Interstitial: trust the URL's host from now on (a user allowlist entry). */
+  z.object({ type: z.literal('interstitial/always-allow'), url: z.string().max(8192) }),
+  ...pageRequestSchemas,
 ]);
 
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
-export const tabVerdictSchema = z.object({
-  tabId,
-  url: z.string(),
-  /** The page host for display (Unicode and punycode for IDN). */
-  hostDisplay: z.string(),
-  level: z.enum(VERDICT_LEVELS),
-  reasons: z.array(reasonSchema),
-});
-export type TabVerdictView = z.infer<typeof tabVerdictSchema>;
 
 export const listSummarySchema = z.object({
   id: z.string(),
@@ -48,17 +48,37 @@ export const listSummarySchema = z.object({
 });
 export type ListSummary = z.infer<typeof listSummarySchema>;
 
+export const interstitialInfoSchema = z.object({
+  url: z.string(),
+  /** False for javascript:, data: and every other non-web URL: the page offers no way to continue. */
+  navigable: z.boolean(),
+  hostUnicode: z.string(),
+  hostAscii: z.string(),
+  level: z.enum(VERDICT_LEVELS),
+  reasons: z.array(reasonSchema),
+  /** Managed policy may forbid continuing (allowProceed: false). */
+  allowProceed: z.boolean(),
+  /** A managed block cannot be overridden by the person's own allowlist. */
+  allowAlwaysAllow: z.boolean(),
+});
+export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
+
 /** Response payload schema per request type; the envelope adds `ok`/`error`. */
 export const responseSchemas = {
-  'tab-verdict/get': tabVerdictSchema.nullable(),
+  'tab-verdict/get': z.nullable(tabVerdictSchema),
   'lists/subscribe': listSummarySchema,
   'lists/unsubscribe': z.object({ removed: z.boolean() }),
   'lists/summary': z.array(listSummarySchema),
-} satisfies Record<RequestType, z.ZodType>;
+  'interstitial/info': interstitialInfoSchema,
+  'interstitial/proceed-once': z.object({ url: z.string() }),
+  'interstitial/always-allow': z.object({ url: z.string() }),
+  ...pageResponseSchemas,
+} satisfies Record<RequestType, z.core.$ZodType>;
 
 export type ResponseFor<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
 
-export type Envelope<T> = { ok: true; data: T } | { ok: false; error: string };
+export type { Envelope, TabVerdictView };
+export { tabVerdictSchema };
 
 export function envelopeSchema<T extends RequestType>(type: T) {
   return z.union([
@@ -68,17 +88,6 @@ export function envelopeSchema<T extends RequestType>(type: T) {
 }
 
 /** Sends a request through `send` (runtime.sendMessage) and validates the answer. */
-export async function sendRequest<R extends Request>(
-  send: (message: unknown) => Promise<unknown>,
-  request: R,
-): Promise<Envelope<ResponseFor<R['type']>>> {
-  let answer: unknown;
-  try {
-    answer = await send(request);
-  } catch (cause) {
-    return { ok: false, error: cause instanceof Error ? cause.message : String(cause) };
-  }
-  const parsed = envelopeSchema(request.type).safeParse(answer);
-  if (!parsed.success) return { ok: false, error: `Unexpected answer to ${request.type}.` };
-  return parsed.data as Envelope<ResponseFor<R['type']>>;
+export function sendRequest<R extends Request>(send: (message: unknown) => Promise<unknown>, request: R): Promise<Envelope<ResponseFor<R['type']>>> {
+  return sendValidated(send, request, envelopeSchema(request.type) as never);
 }

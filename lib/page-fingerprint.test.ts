@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   FINGERPRINT_LIMITS,
+  RELAY_VOCABULARY,
   STATUS_PROBE_PATHS,
   STOCK_META_DESCRIPTION,
   countedVocabulary,
@@ -237,7 +238,7 @@ describe('signalsFromFingerprint', () => {
     });
 
     test('vocabulary only: weak, never a warning', () => {
-      const signals = signalsFromFingerprint(fingerprint({ vocabulary: [...pageFingerprintSchema.shape.vocabulary.element.options] }));
+      const signals = signalsFromFingerprint(fingerprint({ vocabulary: [...RELAY_VOCABULARY] }));
       expect(signals.every(isWeak)).toBe(true);
       expect(scoreSignals(signals).unvetted).toBe(false);
     });

@@ -11,7 +11,8 @@
  * The mapping here is pure; the weights live in scoring.ts. Weak signals (route, vocabulary) are
  * produced freely because the score keeps them from ever warning alone.
  */
-import { z } from 'zod';
+// zod/mini: this module runs in the content script on every page, where bundle size counts.
+import { z } from 'zod/mini';
 import { err, ok } from './result.ts';
 import type { Result } from './result.ts';
 import type { GatewayFamily, Signal } from './scoring.ts';
@@ -112,19 +113,19 @@ export const FINGERPRINT_LIMITS = {
 
 export const pageFingerprintSchema = z.strictObject({
   /** `<meta name="description">` content, whitespace-collapsed. */
-  metaDescription: z.string().max(FINGERPRINT_LIMITS.metaDescription).optional(),
+  metaDescription: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.metaDescription))),
   /** The `<title>` as served, before the SPA renames it. */
-  servedTitle: z.string().max(FINGERPRINT_LIMITS.servedTitle).optional(),
+  servedTitle: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.servedTitle))),
   /** Text of the first few footer-like elements, whitespace-collapsed. */
-  footerText: z.string().max(FINGERPRINT_LIMITS.footerText).optional(),
+  footerText: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.footerText))),
   /** localStorage key NAMES; never values. */
-  storageKeys: z.array(z.string().max(FINGERPRINT_LIMITS.storageKeyLength)).max(FINGERPRINT_LIMITS.storageKeys),
+  storageKeys: z.array(z.string().check(z.maxLength(FINGERPRINT_LIMITS.storageKeyLength))).check(z.maxLength(FINGERPRINT_LIMITS.storageKeys)),
   /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
-  statusStorage: z.strictObject({ systemName: z.boolean(), quotaPerUnit: z.boolean() }).optional(),
+  statusStorage: z.optional(z.strictObject({ systemName: z.boolean(), quotaPerUnit: z.boolean() })),
   /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
-  path: z.string().max(FINGERPRINT_LIMITS.path),
+  path: z.string().check(z.maxLength(FINGERPRINT_LIMITS.path)),
   /** Relay terms found on the page; the page text itself never leaves the page. */
-  vocabulary: z.array(z.enum(RELAY_VOCABULARY)).max(FINGERPRINT_LIMITS.vocabulary),
+  vocabulary: z.array(z.enum(RELAY_VOCABULARY)).check(z.maxLength(FINGERPRINT_LIMITS.vocabulary)),
 });
 export type PageFingerprint = z.infer<typeof pageFingerprintSchema>;
 

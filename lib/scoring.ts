@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: signals cross from content scripts, where bundle size counts.
+import { z } from 'zod/mini';
 import type { Reason } from './verdict.ts';
 
 /**
@@ -52,8 +53,8 @@ export const PROBE_THRESHOLD = 30;
 export const signalSchema = z.object({
   id: z.enum(SIGNAL_IDS as [SignalId, ...SignalId[]]),
   /** What was observed, short and safe to show (a header name, a footer snippet). */
-  detail: z.string().max(200),
-  family: z.enum(GATEWAY_FAMILIES).optional(),
+  detail: z.string().check(z.maxLength(200)),
+  family: z.optional(z.enum(GATEWAY_FAMILIES)),
 });
 export type Signal = z.infer<typeof signalSchema>;
 

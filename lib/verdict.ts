@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: reasons are read by content scripts too, where bundle size counts.
+import { z } from 'zod/mini';
 import type { HostScope } from './host.ts';
 import type { ListHit } from './matcher.ts';
 import { LIST_SOURCES } from './precedence.ts';
@@ -22,9 +23,9 @@ export const reasonSchema = z.object({
   source: z.string(),
   detail: z.string(),
   /** For list reasons: which kind of list, so surfaces can mark managed entries as managed. */
-  listSource: z.enum(LIST_SOURCES).optional(),
+  listSource: z.optional(z.enum(LIST_SOURCES)),
   /** For list reasons: the public evidence behind a blocklist entry. */
-  evidence: z.array(z.string()).optional(),
+  evidence: z.optional(z.array(z.string())),
 });
 export type Reason = z.output<typeof reasonSchema>;
 

@@ -57,6 +57,7 @@ export class ListRegistry {
     return this.#loaded;
   }
 
+  /** Called after every change to the lists (not for the initial load of what was stored). */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -126,7 +127,8 @@ export class ListRegistry {
   async #loadAll(): Promise<void> {
     // Each source loads on its own: a broken database must not cost the managed policy, and vice versa.
     await Promise.all([this.#readSubscriptions(), this.#readUserEntries(), this.#readPolicy()]);
-    this.#recompile();
+    // Loading what was already stored is not a change: rules and badges from before still hold.
+    this.#recompile({ notify: false });
   }
 
   #db(): Promise<ListDatabase> {
@@ -177,8 +179,8 @@ export class ListRegistry {
     ];
   }
 
-  #recompile(): void {
+  #recompile({ notify } = { notify: true }): void {
     this.#matcher = compileMatcher(this.#sourcedLists());
-    for (const listener of this.#listeners) listener();
+    if (notify) for (const listener of this.#listeners) listener();
   }
 }

@@ -14,7 +14,15 @@ export class RequestError extends Error {
 }
 
 /** Requests only the extension's own pages may make: they read or change lists and other tabs. */
-const EXTENSION_PAGES_ONLY: ReadonlySet<RequestType> = new Set(['tab-verdict/get', 'lists/subscribe', 'lists/unsubscribe', 'lists/summary']);
+const EXTENSION_PAGES_ONLY: ReadonlySet<RequestType> = new Set([
+  'tab-verdict/get',
+  'lists/subscribe',
+  'lists/unsubscribe',
+  'lists/summary',
+  'interstitial/info',
+  'interstitial/proceed-once',
+  'interstitial/always-allow',
+]);
 
 /**
  * The single runtime.onMessage listener. Registered synchronously at start; every message is

@@ -1,17 +1,35 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { normalizeHost } from '../host.ts';
 import type { TabVerdictView } from '../messages.ts';
-import type { TabState, TabStateStore } from '../tab-state.ts';
-import { tabVerdict, verdictForHost, type EndpointVerdict, type Verdict } from '../verdict.ts';
+import { scoreSignals, type Signal } from '../scoring.ts';
+import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../tab-state.ts';
+import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from '../verdict.ts';
 import type { ListRegistry } from './list-registry.ts';
 
 type BrowserApi = typeof browserApi;
+
+/** Says whether a host imitates an official vendor host; null when it does not. */
+export type LookalikeCheck = (host: string) => Reason | null;
 
 export interface TabVerdictsDeps {
   readonly browser: Pick<BrowserApi, 'webNavigation' | 'tabs'>;
   readonly registry: ListRegistry;
   readonly store: TabStateStore;
-  readonly now?: () => number;
+  readonly lookalike?: LookalikeCheck;
+}
+
+export interface AiCall {
+  readonly host: string;
+  readonly protocol: string;
+  readonly credentialKind?: string;
+}
+
+type ChangeListener = (tabId: number, verdict: Verdict, hostDisplay: string) => void;
+
+/** Response signals of a top-level document arrive before its commit; they wait here for it. */
+interface PendingDocument {
+  readonly url: string;
+  readonly signals: Signal[];
 }
 
 /**
@@ -21,52 +39,157 @@ export interface TabVerdictsDeps {
  */
 export class TabVerdicts {
   readonly #deps: TabVerdictsDeps;
-  readonly #now: () => number;
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #pendingDocuments = new Map<number, PendingDocument>();
 
   constructor(deps: TabVerdictsDeps) {
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
     deps.browser.webNavigation.onCommitted.addListener((details) => {
       // Only a new top-level document resets evidence; same-document navigations (history.pushState,
       // #fragments) arrive as other events and keep it.
-      if (details.frameId === 0) void this.#startPage(details.tabId, details.url);
+      if (details.frameId === 0) void this.#startPage(details.tabId, details.url, details.timeStamp);
     });
-    deps.browser.tabs.onRemoved.addListener((tabId) => void deps.store.remove(tabId));
+    deps.browser.tabs.onRemoved.addListener((tabId) => {
+      this.#pendingDocuments.delete(tabId);
+      void deps.store.remove(tabId);
+    });
+    deps.registry.onChange(() => void this.#refreshAll());
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The verdict for a tab, or null for tabs without a web page (new tab page, settings). */
   async get(tabId: number): Promise<TabVerdictView | null> {
     await this.#deps.registry.ready();
     const state = (await this.#deps.store.get(tabId)) ?? (await this.#adoptExistingTab(tabId));
-    if (!state) return null;
-    const verdict = this.verdictOf(state);
-    return { tabId, url: state.url, hostDisplay: state.hostDisplay, level: verdict.level, reasons: [...verdict.reasons] };
+    return state ? this.#view(state) : null;
   }
 
   /** Derived from the state and the current lists on every call: a list change applies at once. */
   verdictOf(state: TabState): Verdict {
+    const page = verdictForHost({
+      listHit: this.#deps.registry.matcher.decide(state.host),
+      host: state.hostDisplay,
+      scope: state.scope,
+      detections: this.#detections(state),
+    });
+    return tabVerdict(page, this.#endpointVerdicts(state));
+  }
+
+  /** The canonical host of the page in the tab, if RelayGuard has seen it commit. */
+  async pageHost(tabId: number): Promise<string | null> {
+    return (await this.#deps.store.get(tabId))?.host ?? null;
+  }
+
+  /** A response header of the top-level document, seen before the document commits. */
+  noteDocumentSignals(tabId: number, url: string, signals: readonly Signal[]): void {
+    if (signals.length === 0) return;
+    const pending = this.#pendingDocuments.get(tabId);
+    const known = pending?.url === url ? pending.signals : [];
+    this.#pendingDocuments.set(tabId, { url, signals: [...known, ...signals] });
+  }
+
+  /** Signals about the page currently in the tab; dropped if they predate its commit. */
+  async recordSignals(tabId: number, observedAt: number, signals: readonly Signal[]): Promise<void> {
+    if (signals.length === 0) return;
+    const next = await this.#deps.store.update(tabId, (state) => {
+      if (observedAt < state.committedAt) return null;
+      let changed: TabState | null = null;
+      for (const signal of signals) changed = withSignal(changed ?? state, signal) ?? changed;
+      return changed;
+    });
+    if (next) this.#emit(next);
+  }
+
+  async recordAiCall(tabId: number, observedAt: number, call: AiCall): Promise<void> {
+    const next = await this.#deps.store.update(tabId, (state) => (observedAt < state.committedAt ? null : withEndpointCall(state, call)));
+    if (next) this.#emit(next);
+  }
+
+  /**
+   * Signals a content script reported about its page. Trusted only for the page RelayGuard saw
+   * commit in that tab: a late message from the previous document must not land on the new one.
+   */
+  async recordPageSignals(tabId: number, pageUrl: string, signals: readonly Signal[]): Promise<void> {
+    const host = normalizeHost(pageUrl);
+    if (!host.ok || host.value.host !== (await this.pageHost(tabId))) return;
+    await this.recordSignals(tabId, Number.MAX_SAFE_INTEGER, signals);
+  }
+
+  /** Whether the tab's one status probe was granted (and so its answer may be recorded). */
+  async wasProbeGranted(tabId: number): Promise<boolean> {
+    return (await this.#deps.store.get(tabId))?.probed ?? false;
+  }
+
+  /**
+   * The content script may probe the page's public status endpoint once per document, and only
+   * when the page already scores as suspect (relay-signals.md §1).
+   */
+  async grantStatusProbe(tabId: number): Promise<boolean> {
+    let granted = false;
+    await this.#deps.store.update(tabId, (state) => {
+      if (state.probed || state.scope !== 'public' || !scoreSignals(state.signals).suspect) return null;
+      if (this.verdictOf(state).level !== 'unknown') return null; // listed or already decided: nothing to learn
+      granted = true;
+      return { ...state, probed: true };
+    });
+    return granted;
+  }
+
+  #detections(state: TabState): Reason[] {
+    const score = scoreSignals(state.signals);
+    const lookalike = state.scope === 'public' ? this.#deps.lookalike?.(state.host) : null;
+    return [...(score.unvetted ? score.reasons : []), ...(lookalike ? [lookalike] : [])];
+  }
+
+  #endpointVerdicts(state: TabState): EndpointVerdict[] {
     const { matcher } = this.#deps.registry;
-    const page = verdictForHost({ listHit: matcher.decide(state.host), host: state.hostDisplay, scope: state.scope, detections: state.detections });
-    const endpoints = state.endpoints.map((endpoint): EndpointVerdict => {
+    return state.endpoints.map((endpoint): EndpointVerdict => {
       const normalized = normalizeHost(endpoint.host);
       const scope = normalized.ok ? normalized.value.scope : 'public';
       const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope });
-      // An AI API call to a host no allowlist vouches for is itself the evidence (test-contract.md).
+      // An AI API call to a public host no allowlist vouches for is itself the evidence (test-contract.md).
       const level = own.level === 'unknown' && scope === 'public' ? 'unvetted' : own.level;
       return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
     });
-    return tabVerdict(page, endpoints);
   }
 
-  async #startPage(tabId: number, url: string): Promise<TabState | null> {
+  #view(state: TabState): TabVerdictView {
+    const verdict = this.verdictOf(state);
+    const endpointLevels = new Map(this.#endpointVerdicts(state).map((endpoint) => [endpoint.host, endpoint.level]));
+    return {
+      tabId: state.tabId,
+      url: state.url,
+      hostDisplay: state.hostDisplay,
+      level: verdict.level,
+      reasons: [...verdict.reasons],
+      endpoints: state.endpoints.map((endpoint) => ({ ...endpoint, level: endpointLevels.get(endpoint.host) ?? 'unknown' })),
+      family: scoreSignals(state.signals).family,
+    };
+  }
+
+  #emit(state: TabState): void {
+    const verdict = this.verdictOf(state);
+    for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay);
+  }
+
+  async #startPage(tabId: number, url: string, committedAt: number): Promise<TabState | null> {
+    const pending = this.#pendingDocuments.get(tabId);
+    this.#pendingDocuments.delete(tabId);
     const normalized = normalizeHost(url);
     if (!normalized.ok) {
       await this.#deps.store.remove(tabId);
       return null;
     }
     const { host, display, scope } = normalized.value;
-    const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt: this.#now(), detections: [], endpoints: [] };
+    const signals = pending?.url === url ? pending.signals : [];
+    const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt, signals, endpoints: [], probed: false };
     await this.#deps.store.set(state);
+    await this.#deps.registry.ready();
+    this.#emit(state);
     return state;
   }
 
@@ -74,9 +197,17 @@ export class TabVerdicts {
   async #adoptExistingTab(tabId: number): Promise<TabState | null> {
     try {
       const tab = await this.#deps.browser.tabs.get(tabId);
-      return tab.url ? await this.#startPage(tabId, tab.url) : null;
+      return tab.url ? await this.#startPage(tabId, tab.url, 0) : null;
     } catch {
       return null; // the tab is gone
+    }
+  }
+
+  async #refreshAll(): Promise<void> {
+    for (const tab of await this.#deps.browser.tabs.query({})) {
+      if (tab.id === undefined) continue;
+      const state = await this.#deps.store.get(tab.id);
+      if (state) this.#emit(state);
     }
   }
 }

@@ -1,0 +1,101 @@
+import { isNavigableTarget } from '../block-rules.ts';
+import { normalizeHost } from '../host.ts';
+import { putUserEntry, type ListDatabase } from '../list-store.ts';
+import type { InterstitialInfo } from '../messages.ts';
+import { signalsFromFingerprint } from '../page-fingerprint.ts';
+import { verdictForHost } from '../verdict.ts';
+import type { BlockRuleSync } from './block-rule-sync.ts';
+import type { ListRegistry } from './list-registry.ts';
+import { RequestError, type Handlers } from './message-router.ts';
+import type { TabVerdicts } from './tab-verdicts.ts';
+
+export interface HandlerDeps {
+  readonly registry: ListRegistry;
+  readonly tabs: TabVerdicts;
+  readonly blockRules: BlockRuleSync;
+  readonly openDatabase: () => Promise<ListDatabase>;
+  readonly now?: () => Date;
+}
+
+/** What each request does; the router has already validated it and checked who sent it. */
+export function createHandlers({ registry, tabs, blockRules, openDatabase, now = () => new Date() }: HandlerDeps): Handlers {
+  const interstitialInfo = async (url: string): Promise<InterstitialInfo & { host: string | null }> => {
+    await registry.ready();
+    const normalized = normalizeHost(url);
+    const navigable = isNavigableTarget(url) && normalized.ok;
+    if (!normalized.ok) {
+      return { url, host: null, navigable: false, hostUnicode: url, hostAscii: url, level: 'unknown', reasons: [], allowProceed: false, allowAlwaysAllow: false };
+    }
+    const { host, unicode, scope } = normalized.value;
+    const hit = registry.matcher.decide(host);
+    const verdict = verdictForHost({ listHit: hit, host, scope });
+    return {
+      url,
+      host,
+      navigable,
+      hostUnicode: unicode,
+      hostAscii: host,
+      level: verdict.level,
+      reasons: [...verdict.reasons],
+      allowProceed: registry.policy.allowProceed,
+      // The person's allowlist cannot outrank an administrator's block (precedence: managed > user).
+      allowAlwaysAllow: hit?.source !== 'managed',
+    };
+  };
+
+  const senderTab = (sender: { tab?: { id?: number } }): number => {
+    const tabId = sender.tab?.id;
+    if (tabId === undefined || tabId < 0) throw new RequestError('This request must come from a tab.');
+    return tabId;
+  };
+
+  return {
+    'tab-verdict/get': ({ tabId }) => tabs.get(tabId),
+    'lists/subscribe': async ({ url }) => {
+      const result = await registry.subscribe(url);
+      if (!result.ok) throw new RequestError(result.error);
+      return result.value;
+    },
+    'lists/unsubscribe': async ({ id }) => ({ removed: await registry.unsubscribe(id) }),
+    'lists/summary': async () => {
+      await registry.ready();
+      return registry.summary();
+    },
+    'interstitial/info': async ({ url }) => {
+      const { host: _host, ...info } = await interstitialInfo(url);
+      return info;
+    },
+    'interstitial/proceed-once': async ({ url }, sender) => {
+      const info = await interstitialInfo(url);
+      if (!info.navigable || !info.host) throw new RequestError('Only web pages can be opened.');
+      if (!info.allowProceed) throw new RequestError('Your organisation does not allow continuing to this site.');
+      if (!(await blockRules.allowOnce(senderTab(sender), info.host))) throw new RequestError('The exception could not be added.');
+      return { url };
+    },
+    'interstitial/always-allow': async ({ url }) => {
+      const info = await interstitialInfo(url);
+      if (!info.navigable || !info.host) throw new RequestError('Only web pages can be allowed.');
+      if (!info.allowAlwaysAllow) throw new RequestError('Your organisation blocks this site; it cannot be allowed here.');
+      const stored = await putUserEntry(await openDatabase(), { pattern: info.host, level: 'vetted', added: now().toISOString() });
+      if (!stored.ok) throw new RequestError(stored.error);
+      await registry.reloadUserEntries();
+      await blockRules.rebuild();
+      return { url };
+    },
+    'page/fingerprint': async ({ fingerprint }, sender) => {
+      const tabId = senderTab(sender);
+      if (sender.frameId !== 0 || !sender.url) return { probe: false };
+      await tabs.recordPageSignals(tabId, sender.url, signalsFromFingerprint(fingerprint));
+      return { probe: await tabs.grantStatusProbe(tabId) };
+    },
+    'page/probe-signals': async ({ signals }, sender) => {
+      const tabId = senderTab(sender);
+      // Only the probe's own signal, and only after the background granted the probe.
+      const probeSignals = signals.filter((signal) => signal.id === 'gateway-status-endpoint');
+      if (sender.frameId !== 0 || !sender.url || !(await tabs.wasProbeGranted(tabId))) return { accepted: 0 };
+      await tabs.recordPageSignals(tabId, sender.url, probeSignals);
+      return { accepted: probeSignals.length };
+    },
+    'page/verdict': async (_request, sender) => tabs.get(senderTab(sender)),
+  };
+}

@@ -1,0 +1,70 @@
+import type { browser as browserApi } from 'wxt/browser';
+import { classifyAiRequest } from '../ai-request.ts';
+import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../gateway-headers.ts';
+import { normalizeHost } from '../host.ts';
+import type { Signal } from '../scoring.ts';
+import type { TabVerdicts } from './tab-verdicts.ts';
+
+type BrowserApi = typeof browserApi;
+type WebRequest = BrowserApi['webRequest'];
+type Header = { name: string; value?: string };
+
+/** Serverless hosts that relays deploy to (relay-signals.md §1): medium evidence with API traffic. */
+const EDGE_SUFFIXES = ['.workers.dev', '.pages.dev', '.vercel.app', '.deno.dev', '.netlify.app'];
+
+export interface RequestObserverDeps {
+  readonly webRequest: WebRequest;
+  readonly tabs: TabVerdicts;
+}
+
+/**
+ * Watches requests (never blocks or changes them: MV3 observers are read-only) and turns what it
+ * sees into evidence on the tab that made them: AI-API calls become endpoint records, gateway
+ * headers become page signals. Credential values are classified by kind inside
+ * classifyAiRequest and never reach this module's output.
+ */
+export class RequestObserver {
+  readonly #tabs: TabVerdicts;
+
+  constructor({ webRequest, tabs }: RequestObserverDeps) {
+    this.#tabs = tabs;
+    const filter = { urls: ['<all_urls>'] };
+    // Chromium hides some headers unless asked for 'extraHeaders'; Firefox has no such option and rejects it.
+    const extra = 'OnBeforeSendHeadersOptions' in webRequest && (webRequest.OnBeforeSendHeadersOptions as Record<string, string>).EXTRA_HEADERS ? ['extraHeaders'] : [];
+    webRequest.onBeforeSendHeaders.addListener((details) => void this.#onRequest(details), filter, ['requestHeaders', ...extra] as never);
+    webRequest.onHeadersReceived.addListener((details) => void this.#onResponse(details), filter, ['responseHeaders', ...extra] as never);
+  }
+
+  async #onRequest(details: { tabId: number; frameId: number; url: string; method: string; type: string; timeStamp: number; requestHeaders?: Header[] }): Promise<void> {
+    if (details.tabId < 0) return; // service workers and the browser itself: no tab to warn in
+    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, ...(details.requestHeaders && { requestHeaders: details.requestHeaders }) });
+    if (call) {
+      await this.#tabs.recordAiCall(details.tabId, details.timeStamp, {
+        host: call.host,
+        protocol: call.protocol,
+        ...(call.credential && { credentialKind: call.credential.kind }),
+      });
+      if (EDGE_SUFFIXES.some((suffix) => call.host.endsWith(suffix))) {
+        await this.#tabs.recordSignals(details.tabId, details.timeStamp, [{ id: 'edge-host-ai-traffic', detail: call.host }]);
+      }
+    }
+    // Dashboard headers only mean something when the relay's own page sends them.
+    if (details.frameId === 0 && details.requestHeaders) {
+      await this.#tabs.recordSignals(details.tabId, details.timeStamp, signalsFromRequestHeaders(details.requestHeaders));
+    }
+  }
+
+  async #onResponse(details: { tabId: number; frameId: number; url: string; type: string; timeStamp: number; responseHeaders?: Header[] }): Promise<void> {
+    if (details.tabId < 0 || details.frameId !== 0 || !details.responseHeaders) return;
+    const signals: Signal[] = signalsFromResponseHeaders(details.responseHeaders);
+    if (signals.length === 0) return;
+    if (details.type === 'main_frame') {
+      this.#tabs.noteDocumentSignals(details.tabId, details.url, signals);
+      return;
+    }
+    // A gateway header from the page's own site is about the page; from elsewhere it is about an endpoint.
+    const host = normalizeHost(details.url);
+    const pageHost = await this.#tabs.pageHost(details.tabId);
+    if (host.ok && host.value.host === pageHost) await this.#tabs.recordSignals(details.tabId, details.timeStamp, signals);
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * The person's settings, in extension local storage (WXT storage). Read through the schema
+ * every time: a value written by another version, or edited by hand, falls back field by field
+ * to the default instead of breaking the extension.
+ */
+export const settingsSchema = z.object({
+  /** Block AI-API requests (XHR, fetch, websocket) to blocked endpoints, not only navigations. */
+  blockAiRequestsToBlocked: z.boolean().catch(true),
+  /** Hold pastes of vendor API keys on unvetted and blocked pages. */
+  pasteGuard: z.boolean().catch(true),
+  /** A small notice when a vendor key is pasted on an unknown page that called AI APIs. */
+  unknownPageNotice: z.boolean().catch(true),
+});
+export type Settings = z.output<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = { blockAiRequestsToBlocked: true, pasteGuard: true, unknownPageNotice: true };
+
+export const SETTINGS_KEY = 'local:settings' as const;
+
+export function parseSettings(raw: unknown): Settings {
+  const parsed = settingsSchema.safeParse(typeof raw === 'object' && raw !== null ? raw : {});
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
