@@ -40,11 +40,10 @@ export function createTranslator(getMessage: GetMessage): Translate {
 export function formatMessage(catalogue: MessagesJson, key: string, substitutions: readonly string[] = []): string {
   const entry = catalogue[key];
   if (!entry) return '';
-  const expand = (text: string) => text.replace(/\$(\d)/g, (_, digit: string) => substitutions[Number(digit) - 1] ?? '');
-  return entry.message
-    .replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, name: string) => {
-      const placeholder = entry.placeholders?.[name.toLowerCase()];
-      return placeholder ? expand(placeholder.content) : whole;
-    })
-    .replace(/\$\$/g, '$');
+  // As the browsers do: named placeholders first, then one pass over the whole text for `$1`…`$9`
+  // and `$$`, so substituted values are never re-read (a value containing `$$` or `$1` stays as is).
+  const withPlaceholders = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole);
+  return withPlaceholders.replace(/\$(?:([1-9])|(\$+))/g, (_, digit: string | undefined, dollars: string | undefined) =>
+    digit ? (substitutions[Number(digit) - 1] ?? '') : dollars!,
+  );
 }

@@ -108,7 +108,7 @@ export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): 
   return ok(record);
 }
 
-/** A server answered 304: the stored list stays, only the time it was confirmed moves. */
+/** A server answered 304: the stored list stays; it counts as fetched (and tried) now. */
 export async function markListConfirmed(db: ListDatabase, url: string, at: number): Promise<void> {
   const tx = db.transaction('subscriptions', 'readwrite');
   const previous = await tx.store.get(subscriptionId(url));
@@ -161,7 +161,7 @@ export async function removeUserEntry(db: ListDatabase, pattern: string): Promis
 
 /** The person's entries as a list the matcher can compile (source `user`). */
 export function userEntriesAsList(entries: readonly UserEntry[]): RelayList {
-  const latest = entries.reduce((newest, entry) => (entry.added > newest ? entry.added : newest), '1970-01-01T00:00:00Z');
+  const latest = entries.reduce((newest, entry) => (Date.parse(entry.added) > Date.parse(newest) ? entry.added : newest), '1970-01-01T00:00:00Z');
   return {
     name: 'Your entries',
     version: latest.slice(0, 10),

@@ -42,7 +42,10 @@ export async function downloadList(
     return failed(`Could not download the list: ${reason}.`);
   }
   if (response.status === 304) return { notModified: true, at: now() };
-  if (!response.ok) return failed(`Could not download the list: the server answered ${response.status}.`);
+  if (!response.ok) {
+    await response.body?.cancel(); // free the connection now, not at the timeout
+    return failed(`Could not download the list: the server answered ${response.status}.`);
+  }
 
   const body = await readLimited(response);
   if (!body.ok) return failed(body.error);
@@ -59,7 +62,11 @@ export async function downloadList(
 /** Reads at most MAX_LIST_BYTES, so a hostile or broken server cannot exhaust memory. */
 async function readLimited(response: Response): Promise<Result<string, string>> {
   const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_LIST_BYTES) return err(`The list is larger than ${MAX_LIST_BYTES / 1024 / 1024} MB.`);
+  if (declared > MAX_LIST_BYTES) {
+    // Release the connection now rather than leave it open until the timeout aborts it.
+    await response.body?.cancel();
+    return err(`The list is larger than ${MAX_LIST_BYTES / 1024 / 1024} MB.`);
+  }
   if (!response.body) return ok(await response.text());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -132,7 +132,14 @@ export class ListRegistry {
   }
 
   #db(): Promise<ListDatabase> {
-    this.#database ??= this.#deps.openDatabase();
+    if (!this.#database) {
+      const opening = this.#deps.openDatabase();
+      this.#database = opening;
+      // A failed open (disk full, a blocked upgrade) is retried on the next use, not remembered.
+      opening.catch(() => {
+        if (this.#database === opening) this.#database = null;
+      });
+    }
     return this.#database;
   }
 

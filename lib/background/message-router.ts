@@ -47,7 +47,8 @@ async function route(message: unknown, sender: Sender, handlers: Handlers, exten
     return { ok: false, error: `Invalid ${type} request: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
   }
   const request = parsed.data;
-  const fromExtensionPage = sender.id === undefined || (sender.url?.startsWith(extensionOrigin) ?? false);
+  // Trust is granted by what the sender is (a page at our own origin), never by a missing field.
+  const fromExtensionPage = sender.url?.startsWith(extensionOrigin) ?? false;
   if (EXTENSION_PAGES_ONLY.has(request.type) && !fromExtensionPage) {
     return { ok: false, error: `${request.type} is only available to RelayGuard's own pages.` };
   }

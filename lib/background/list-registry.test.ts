@@ -1,0 +1,340 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { loadBundledLists } from '../bundled-lists.ts';
+import { DATABASE_NAME, DATABASE_VERSION, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../list-store.ts';
+import type { ListSummary } from '../messages.ts';
+import { ok } from '../result.ts';
+import { downloadList } from '../subscriptions.ts';
+import { ListRegistry, type ListRegistryDeps } from './list-registry.ts';
+
+// A real HTTP server serving the subscribed lists; each test sets what a path answers.
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+const routes = new Map<string, Handler>();
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const handler = routes.get(request.url!);
+    if (handler) handler(request, response);
+    else response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const serveJson = (path: string, body: unknown, etag?: string) =>
+  routes.set(path, (request, response) => {
+    if (etag && request.headers['if-none-match'] === etag) return void response.writeHead(304).end();
+    response.writeHead(200, { 'content-type': 'application/json', ...(etag && { etag }) }).end(typeof body === 'string' ? body : JSON.stringify(body));
+  });
+
+const COMMUNITY = {
+  name: 'Community relays',
+  version: '7',
+  updated: '2026-11-20',
+  entries: [
+    { pattern: 'relay.example', level: 'blocked', evidence: ['https://evidence.example.org/relay'] },
+    { pattern: 'corp-gateway.example', level: 'blocked', evidence: ['https://evidence.example.org/corp'] },
+  ],
+};
+
+const bundled = loadBundledLists();
+const BUNDLED_SUMMARY: ListSummary[] = bundled.lists.map(({ id, list }) => ({ id, source: 'bundled', name: list.name, version: list.version, entryCount: list.entries.length }));
+
+let factory: IDBFactory;
+let policy: unknown;
+let reports: string[];
+let clock: number;
+
+function createRegistry(overrides: Partial<ListRegistryDeps> = {}): ListRegistry {
+  return new ListRegistry({
+    bundled: bundled.lists,
+    openDatabase: () => openListDatabase(factory),
+    readManagedPolicy: async () => policy,
+    // The real download; only its clock is fixed so the summary's times can be asserted.
+    download: (url, previous) => downloadList(url, previous, fetch, () => clock),
+    report: (problem) => reports.push(problem),
+    ...overrides,
+  });
+}
+
+/** What the registry decides for a host, in a form that is easy to compare. */
+function decide(registry: ListRegistry, host: string) {
+  const hit = registry.matcher.decide(host);
+  return hit && { source: hit.source, level: hit.level, listId: hit.listId, pattern: hit.pattern };
+}
+
+beforeEach(() => {
+  routes.clear();
+  factory = new IDBFactory();
+  policy = {};
+  reports = [];
+  clock = 1_000;
+});
+
+test('the bundled lists are valid', () => {
+  expect(bundled.problems).toEqual([]);
+  expect(bundled.lists.map((list) => list.id)).toEqual(['bundled:vendors', 'bundled:vetted', 'bundled:blocked']);
+});
+
+describe('before and after ready()', () => {
+  beforeEach(async () => {
+    // A previous session left a subscription and an entry of the person's own; the administrator set a policy.
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), at: 500 });
+    await putUserEntry(db, { pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-21T09:00:00Z', note: 'my company forbids it' });
+    db.close();
+    policy = { allowlist: ['corp-gateway.example'], blocklist: '["managed-block.example"]' };
+  });
+
+  test('bundled lists answer at once, before anything is loaded', () => {
+    const registry = createRegistry();
+    expect(decide(registry, 'api.openai.com')).toEqual({ source: 'bundled', level: 'official', listId: 'bundled:vendors', pattern: 'api.openai.com' });
+    expect(decide(registry, 'eu.openrouter.ai')).toEqual({ source: 'bundled', level: 'vetted', listId: 'bundled:vetted', pattern: 'openrouter.ai' });
+    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(decide(registry, 'managed-block.example')).toBeNull();
+    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
+  });
+
+  test('after ready() subscribed, user and managed lists join with their precedence', async () => {
+    const registry = createRegistry();
+    await registry.ready();
+    expect(reports).toEqual([]);
+    // managed allow beats a subscribed block
+    expect(decide(registry, 'corp-gateway.example')).toEqual({ source: 'managed', level: 'vetted', listId: 'managed', pattern: 'corp-gateway.example' });
+    expect(decide(registry, 'managed-block.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'managed-block.example' });
+    // the person's block beats a bundled vetted entry
+    expect(decide(registry, 'openrouter.ai')).toEqual({ source: 'user', level: 'blocked', listId: 'user', pattern: 'openrouter.ai' });
+    expect(decide(registry, 'api.openrouter.ai')).toEqual({ source: 'user', level: 'blocked', listId: 'user', pattern: 'openrouter.ai' });
+    expect(decide(registry, 'eu.relay.example')).toEqual({
+      source: 'subscribed',
+      level: 'blocked',
+      listId: subscriptionId(`${origin}/community.json`),
+      pattern: 'relay.example',
+    });
+    expect(decide(registry, 'api.openai.com')?.level).toBe('official');
+    expect(registry.policy).toEqual({ allowlist: ['corp-gateway.example'], blocklist: ['managed-block.example'], allowProceed: true, problems: [] });
+    expect(registry.summary()).toEqual([
+      { id: 'managed', source: 'managed', name: 'Managed policy', version: '1', entryCount: 2 },
+      { id: 'user', source: 'user', name: 'Your entries', version: '2026-11-21', entryCount: 1 },
+      {
+        id: subscriptionId(`${origin}/community.json`),
+        source: 'subscribed',
+        name: 'Community relays',
+        version: '7',
+        entryCount: 2,
+        url: `${origin}/community.json`,
+        fetchedAt: 500,
+        lastTriedAt: 500,
+      },
+      ...BUNDLED_SUMMARY,
+    ]);
+  });
+
+  test('ready() loads once however often it is called', async () => {
+    let opened = 0;
+    const registry = createRegistry({ openDatabase: () => (opened++, openListDatabase(factory)) });
+    const first = registry.ready();
+    expect(registry.ready()).toBe(first);
+    await first;
+    await registry.ready();
+    expect(opened).toBe(1);
+  });
+});
+
+describe('subscriptions', () => {
+  test('subscribe downloads, stores and compiles the list, and the summary shows it', async () => {
+    serveJson('/community.json', COMMUNITY, '"c7"');
+    const registry = createRegistry();
+    const url = `${origin}/community.json`;
+    const expected: ListSummary = { id: subscriptionId(url), source: 'subscribed', name: 'Community relays', version: '7', entryCount: 2, url, fetchedAt: 1_000, lastTriedAt: 1_000 };
+    expect(await registry.subscribe(url)).toEqual(ok(expected));
+    expect(registry.summary()).toEqual([expected, ...BUNDLED_SUMMARY]);
+    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
+    // It is stored: a new registry (a restarted service worker) has it after ready().
+    const restarted = createRegistry();
+    await restarted.ready();
+    expect(restarted.summary()).toEqual([expected, ...BUNDLED_SUMMARY]);
+  });
+
+  test('a list that fails validation is refused and the old one kept, with the error recorded', async () => {
+    const url = `${origin}/community.json`;
+    serveJson('/community.json', COMMUNITY);
+    const registry = createRegistry();
+    await registry.subscribe(url);
+
+    clock = 2_000;
+    serveJson('/community.json', { ...COMMUNITY, version: '8', entries: [{ pattern: '*.relay.example', level: 'blocked', evidence: ['https://e.example/'] }] });
+    const error =
+      'The list is not a valid RelayGuard list: entries[0].pattern: “*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.';
+    expect(await registry.subscribe(url)).toEqual({ ok: false, error });
+    expect(registry.summary()[0]).toEqual({
+      id: subscriptionId(url),
+      source: 'subscribed',
+      name: 'Community relays',
+      version: '7',
+      entryCount: 2,
+      url,
+      fetchedAt: 1_000,
+      lastTriedAt: 2_000,
+      lastError: error,
+    });
+    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
+
+    clock = 3_000;
+    routes.set('/community.json', (_request, response) => response.writeHead(503).end());
+    expect(await registry.subscribe(url)).toEqual({ ok: false, error: 'Could not download the list: the server answered 503.' });
+    expect(registry.summary()[0]).toMatchObject({ version: '7', entryCount: 2, fetchedAt: 1_000, lastTriedAt: 3_000, lastError: 'Could not download the list: the server answered 503.' });
+    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
+  });
+
+  test('a refresh answered 304 confirms the stored list and clears the last error', async () => {
+    const url = `${origin}/community.json`;
+    serveJson('/community.json', COMMUNITY, '"c7"');
+    const registry = createRegistry();
+    await registry.subscribe(url);
+    clock = 2_000;
+    routes.set('/community.json', (_request, response) => response.writeHead(500).end());
+    await registry.subscribe(url);
+    clock = 3_000;
+    let conditional: string | undefined;
+    routes.set('/community.json', (request, response) => {
+      conditional = request.headers['if-none-match'];
+      response.writeHead(304).end();
+    });
+    const expected: ListSummary = { id: subscriptionId(url), source: 'subscribed', name: 'Community relays', version: '7', entryCount: 2, url, fetchedAt: 3_000, lastTriedAt: 3_000 };
+    expect(await registry.subscribe(url)).toEqual(ok(expected));
+    expect(conditional).toBe('"c7"');
+    expect(registry.summary()[0]).toEqual(expected);
+  });
+
+  test('a first subscription that fails leaves no trace', async () => {
+    serveJson('/broken.json', '{"name": "Broken",');
+    const registry = createRegistry();
+    const changes: number[] = [];
+    await registry.ready();
+    registry.onChange(() => changes.push(1));
+    expect(await registry.subscribe(`${origin}/broken.json`)).toEqual({ ok: false, error: 'The list is not valid JSON.' });
+    expect(await registry.subscribe(`${origin}/missing.json`)).toEqual({ ok: false, error: 'Could not download the list: the server answered 404.' });
+    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
+    expect(changes).toEqual([]);
+  });
+
+  test('unsubscribe removes the list from the store, the summary and the matcher', async () => {
+    const url = `${origin}/community.json`;
+    serveJson('/community.json', COMMUNITY);
+    const registry = createRegistry();
+    await registry.subscribe(url);
+    expect(await registry.unsubscribe(subscriptionId(url))).toBe(true);
+    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
+    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(await registry.unsubscribe(subscriptionId(url))).toBe(false);
+    const restarted = createRegistry();
+    await restarted.ready();
+    expect(restarted.summary()).toEqual(BUNDLED_SUMMARY);
+  });
+});
+
+describe('policy, user entries and change notification', () => {
+  test('reloadPolicy applies a changed policy and reports what it could not apply', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const registry = createRegistry();
+    await registry.ready();
+    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'relay.example' });
+
+    policy = { allowlist: ['relay.example', '*.bad.example'], allowProceed: false };
+    await registry.reloadPolicy();
+    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'vetted', listId: 'managed', pattern: 'relay.example' });
+    expect(registry.policy.allowProceed).toBe(false);
+    expect(reports).toEqual([
+      'Managed policy: allowlist[1]: “*.bad.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.',
+    ]);
+
+    policy = {};
+    await registry.reloadPolicy();
+    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
+  });
+
+  test('no managed storage at all (reading it throws) means no policy and no report', async () => {
+    const registry = createRegistry({ readManagedPolicy: () => Promise.reject(new Error('Managed storage manifest not found')) });
+    await registry.ready();
+    expect(registry.policy).toEqual({ allowlist: [], blocklist: [], allowProceed: true, problems: [] });
+    expect(reports).toEqual([]);
+  });
+
+  test('reloadUserEntries picks up entries written to the database', async () => {
+    const registry = createRegistry();
+    await registry.ready();
+    const db = await openListDatabase(factory);
+    await putUserEntry(db, { pattern: 'api.openai.com', level: 'blocked', added: '2026-11-22T00:00:00Z' });
+    db.close();
+    expect(decide(registry, 'api.openai.com')?.source).toBe('bundled');
+    await registry.reloadUserEntries();
+    expect(decide(registry, 'api.openai.com')).toEqual({ source: 'user', level: 'blocked', listId: 'user', pattern: 'api.openai.com' });
+  });
+
+  test('onChange fires after every change (not for loading what was stored), until unsubscribed', async () => {
+    serveJson('/community.json', COMMUNITY);
+    const registry = createRegistry();
+    const seen: (string | null)[] = [];
+    const stop = registry.onChange(() => seen.push(decide(registry, 'relay.example')?.source ?? null));
+    await registry.ready();
+    await registry.subscribe(`${origin}/community.json`);
+    policy = { allowlist: ['relay.example'] };
+    await registry.reloadPolicy();
+    await registry.unsubscribe(subscriptionId(`${origin}/community.json`));
+    // The listener sees the new matcher, not the old one.
+    expect(seen).toEqual(['subscribed', 'managed', 'managed']);
+    stop();
+    await registry.reloadPolicy();
+    expect(seen).toHaveLength(3);
+  });
+
+  test('corrupt stored records are skipped and reported; the rest still load', async () => {
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), at: 500 });
+    const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
+    await raw.put('subscriptions', { id: 'subscription:https://old.example/l.json', url: 'https://old.example/l.json', list: { name: 'Old' } });
+    await raw.put('userEntries', { pattern: 'relay.example', level: 'official', added: '2026-11-21T09:00:00Z' });
+    db.close();
+    const registry = createRegistry();
+    await registry.ready();
+    expect(reports.sort()).toEqual([
+      'Stored entry skipped: relay.example: Invalid option: expected one of "vetted"|"blocked"',
+      'Stored list skipped: subscription:https://old.example/l.json: Invalid input: expected string, received undefined',
+    ]);
+    expect(registry.summary().map((list) => list.id)).toEqual([subscriptionId(`${origin}/community.json`), ...BUNDLED_SUMMARY.map((list) => list.id)]);
+  });
+});
+
+describe('a database that fails to open', () => {
+  test('leaves bundled and managed lists working and reports the failure', async () => {
+    // A newer RelayGuard (since downgraded) left a database of a higher version: opening it fails for real.
+    const newer = factory.open(DATABASE_NAME, DATABASE_VERSION + 1);
+    await new Promise<void>((resolve) => (newer.onsuccess = () => (newer.result.close(), resolve())));
+    const openFailure = String(await openListDatabase(factory).catch((cause: unknown) => cause));
+    expect(openFailure).toMatch(/^VersionError: /);
+
+    policy = { blocklist: ['relay.example'] };
+    const registry = createRegistry();
+    await registry.ready();
+    expect(reports.sort()).toEqual([`Subscribed lists could not be read: ${openFailure}`, `Your entries could not be read: ${openFailure}`]);
+    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'relay.example' });
+    expect(decide(registry, 'api.openai.com')?.level).toBe('official');
+    expect(registry.summary()).toEqual([{ id: 'managed', source: 'managed', name: 'Managed policy', version: '1', entryCount: 1 }, ...BUNDLED_SUMMARY]);
+
+    // Policy changes still apply; subscribing fails with the database's error (the router turns it into { ok: false }).
+    policy = { allowlist: ['relay.example'] };
+    await registry.reloadPolicy();
+    expect(decide(registry, 'relay.example')?.level).toBe('vetted');
+    await expect(registry.subscribe(`${origin}/community.json`)).rejects.toHaveProperty('name', 'VersionError');
+  });
+});
