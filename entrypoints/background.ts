@@ -4,6 +4,8 @@ import { storage } from 'wxt/utils/storage';
 import { BlockRuleSync } from '../lib/background/block-rule-sync.ts';
 import { createHandlers } from '../lib/background/handlers.ts';
 import { ListRegistry } from '../lib/background/list-registry.ts';
+import { PageContexts } from '../lib/background/page-contexts.ts';
+import { Preferences } from '../lib/background/preferences.ts';
 import { registerMessageRouter } from '../lib/background/message-router.ts';
 import { RequestObserver } from '../lib/background/request-observer.ts';
 import { TabVerdicts } from '../lib/background/tab-verdicts.ts';
@@ -12,7 +14,6 @@ import { loadBundledLists } from '../lib/bundled-lists.ts';
 import { createTranslator } from '../lib/i18n.ts';
 import { openListDatabase } from '../lib/list-store.ts';
 import { createLookalikeDetector, lookalikeCheck } from '../lib/lookalike.ts';
-import { parseSettings, SETTINGS_KEY } from '../lib/settings.ts';
 import { downloadList } from '../lib/subscriptions.ts';
 import { createTabStateStore } from '../lib/tab-state.ts';
 
@@ -25,7 +26,7 @@ export default defineBackground(() => {
 
   let database: ReturnType<typeof openListDatabase> | null = null;
   const openDatabase = () => (database ??= openListDatabase());
-  const readSettings = async () => parseSettings(await storage.getItem(SETTINGS_KEY));
+  const preferences = new Preferences(storage);
 
   const registry = new ListRegistry({
     bundled: bundled.lists,
@@ -46,7 +47,7 @@ export default defineBackground(() => {
     dnr: browser.declarativeNetRequest,
     registry,
     interstitialUrl: browser.runtime.getURL('/blocked.html'),
-    blockApiRequests: async () => (await readSettings()).blockAiRequestsToBlocked,
+    blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
     report,
   });
   const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
@@ -54,12 +55,34 @@ export default defineBackground(() => {
   const badge = new ToolbarBadge(browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction, translate);
   tabs.onChange((tabId, verdict, hostDisplay) => void badge.show(tabId, verdict, hostDisplay));
 
-  registerMessageRouter(browser.runtime, createHandlers({ registry, tabs, blockRules, openDatabase }), report);
+  const pageContexts = new PageContexts({
+    tabs,
+    preferences,
+    sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+    allTabIds: async () => (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id])),
+  });
+
+  registerMessageRouter(
+    browser.runtime,
+    createHandlers({
+      registry,
+      tabs,
+      blockRules,
+      pageContexts,
+      preferences,
+      openDatabase,
+      openTab: async (url, besideTabId) => {
+        const beside = await browser.tabs.get(besideTabId);
+        await browser.tabs.create({ url, index: beside.index + 1, openerTabId: besideTabId });
+      },
+      extensionUrl: (path) => browser.runtime.getURL(path),
+    }),
+    report,
+  );
 
   browser.tabs.onRemoved.addListener((tabId) => void blockRules.forgetTab(tabId));
-  browser.storage.onChanged.addListener((changes, area) => {
+  browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void registry.reloadPolicy();
-    if (area === 'local' && SETTINGS_KEY.slice('local:'.length) in changes) void blockRules.rebuild();
   });
   // Dynamic rules outlive the worker; they are rebuilt when what they are made of may have
   // changed: a new version (bundled lists), a browser start (policy may differ), and list changes.

@@ -149,6 +149,12 @@ export async function putUserEntry(db: ListDatabase, candidate: unknown): Promis
   return ok(parsed.data);
 }
 
+/** Adds or replaces many entries in one transaction: an import lands whole or not at all. */
+export async function putUserEntries(db: ListDatabase, entries: readonly UserEntry[]): Promise<void> {
+  const tx = db.transaction('userEntries', 'readwrite');
+  await Promise.all([...entries.map((entry) => tx.store.put(entry)), tx.done]);
+}
+
 export async function removeUserEntry(db: ListDatabase, pattern: string): Promise<boolean> {
   const canonical = parseHostPattern(pattern);
   const key = canonical.ok ? canonical.value.text : pattern;

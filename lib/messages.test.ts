@@ -22,7 +22,16 @@ const VALID: Request[] = [
   },
   { type: 'page/probe-signals', signals: [] },
   { type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/status', family: 'new-api' }] },
-  { type: 'page/verdict' },
+  { type: 'page/context' },
+  { type: 'page/trust-site' },
+  { type: 'page/dismiss-warning' },
+  { type: 'page/open-details' },
+  { type: 'user-entries/list' },
+  { type: 'user-entries/import', text: '{"format":"relayguard-user-entries","version":1,"entries":[]}' },
+  { type: 'settings/get' },
+  { type: 'user-entries/put', pattern: 'relay.example', level: 'vetted', note: 'our team gateway' },
+  { type: 'user-entries/remove', pattern: '.relay.example' },
+  { type: 'settings/set', changes: { pasteGuard: false } },
 ];
 
 const issueOf = (message: unknown) => {
@@ -142,7 +151,8 @@ describe('sendRequest', () => {
   });
 
   test('a verdict with a level outside the five is refused', async () => {
-    const view = { tabId: 3, url: 'https://relay.example/', hostDisplay: 'relay.example', level: 'dangerous', reasons: [], endpoints: [] };
+    const control = { userEntry: null, managed: false };
+    const view = { tabId: 3, url: 'https://relay.example/', hostDisplay: 'relay.example', level: 'dangerous', reasons: [], endpoints: [], control };
     expect(await sendRequest(async () => ({ ok: true, data: view }), { type: 'tab-verdict/get', tabId: 3 })).toEqual({ ok: false, error: 'Unexpected answer to tab-verdict/get.' });
     const valid: TabVerdictView = { ...view, level: 'unknown' } as TabVerdictView;
     expect(await sendRequest(async () => ({ ok: true, data: valid }), { type: 'tab-verdict/get', tabId: 3 })).toEqual({ ok: true, data: valid });

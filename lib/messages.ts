@@ -3,6 +3,8 @@ import { reasonSchema, VERDICT_LEVELS } from './verdict.ts';
 import { LIST_SOURCES } from './precedence.ts';
 import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
+import { USER_LEVELS, userEntrySchema } from './list-store.ts';
+import { settingsSchema } from './settings.ts';
 
 /**
  * The one message protocol between background, content scripts and extension pages.
@@ -28,6 +30,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('interstitial/proceed-once'), url: z.string().max(8192) }),
   /** Interstitial: trust the URL's host from now on (a user allowlist entry). */
   z.object({ type: z.literal('interstitial/always-allow'), url: z.string().max(8192) }),
+  /** Options page: the person's entries and the managed policy beside them. */
+  z.object({ type: z.literal('user-entries/list') }),
+  /** Popup or options: add or replace one of the person's own entries. */
+  z.object({ type: z.literal('user-entries/put'), pattern: z.string().max(300), level: z.enum(USER_LEVELS), note: z.string().max(500).optional() }),
+  /** Popup or options: remove one of the person's own entries ("undo"). */
+  z.object({ type: z.literal('user-entries/remove'), pattern: z.string().max(300) }),
+  /** Options: import an exported file of entries; all of it or nothing. */
+  z.object({ type: z.literal('user-entries/import'), text: z.string().max(5_000_000) }),
+  z.object({ type: z.literal('settings/get') }),
+  z.object({ type: z.literal('settings/set'), changes: settingsSchema.partial() }),
   ...pageRequestSchemas,
 ]);
 
@@ -72,6 +84,15 @@ export const responseSchemas = {
   'interstitial/info': interstitialInfoSchema,
   'interstitial/proceed-once': z.object({ url: z.string() }),
   'interstitial/always-allow': z.object({ url: z.string() }),
+  'user-entries/list': z.object({
+    entries: z.array(userEntrySchema),
+    managed: z.object({ allowlist: z.array(z.string()), blocklist: z.array(z.string()), allowProceed: z.boolean(), problems: z.array(z.string()) }),
+  }),
+  'user-entries/put': userEntrySchema,
+  'user-entries/remove': z.object({ removed: z.boolean() }),
+  'user-entries/import': z.object({ imported: z.number().int().nonnegative() }),
+  'settings/get': settingsSchema,
+  'settings/set': settingsSchema,
   ...pageResponseSchemas,
 } satisfies Record<RequestType, z.core.$ZodType>;
 

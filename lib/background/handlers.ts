@@ -1,11 +1,14 @@
 import { isNavigableTarget } from '../block-rules.ts';
 import { normalizeHost } from '../host.ts';
-import { putUserEntry, type ListDatabase } from '../list-store.ts';
+import { loadUserEntries, putUserEntries, putUserEntry, removeUserEntry, type ListDatabase } from '../list-store.ts';
+import { parseUserEntriesFile } from '../user-entries-file.ts';
 import type { InterstitialInfo } from '../messages.ts';
 import { signalsFromFingerprint } from '../page-fingerprint.ts';
 import { verdictForHost } from '../verdict.ts';
 import type { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
+import type { PageContexts } from './page-contexts.ts';
+import type { Preferences } from './preferences.ts';
 import { RequestError, type Handlers } from './message-router.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -13,12 +16,18 @@ export interface HandlerDeps {
   readonly registry: ListRegistry;
   readonly tabs: TabVerdicts;
   readonly blockRules: BlockRuleSync;
+  readonly pageContexts: PageContexts;
+  readonly preferences: Preferences;
   readonly openDatabase: () => Promise<ListDatabase>;
+  /** Opens an extension page in a new tab next to `besideTabId`. */
+  readonly openTab: (url: string, besideTabId: number) => Promise<void>;
+  readonly extensionUrl: (path: '/popup.html') => string;
   readonly now?: () => Date;
 }
 
 /** What each request does; the router has already validated it and checked who sent it. */
-export function createHandlers({ registry, tabs, blockRules, openDatabase, now = () => new Date() }: HandlerDeps): Handlers {
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { registry, tabs, blockRules, pageContexts, preferences, openDatabase, now = () => new Date() } = deps;
   const interstitialInfo = async (url: string): Promise<InterstitialInfo & { host: string | null }> => {
     await registry.ready();
     const normalized = normalizeHost(url);
@@ -49,6 +58,21 @@ export function createHandlers({ registry, tabs, blockRules, openDatabase, now =
     return tabId;
   };
 
+  /** The page host of a content script's top frame: requests about "this site" name no host themselves. */
+  const senderPageHost = (sender: { frameId?: number; url?: string }): string => {
+    const host = sender.frameId === 0 && sender.url ? normalizeHost(sender.url) : null;
+    if (!host?.ok) throw new RequestError('This request must come from the top frame of a web page.');
+    return host.value.host;
+  };
+
+  const putEntry = async (entry: { pattern: string; level: 'vetted' | 'blocked'; note?: string }) => {
+    await registry.ready();
+    const stored = await putUserEntry(await openDatabase(), { ...entry, added: now().toISOString() });
+    if (!stored.ok) throw new RequestError(stored.error);
+    await registry.reloadUserEntries();
+    return stored.value;
+  };
+
   return {
     'tab-verdict/get': ({ tabId }) => tabs.get(tabId),
     'lists/subscribe': async ({ url }) => {
@@ -76,9 +100,7 @@ export function createHandlers({ registry, tabs, blockRules, openDatabase, now =
       const info = await interstitialInfo(url);
       if (!info.navigable || !info.host) throw new RequestError('Only web pages can be allowed.');
       if (!info.allowAlwaysAllow) throw new RequestError('Your organisation blocks this site; it cannot be allowed here.');
-      const stored = await putUserEntry(await openDatabase(), { pattern: info.host, level: 'vetted', added: now().toISOString() });
-      if (!stored.ok) throw new RequestError(stored.error);
-      await registry.reloadUserEntries();
+      await putEntry({ pattern: info.host, level: 'vetted' });
       await blockRules.rebuild();
       return { url };
     },
@@ -96,6 +118,49 @@ export function createHandlers({ registry, tabs, blockRules, openDatabase, now =
       await tabs.recordPageSignals(tabId, sender.url, probeSignals);
       return { accepted: probeSignals.length };
     },
-    'page/verdict': async (_request, sender) => tabs.get(senderTab(sender)),
+    'page/context': async (_request, sender) => pageContexts.contextFor(senderTab(sender)),
+    'page/trust-site': async (_request, sender) => {
+      const host = senderPageHost(sender);
+      if ((await tabs.get(senderTab(sender)))?.control.managed) throw new RequestError('Your organisation manages this site.');
+      await putEntry({ pattern: host, level: 'vetted' });
+      return { trusted: true };
+    },
+    'page/dismiss-warning': async (_request, sender) => {
+      await preferences.dismissWarning(senderPageHost(sender));
+      await pageContexts.push(senderTab(sender));
+      return { dismissed: true };
+    },
+    'page/open-details': async (_request, sender) => {
+      const tabId = senderTab(sender);
+      await deps.openTab(`${deps.extensionUrl('/popup.html')}?tab=${tabId}`, tabId);
+      return { opened: true };
+    },
+    'user-entries/list': async () => {
+      await registry.ready();
+      const { records } = await loadUserEntries(await openDatabase());
+      const { allowlist, blocklist, allowProceed, problems } = registry.policy;
+      return { entries: records, managed: { allowlist: [...allowlist], blocklist: [...blocklist], allowProceed, problems: [...problems] } };
+    },
+    'user-entries/put': async ({ pattern, level, note }) => putEntry({ pattern, level, ...(note && { note }) }),
+    'user-entries/remove': async ({ pattern }) => {
+      await registry.ready();
+      const removed = await removeUserEntry(await openDatabase(), pattern);
+      await registry.reloadUserEntries();
+      return { removed };
+    },
+    'user-entries/import': async ({ text }) => {
+      const parsed = parseUserEntriesFile(text);
+      if (!parsed.ok) throw new RequestError(parsed.error.message);
+      await registry.ready();
+      await putUserEntries(await openDatabase(), parsed.value);
+      await registry.reloadUserEntries();
+      return { imported: parsed.value.length };
+    },
+    'settings/get': () => preferences.settings(),
+    'settings/set': async ({ changes }) => {
+      const settings = await preferences.updateSettings(changes);
+      await Promise.all([blockRules.rebuild(), pageContexts.pushAll()]);
+      return settings;
+    },
   };
 }

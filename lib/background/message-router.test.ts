@@ -1,6 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { requestSchema, sendRequest, type ListSummary, type RequestType } from '../messages.ts';
+import { DEFAULT_SETTINGS } from '../settings.ts';
 import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
 
 /** The request types in schema order (classic and zod/mini literals both keep them in _zod.def.values). */
@@ -45,11 +46,27 @@ const REQUESTS = {
   'interstitial/always-allow': { type: 'interstitial/always-allow', url: 'https://relay.example/' },
   'page/fingerprint': { type: 'page/fingerprint', fingerprint: { storageKeys: ['system_name', 'quota_per_unit'], path: '/console/token', vocabulary: ['令牌', '额度', '倍率'] } },
   'page/probe-signals': { type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/status' }] },
-  'page/verdict': { type: 'page/verdict' },
+  'page/context': { type: 'page/context' },
+  'page/trust-site': { type: 'page/trust-site' },
+  'page/dismiss-warning': { type: 'page/dismiss-warning' },
+  'page/open-details': { type: 'page/open-details' },
+  'user-entries/list': { type: 'user-entries/list' },
+  'user-entries/put': { type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' },
+  'user-entries/remove': { type: 'user-entries/remove', pattern: 'relay.example' },
+  'user-entries/import': { type: 'user-entries/import', text: '{}' },
+  'settings/get': { type: 'settings/get' },
+  'settings/set': { type: 'settings/set', changes: { pasteGuard: false } },
 } as const satisfies Record<RequestType, unknown>;
 
 /** What content scripts send about their own tab; everything else reads or changes lists or other tabs. */
-const CONTENT_SCRIPT_TYPES: readonly RequestType[] = ['page/fingerprint', 'page/probe-signals', 'page/verdict'];
+const CONTENT_SCRIPT_TYPES: readonly RequestType[] = [
+  'page/fingerprint',
+  'page/probe-signals',
+  'page/context',
+  'page/trust-site',
+  'page/dismiss-warning',
+  'page/open-details',
+];
 const PRIVILEGED_TYPES = (Object.keys(REQUESTS) as RequestType[]).filter((type) => !CONTENT_SCRIPT_TYPES.includes(type));
 
 let calls: { request: unknown; sender: Sender }[];
@@ -83,7 +100,16 @@ const handlers: Handlers = {
   'interstitial/always-allow': record({ url: 'https://relay.example/' }),
   'page/fingerprint': record({ probe: false }),
   'page/probe-signals': record({ accepted: 1 }),
-  'page/verdict': record(null),
+  'page/context': record({ verdict: null, warningDismissed: false, pasteGuard: true, unknownPageNotice: true }),
+  'page/trust-site': record({ trusted: true }),
+  'page/dismiss-warning': record({ dismissed: true }),
+  'page/open-details': record({ opened: true }),
+  'user-entries/list': record({ entries: [], managed: { allowlist: [], blocklist: [], allowProceed: true, problems: [] } }),
+  'user-entries/put': record({ pattern: 'relay.example', level: 'blocked', added: '2026-11-26T00:00:00.000Z' }),
+  'user-entries/remove': record({ removed: true }),
+  'user-entries/import': record({ imported: 0 }),
+  'settings/get': record(DEFAULT_SETTINGS),
+  'settings/set': record({ ...DEFAULT_SETTINGS, pasteGuard: false }),
 };
 
 beforeEach(() => {
@@ -135,7 +161,7 @@ describe('invalid messages', () => {
 });
 
 describe('who may ask', () => {
-  test('the privileged requests are exactly the list, interstitial and other-tab ones', () => {
+  test('the privileged requests are everything but the page protocol', () => {
     expect(PRIVILEGED_TYPES).toEqual([
       'tab-verdict/get',
       'lists/subscribe',
@@ -144,6 +170,12 @@ describe('who may ask', () => {
       'interstitial/info',
       'interstitial/proceed-once',
       'interstitial/always-allow',
+      'user-entries/list',
+      'user-entries/put',
+      'user-entries/remove',
+      'user-entries/import',
+      'settings/get',
+      'settings/set',
     ]);
   });
 
@@ -167,9 +199,9 @@ describe('who may ask', () => {
     });
   }
 
-  test('a content script cannot smuggle a tab id into page/verdict', async () => {
-    await dispatch({ type: 'page/verdict', tabId: 99 }, contentScript);
-    expect(calls[0]!.request).toEqual({ type: 'page/verdict' });
+  test('a content script cannot smuggle a tab id into page/context', async () => {
+    await dispatch({ type: 'page/context', tabId: 99 }, contentScript);
+    expect(calls[0]!.request).toEqual({ type: 'page/context' });
   });
 
   test('a page fingerprint that breaks its bounds never reaches the handler', async () => {

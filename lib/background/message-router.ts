@@ -1,4 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
+import { pageRequestSchemas } from '../page-protocol.ts';
 import { requestSchema, type Envelope, type Request, type RequestType, type ResponseFor } from '../messages.ts';
 
 type BrowserApi = typeof browserApi;
@@ -13,16 +14,12 @@ export class RequestError extends Error {
   override name = 'RequestError';
 }
 
-/** Requests only the extension's own pages may make: they read or change lists and other tabs. */
-const EXTENSION_PAGES_ONLY: ReadonlySet<RequestType> = new Set([
-  'tab-verdict/get',
-  'lists/subscribe',
-  'lists/unsubscribe',
-  'lists/summary',
-  'interstitial/info',
-  'interstitial/proceed-once',
-  'interstitial/always-allow',
-]);
+/**
+ * The only requests a content script (and so, indirectly, a web page) may make: the page
+ * protocol about its own tab. Everything else reads or changes lists, settings or other tabs and
+ * is refused unless it comes from the extension's own pages: new requests are privileged by default.
+ */
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<string> = new Set(pageRequestSchemas.map((schema) => String(schema.shape.type.def.values[0])));
 
 /**
  * The single runtime.onMessage listener. Registered synchronously at start; every message is
@@ -49,7 +46,7 @@ async function route(message: unknown, sender: Sender, handlers: Handlers, exten
   const request = parsed.data;
   // Trust is granted by what the sender is (a page at our own origin), never by a missing field.
   const fromExtensionPage = sender.url?.startsWith(extensionOrigin) ?? false;
-  if (EXTENSION_PAGES_ONLY.has(request.type) && !fromExtensionPage) {
+  if (!CONTENT_SCRIPT_REQUESTS.has(request.type) && !fromExtensionPage) {
     return { ok: false, error: `${request.type} is only available to RelayGuard's own pages.` };
   }
   const handler = handlers[request.type] as (request: Request, sender: Sender) => Promise<unknown>;

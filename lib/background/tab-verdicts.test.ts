@@ -98,7 +98,16 @@ describe('navigation', () => {
     };
     expect(await store.get(5)).toEqual(expected);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({ 'tab:5': expected });
-    const view: TabVerdictView = { tabId: 5, url: expected.url, hostDisplay: 'chat.relay.example', level: 'unknown', reasons: [], endpoints: [] };
+    const view: TabVerdictView = {
+      tabId: 5,
+      url: expected.url,
+      hostDisplay: 'chat.relay.example',
+      level: 'unknown',
+      reasons: [],
+      endpoints: [],
+      family: undefined,
+      control: { userEntry: null, managed: false },
+    };
     expect(await tabs.get(5)).toEqual(view);
   });
 
@@ -160,6 +169,8 @@ describe('navigation', () => {
       level: 'official',
       reasons: [{ kind: 'list', level: 'official', source: 'RelayGuard AI vendors v2026.11.26', detail: 'api.openai.com (vendor-api)', listSource: 'bundled' }],
       endpoints: [],
+      family: undefined,
+      control: { userEntry: null, managed: false },
     });
     expect(await store.get(tab.id!)).toMatchObject({ host: 'api.openai.com', committedAt: 0 });
     expect(await tabs.get(999)).toBeNull(); // no such tab
@@ -221,6 +232,8 @@ describe('endpoint evidence', () => {
       level: 'unvetted',
       reasons: [{ kind: 'endpoint', level: 'unvetted', source: 'api.cheap-relay.example', detail: 'openai' }],
       endpoints: [{ ...endpoint('api.cheap-relay.example', 'openai', 3), level: 'unvetted' }],
+      family: undefined,
+      control: { userEntry: null, managed: false },
     });
   });
 
@@ -285,6 +298,8 @@ describe('a restarted service worker', () => {
       level: 'unvetted',
       reasons: [{ kind: 'endpoint', level: 'unvetted', source: 'api.cheap-relay.example', detail: 'openai' }],
       endpoints: [{ host: 'api.cheap-relay.example', protocol: 'openai', count: 2, credentialKinds: [], level: 'unvetted' }],
+      family: undefined,
+      control: { userEntry: null, managed: false },
     });
     expect((await second.store.get(5))?.committedAt).toBe(1234);
 

@@ -1,5 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { normalizeHost } from '../host.ts';
+import { winningHit } from '../precedence.ts';
 import type { TabVerdictView } from '../messages.ts';
 import { scoreSignals, type Signal } from '../scoring.ts';
 import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../tab-state.ts';
@@ -168,6 +169,17 @@ export class TabVerdicts {
       reasons: [...verdict.reasons],
       endpoints: state.endpoints.map((endpoint) => ({ ...endpoint, level: endpointLevels.get(endpoint.host) ?? 'unknown' })),
       family: scoreSignals(state.signals).family,
+      control: this.#control(state.host),
+    };
+  }
+
+  /** The person's own entry that decides this host, if any, and whether policy manages it. */
+  #control(host: string): TabVerdictView['control'] {
+    const hits = this.#deps.registry.matcher.match(host);
+    const own = winningHit(hits.filter((hit) => hit.source === 'user'));
+    return {
+      userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
+      managed: hits.some((hit) => hit.source === 'managed'),
     };
   }
 
