@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseList, type ListEntry, type RelayList } from './list-schema.ts';
 import { compileMatcher, type ListHit, type SourcedList } from './matcher.ts';
-import type { ListSource } from './precedence.ts';
+import { winningHit, type ListSource } from './precedence.ts';
 
 const evidence = ['https://reports.example/1'];
 
@@ -268,5 +268,78 @@ describe('compileMatcher: bookkeeping', () => {
     expect(m.entryCount).toBe(5000);
     expect(m.decide('api.host4321.example')?.pattern).toBe('host4321.example');
     expect(m.match('host50000.example')).toEqual([]);
+  });
+});
+
+describe('compileMatcher agrees with a naive scan', () => {
+  // The reference: every entry of every list, checked one by one the obvious way.
+  function naiveMatch(lists: readonly SourcedList[], host: string): ListHit[] {
+    const isIp = host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+    const hits: { hit: ListHit; depth: number }[] = [];
+    for (const { id, source, list: relayList } of lists) {
+      for (const entry of relayList.entries) {
+        const exact = entry.pattern.startsWith('.');
+        const patternHost = exact ? entry.pattern.slice(1) : entry.pattern;
+        const applies = host === patternHost || (!exact && !isIp && host.endsWith(`.${patternHost}`));
+        if (!applies) continue;
+        const labels = patternHost.split('.').length;
+        hits.push({
+          depth: -labels,
+          hit: {
+            listId: id,
+            listName: relayList.name,
+            listVersion: relayList.version,
+            source,
+            pattern: entry.pattern,
+            level: entry.level,
+            specificity: labels * 2 + (exact || isIp ? 1 : 0),
+            ...(entry.category !== undefined && { category: entry.category }),
+            ...(entry.reason !== undefined && { reason: entry.reason }),
+            ...(entry.evidence !== undefined && { evidence: entry.evidence }),
+          },
+        });
+      }
+    }
+    return hits.sort((a, b) => a.depth - b.depth).map(({ hit }) => hit);
+  }
+
+  function seeded(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+  }
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: match() and decide() equal the naive scan on 300 hosts', (seed) => {
+    const random = seeded(seed);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const labels = ['a', 'b', 'api', 'relay', 'x1', 'gw', 'cn'];
+    const bases = ['example.com', 'relay.test', 'b.co.uk', 'gw.example.com'];
+    const hostOf = () => {
+      const depth = Math.floor(random() * 3);
+      return [...Array.from({ length: depth }, () => pick(labels)), pick(bases)].join('.');
+    };
+    const sources: ListSource[] = ['managed', 'user', 'subscribed', 'bundled'];
+    const levels = ['official', 'vetted', 'blocked'] as const;
+    const lists = sources.map((source, index) => {
+      const seen = new Set<string>();
+      const entries: ListEntry[] = [];
+      for (let i = 0; i < 12; i++) {
+        const pattern = `${random() < 0.3 ? '.' : ''}${hostOf()}`;
+        if (seen.has(pattern)) continue;
+        seen.add(pattern);
+        entries.push({ pattern, level: pick(levels), ...(random() < 0.3 && { reason: `r${i}` }) });
+      }
+      entries.push({ pattern: '10.0.0.1', level: pick(levels) });
+      return sourced(`list-${index}`, source, { name: `L${index}`, version: String(index), updated: '2026-11-26', entries });
+    });
+    const matcher = compileMatcher(lists);
+    for (let i = 0; i < 300; i++) {
+      const host = random() < 0.05 ? '10.0.0.1' : hostOf();
+      const expected = naiveMatch(lists, host);
+      expect(matcher.match(host)).toEqual(expected);
+      expect(matcher.decide(host)).toEqual(winningHit(expected));
+    }
   });
 });
