@@ -4,7 +4,7 @@ import { LIST_SOURCES } from './precedence.ts';
 import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
 import { USER_LEVELS, userEntrySchema } from './list-store.ts';
-import { settingsSchema } from './settings.ts';
+import { settingsChangesSchema, settingsSchema } from './settings.ts';
 
 /**
  * The one message protocol between background, content scripts and extension pages.
@@ -39,7 +39,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   /** Options: import an exported file of entries; all of it or nothing. */
   z.object({ type: z.literal('user-entries/import'), text: z.string().max(5_000_000) }),
   z.object({ type: z.literal('settings/get') }),
-  z.object({ type: z.literal('settings/set'), changes: settingsSchema.partial() }),
+  z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
   ...pageRequestSchemas,
 ]);
 

@@ -15,6 +15,13 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.output<typeof settingsSchema>;
 
+/** A change request (settings/set): strict, so `"false"` or `null` is refused instead of read as the default. */
+export const settingsChangesSchema = z.strictObject({
+  blockAiRequestsToBlocked: z.boolean().optional(),
+  pasteGuard: z.boolean().optional(),
+  unknownPageNotice: z.boolean().optional(),
+});
+
 export const DEFAULT_SETTINGS: Settings = { blockAiRequestsToBlocked: true, pasteGuard: true, unknownPageNotice: true };
 
 export const SETTINGS_KEY = 'local:settings' as const;

@@ -34,7 +34,17 @@ export class BlockRuleSync {
   }
 
   /** "Proceed once": a session rule that lets this tab, and only this tab, load the host. */
-  async allowOnce(tabId: number, host: string): Promise<boolean> {
+  allowOnce(tabId: number, host: string): Promise<boolean> {
+    // In the same queue as rebuilds, so two calls never pick the same free rule id.
+    const run = this.#queue.then(() => this.#allowOnceNow(tabId, host));
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #allowOnceNow(tabId: number, host: string): Promise<boolean> {
     const existing = await this.#deps.dnr.getSessionRules();
     const nextId = existing.reduce((highest, rule) => Math.max(highest, rule.id), 0) + 1;
     const rule = proceedOnceRule(tabId, host, nextId);

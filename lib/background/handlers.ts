@@ -65,6 +65,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return host.value.host;
   };
 
+  /** Whether `url` is on the page RelayGuard saw commit in the tab (what recordPageSignals trusts). */
+  const isCommittedPage = async (tabId: number, url: string): Promise<boolean> => {
+    const host = normalizeHost(url);
+    return host.ok && host.value.host === (await tabs.pageHost(tabId));
+  };
+
   const putEntry = async (entry: { pattern: string; level: 'vetted' | 'blocked'; note?: string }) => {
     await registry.ready();
     const stored = await putUserEntry(await openDatabase(), { ...entry, added: now().toISOString() });
@@ -106,7 +112,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'page/fingerprint': async ({ fingerprint }, sender) => {
       const tabId = senderTab(sender);
-      if (sender.frameId !== 0 || !sender.url) return { probe: false };
+      // A late message from the tab's previous document must not spend the new page's one probe.
+      if (sender.frameId !== 0 || !sender.url || !(await isCommittedPage(tabId, sender.url))) return { probe: false };
       await tabs.recordPageSignals(tabId, sender.url, signalsFromFingerprint(fingerprint));
       return { probe: await tabs.grantStatusProbe(tabId) };
     },
@@ -114,14 +121,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const tabId = senderTab(sender);
       // Only the probe's own signal, and only after the background granted the probe.
       const probeSignals = signals.filter((signal) => signal.id === 'gateway-status-endpoint');
-      if (sender.frameId !== 0 || !sender.url || !(await tabs.wasProbeGranted(tabId))) return { accepted: 0 };
+      if (sender.frameId !== 0 || !sender.url || !(await isCommittedPage(tabId, sender.url)) || !(await tabs.wasProbeGranted(tabId))) return { accepted: 0 };
       await tabs.recordPageSignals(tabId, sender.url, probeSignals);
       return { accepted: probeSignals.length };
     },
     'page/context': async (_request, sender) => pageContexts.contextFor(senderTab(sender)),
     'page/trust-site': async (_request, sender) => {
       const host = senderPageHost(sender);
-      if ((await tabs.get(senderTab(sender)))?.control.managed) throw new RequestError('Your organisation manages this site.');
+      await registry.ready();
+      if (registry.matcher.match(host).some((hit) => hit.source === 'managed')) throw new RequestError('Your organisation manages this site.');
       await putEntry({ pattern: host, level: 'vetted' });
       return { trusted: true };
     },

@@ -1,0 +1,231 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import type { DnrRule } from '../block-rules.ts';
+import { loadBundledLists } from '../bundled-lists.ts';
+import { openListDatabase, putUserEntry } from '../list-store.ts';
+import { downloadList } from '../subscriptions.ts';
+import { BlockRuleSync } from './block-rule-sync.ts';
+import { ListRegistry } from './list-registry.ts';
+
+const INTERSTITIAL = 'chrome-extension://test-extension-id/blocked.html';
+
+let factory: IDBFactory;
+let policy: Record<string, unknown>;
+let blockApiRequests: boolean;
+let reports: string[];
+let registry: ListRegistry;
+
+function start(dnr: DnrStandIn): BlockRuleSync {
+  registry = new ListRegistry({
+    bundled: loadBundledLists().lists,
+    openDatabase: () => openListDatabase(factory),
+    readManagedPolicy: async () => policy,
+    download: downloadList,
+    report: (problem) => void reports.push(`registry: ${problem}`),
+  });
+  return new BlockRuleSync({
+    dnr: dnr.api,
+    registry,
+    interstitialUrl: INTERSTITIAL,
+    blockApiRequests: async () => blockApiRequests,
+    report: (problem) => void reports.push(problem),
+  });
+}
+
+/** The rules a single blocked subtree (`relay.example` and its subdomains) needs. */
+function blockedSubtree(host: string, firstId: number, { api }: { api: boolean }): DnrRule[] {
+  const labels = host.split('.').length;
+  const redirect: DnrRule = {
+    id: firstId,
+    priority: labels * 2,
+    action: { type: 'redirect', redirect: { regexSubstitution: `${INTERSTITIAL}#\\0` } },
+    condition: { regexFilter: '^https?://.*', requestDomains: [host], resourceTypes: ['main_frame'] },
+  };
+  if (!api) return [redirect];
+  return [
+    redirect,
+    { id: firstId + 1, priority: labels * 2, action: { type: 'block' }, condition: { requestDomains: [host], resourceTypes: ['xmlhttprequest', 'websocket', 'other'] } },
+  ];
+}
+
+/** A stale rule left by an older version: it must go. */
+const stale = (id: number): DnrRule => ({ id, priority: 1, action: { type: 'block' }, condition: { requestDomains: [`old-${id}.example`], resourceTypes: ['main_frame'] } });
+
+beforeEach(() => {
+  factory = new IDBFactory();
+  policy = {};
+  blockApiRequests = true;
+  reports = [];
+});
+
+describe('rebuild', () => {
+  test('replaces every dynamic rule in one updateDynamicRules call', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const dnr = createDnrStandIn({ dynamic: [stale(1), stale(2), stale(7)] });
+    await start(dnr).rebuild();
+
+    expect(dnr.calls).toEqual([
+      { method: 'getDynamicRules' },
+      { method: 'updateDynamicRules', options: { removeRuleIds: [1, 2, 7], addRules: blockedSubtree('relay.example', 1, { api: true }) } },
+    ]);
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    expect(dnr.sessionRules()).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  test('with nothing blocked, the rebuild leaves no dynamic rule behind', async () => {
+    const dnr = createDnrStandIn({ dynamic: [stale(3)] });
+    await start(dnr).rebuild();
+    expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toEqual([
+      { method: 'updateDynamicRules', options: { removeRuleIds: [3], addRules: [] } },
+    ]);
+    expect(dnr.dynamicRules()).toEqual([]);
+  });
+
+  test('the blockApiRequests setting decides whether API requests are blocked too', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const dnr = createDnrStandIn();
+    const sync = start(dnr);
+    blockApiRequests = false;
+    await sync.rebuild();
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: false }));
+
+    blockApiRequests = true;
+    await sync.rebuild();
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    // The second rebuild removed exactly what the first installed.
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateDynamicRules', options: { removeRuleIds: [1], addRules: blockedSubtree('relay.example', 1, { api: true }) } });
+  });
+
+  test('two concurrent rebuilds run one after the other, and the last one wins', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const dnr = createDnrStandIn({ dynamic: [stale(1)] });
+    const sync = start(dnr);
+    let open!: () => void;
+    dnr.hold('getDynamicRules', new Promise<void>((resolve) => (open = resolve)));
+
+    blockApiRequests = false;
+    const first = sync.rebuild();
+    const second = sync.rebuild();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    blockApiRequests = true; // read by the second rebuild only once the first is done
+    open();
+    await Promise.all([first, second]);
+
+    expect(dnr.timeline).toEqual([
+      'getDynamicRules:start',
+      'getDynamicRules:end',
+      'updateDynamicRules:start',
+      'updateDynamicRules:end',
+      'getDynamicRules:start',
+      'getDynamicRules:end',
+      'updateDynamicRules:start',
+      'updateDynamicRules:end',
+    ]);
+    expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toEqual([
+      { method: 'updateDynamicRules', options: { removeRuleIds: [1], addRules: blockedSubtree('relay.example', 1, { api: false }) } },
+      { method: 'updateDynamicRules', options: { removeRuleIds: [1], addRules: blockedSubtree('relay.example', 1, { api: true }) } },
+    ]);
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    expect(reports).toEqual([]);
+  });
+
+  test('a failed update is reported, and the next rebuild still runs', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const dnr = createDnrStandIn({ dynamic: [stale(4)] });
+    const sync = start(dnr);
+    dnr.failNext('updateDynamicRules', new Error('Internal error.'));
+    await expect(sync.rebuild()).resolves.toBeUndefined();
+    expect(reports).toEqual(['Block rules not updated: Error: Internal error.']);
+    expect(dnr.dynamicRules()).toEqual([stale(4)]); // all or nothing
+
+    await sync.rebuild();
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    expect(reports).toHaveLength(1);
+  });
+
+  test('what the rules cannot express is reported', async () => {
+    const dnr = createDnrStandIn({ dynamic: [stale(1)] });
+    registry = new ListRegistry({
+      bundled: loadBundledLists().lists,
+      openDatabase: () => openListDatabase(factory),
+      readManagedPolicy: async () => ({ blocklist: ['relay.example'] }),
+      download: downloadList,
+      report: (problem) => void reports.push(`registry: ${problem}`),
+    });
+    const sync = new BlockRuleSync({ dnr: dnr.api, registry, interstitialUrl: `${INTERSTITIAL}#x`, blockApiRequests: async () => true, report: (problem) => void reports.push(problem) });
+    await sync.rebuild();
+    expect(reports).toEqual([
+      `The interstitial URL “${INTERSTITIAL}#x” already has a fragment; the original URL must follow '#', so no rules were built.`,
+    ]);
+    expect(dnr.dynamicRules()).toEqual([]);
+  });
+
+  test('a change to the lists rebuilds the rules without being asked', async () => {
+    const dnr = createDnrStandIn();
+    start(dnr);
+    await registry.ready();
+    expect(dnr.calls).toEqual([]); // loading what was stored is not a change
+
+    const db = await openListDatabase(factory);
+    await putUserEntry(db, { pattern: 'cheap-relay.example', level: 'blocked', added: '2026-11-26T08:00:00Z' });
+    db.close();
+    await registry.reloadUserEntries();
+    await vi.waitFor(() => expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(1));
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('cheap-relay.example', 1, { api: true }));
+
+    policy = { blocklist: ['relay.example'], allowlist: ['cheap-relay.example'] };
+    await registry.reloadPolicy();
+    await vi.waitFor(() => expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(2));
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    expect(reports).toEqual([]);
+  });
+});
+
+describe('proceed once', () => {
+  const proceedRule = (id: number, tabId: number, host: string): DnrRule => ({
+    id,
+    priority: 1000,
+    action: { type: 'allow' },
+    condition: { requestDomains: [host], resourceTypes: ['main_frame', 'xmlhttprequest', 'websocket', 'other'], tabIds: [tabId] },
+  });
+
+  test('allowOnce adds a session rule for that tab with an id no session rule has', async () => {
+    const dnr = createDnrStandIn({ session: [proceedRule(3, 5, 'a.example'), proceedRule(9, 6, 'b.example')], dynamic: [stale(10)] });
+    const sync = start(dnr);
+    expect(await sync.allowOnce(7, 'relay.example')).toBe(true);
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { addRules: [proceedRule(10, 7, 'relay.example')] } });
+    expect(dnr.sessionRules()).toEqual([proceedRule(3, 5, 'a.example'), proceedRule(9, 6, 'b.example'), proceedRule(10, 7, 'relay.example')]);
+    expect(dnr.dynamicRules()).toEqual([stale(10)]); // dynamic rules are another id space, untouched
+
+    expect(await sync.allowOnce(7, 'other-relay.example')).toBe(true);
+    expect(dnr.sessionRules().map((rule) => rule.id)).toEqual([3, 9, 10, 11]);
+  });
+
+  test('the first session rule gets id 1', async () => {
+    const dnr = createDnrStandIn();
+    expect(await start(dnr).allowOnce(0, 'relay.example')).toBe(true);
+    expect(dnr.sessionRules()).toEqual([proceedRule(1, 0, 'relay.example')]);
+  });
+
+  test('a host that is not a host adds nothing', async () => {
+    const dnr = createDnrStandIn();
+    const sync = start(dnr);
+    expect(await sync.allowOnce(7, 'javascript:alert(1)')).toBe(false);
+    expect(await sync.allowOnce(-1, 'relay.example')).toBe(false);
+    expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toEqual([]);
+    expect(dnr.sessionRules()).toEqual([]);
+  });
+
+  test('forgetTab drops that tab’s session rules and only those', async () => {
+    const dnr = createDnrStandIn({ session: [proceedRule(1, 5, 'a.example'), proceedRule(2, 6, 'b.example'), proceedRule(3, 5, 'c.example')] });
+    const sync = start(dnr);
+    await sync.forgetTab(5);
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { removeRuleIds: [1, 3] } });
+    expect(dnr.sessionRules()).toEqual([proceedRule(2, 6, 'b.example')]);
+
+    await sync.forgetTab(8);
+    expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toHaveLength(1); // nothing to remove, no call
+  });
+});

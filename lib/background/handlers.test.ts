@@ -1,0 +1,676 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { storage } from 'wxt/utils/storage';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
+import { committedDetails, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import type { DnrRule } from '../block-rules.ts';
+import { loadBundledLists } from '../bundled-lists.ts';
+import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../list-store.ts';
+import type { TabVerdictView } from '../messages.ts';
+import type { PageFingerprint } from '../page-fingerprint.ts';
+import type { PageContextPush } from '../page-protocol.ts';
+import { ok } from '../result.ts';
+import type { Signal } from '../scoring.ts';
+import { DEFAULT_SETTINGS } from '../settings.ts';
+import { downloadList } from '../subscriptions.ts';
+import { createTabStateStore, type TabStateStore } from '../tab-state.ts';
+import { exportUserEntries } from '../user-entries-file.ts';
+import { BlockRuleSync } from './block-rule-sync.ts';
+import { createHandlers } from './handlers.ts';
+import { ListRegistry } from './list-registry.ts';
+import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
+import { PageContexts } from './page-contexts.ts';
+import { Preferences } from './preferences.ts';
+import { TabVerdicts } from './tab-verdicts.ts';
+
+type Sender = Parameters<Handlers['page/context']>[1];
+
+const NOW = new Date('2026-11-26T08:30:00.000Z');
+const ADDED = NOW.toISOString();
+const EXTENSION_ORIGIN = 'chrome-extension://test-extension-id';
+const INTERSTITIAL = `${EXTENSION_ORIGIN}/blocked.html`;
+const API_TYPES = ['xmlhttprequest', 'websocket', 'other'];
+
+let factory: IDBFactory;
+let database: Promise<ListDatabase> | null;
+let registry: ListRegistry;
+let tabs: TabVerdicts;
+let store: TabStateStore;
+let dnr: DnrStandIn;
+let preferences: Preferences;
+let handlers: Handlers;
+let reports: string[];
+let opened: { url: string; besideTabId: number }[];
+let pushes: { tabId: number; message: PageContextPush }[];
+
+/** The service worker as entrypoints/background.ts wires it, over fakes of the browser's storage. */
+async function startWorker() {
+  const openDatabase = () => (database ??= openListDatabase(factory));
+  registry = new ListRegistry({
+    bundled: loadBundledLists().lists,
+    openDatabase,
+    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
+    download: downloadList,
+    report: (problem) => void reports.push(problem),
+  });
+  store = createTabStateStore(fakeBrowser.storage.session);
+  tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
+  preferences = new Preferences(storage);
+  const blockRules = new BlockRuleSync({
+    dnr: dnr.api,
+    registry,
+    interstitialUrl: fakeBrowser.runtime.getURL('/blocked.html'),
+    blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
+    report: (problem) => void reports.push(problem),
+  });
+  const pageContexts = new PageContexts({
+    tabs,
+    preferences,
+    sendToTab: async (tabId, message) => {
+      pushes.push({ tabId, message: structuredClone(message) });
+    },
+    allTabIds: async () => (await fakeBrowser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id])),
+  });
+  handlers = createHandlers({
+    registry,
+    tabs,
+    blockRules,
+    pageContexts,
+    preferences,
+    openDatabase,
+    openTab: async (url, besideTabId) => void opened.push({ url, besideTabId }),
+    extensionUrl: (path) => fakeBrowser.runtime.getURL(path),
+    now: () => NOW,
+  });
+  await registry.ready();
+}
+
+async function seedUserEntries(...entries: UserEntry[]) {
+  const db = await openListDatabase(factory);
+  for (const entry of entries) expect((await putUserEntry(db, entry)).ok).toBe(true);
+  db.close();
+}
+
+/** Commits a top-level document in `tabId` and waits until TabVerdicts has stored and announced it. */
+async function commit(tabId: number, url: string, timeStamp = 1_764_144_000_000) {
+  const announced = new Promise<void>((resolve) => {
+    const stop = tabs.onChange((changed) => {
+      if (changed !== tabId) return;
+      stop();
+      resolve();
+    });
+  });
+  await fakeBrowser.webNavigation.onCommitted.trigger(committedDetails(tabId, url, timeStamp));
+  await announced;
+}
+
+const tabOf = (id: number, url?: string) =>
+  ({ id, index: 1, windowId: 1, highlighted: true, active: true, pinned: false, incognito: false, ...(url && { url }) }) as Sender['tab'];
+
+/** The popup or options page: an extension page, not in a tab. */
+const extensionPage = (path: string): Sender => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL(path), origin: EXTENSION_ORIGIN });
+
+/** The interstitial standing in for `blockedUrl` in tab `tabId`. */
+const interstitialIn = (tabId: number, blockedUrl: string): Sender => {
+  const url = `${INTERSTITIAL}#${blockedUrl}`;
+  return { id: fakeBrowser.runtime.id, url, origin: EXTENSION_ORIGIN, frameId: 0, documentId: `interstitial-${tabId}`, tab: tabOf(tabId, url) };
+};
+
+/** A content script in frame `frameId` of tab `tabId`, whose top document is `topUrl`. */
+const contentScript = (tabId: number, url: string, { frameId = 0, topUrl = url } = {}): Sender => ({
+  id: fakeBrowser.runtime.id,
+  url,
+  origin: new URL(url).origin,
+  frameId,
+  documentId: `doc-${tabId}-${frameId}`,
+  tab: tabOf(tabId, topUrl),
+});
+
+/** The RequestError a handler refused with (anything else fails the test). */
+async function refusal(pending: Promise<unknown>): Promise<string> {
+  let outcome: unknown;
+  try {
+    outcome = await pending;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RequestError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected a RequestError, got ${JSON.stringify(outcome)}`);
+}
+
+const listEntries = async () => (await handlers['user-entries/list']({ type: 'user-entries/list' }, extensionPage('/options.html'))).entries;
+
+const managedBlock = { kind: 'list', level: 'blocked', source: 'Managed policy', detail: 'relay.example', listSource: 'managed' } as const;
+
+/** The interstitial's rules for one blocked subtree, as BlockRuleSync installs them. */
+const blockedSubtreeRules = (host: string, { api }: { api: boolean }): DnrRule[] => {
+  const priority = host.split('.').length * 2;
+  const redirect: DnrRule = {
+    id: 1,
+    priority,
+    action: { type: 'redirect', redirect: { regexSubstitution: `${INTERSTITIAL}#\\0` } },
+    condition: { regexFilter: '^https?://.*', requestDomains: [host], resourceTypes: ['main_frame'] },
+  };
+  return api ? [redirect, { id: 2, priority, action: { type: 'block' }, condition: { requestDomains: [host], resourceTypes: API_TYPES as DnrRule['condition']['resourceTypes'] } }] : [redirect];
+};
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  fakeBrowser.webNavigation.onCommitted.removeAllListeners();
+  factory = new IDBFactory();
+  database = null;
+  dnr = createDnrStandIn();
+  reports = [];
+  opened = [];
+  pushes = [];
+});
+
+describe('interstitial/info', () => {
+  test('a host the managed policy blocks: its reasons; proceeding allowed by policy; no "always allow" against an administrator', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const url = 'https://chat.relay.example/v1/chat?session=1';
+    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+      url,
+      navigable: true,
+      hostUnicode: 'chat.relay.example',
+      hostAscii: 'chat.relay.example',
+      level: 'blocked',
+      reasons: [managedBlock],
+      allowProceed: true,
+      allowAlwaysAllow: false,
+    });
+  });
+
+  test('a host the person blocked, under a policy that forbids proceeding', async () => {
+    await fakeBrowser.storage.managed.set({ allowProceed: false });
+    await startWorker();
+    await seedUserEntries({ pattern: 'bücher.example', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'phishing' });
+    await registry.reloadUserEntries();
+    const url = 'https://xn--bcher-kva.example/login';
+    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+      url,
+      navigable: true,
+      hostUnicode: 'bücher.example',
+      hostAscii: 'xn--bcher-kva.example',
+      level: 'blocked',
+      reasons: [{ kind: 'list', level: 'blocked', source: 'Your entries', detail: 'xn--bcher-kva.example (phishing)', listSource: 'user' }],
+      allowProceed: false,
+      allowAlwaysAllow: true,
+    });
+  });
+
+  test('a subscribed list’s block carries its evidence', async () => {
+    const db = await openListDatabase(factory);
+    const list = { name: 'Community relays', version: '7', updated: '2026-11-20', entries: [{ pattern: 'relay.example', level: 'blocked', evidence: ['https://evidence.example.org/relay'] }] };
+    expect((await storeFetchedList(db, { url: 'https://lists.example.org/relays.json', body: ok(JSON.stringify(list)), at: 1 })).ok).toBe(true);
+    db.close();
+    await startWorker();
+    const url = 'https://relay.example/';
+    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({
+      level: 'blocked',
+      reasons: [{ kind: 'list', level: 'blocked', source: 'Community relays v7', detail: 'relay.example', listSource: 'subscribed', evidence: ['https://evidence.example.org/relay'] }],
+      allowProceed: true,
+      allowAlwaysAllow: true,
+    });
+  });
+
+  test('javascript: and data: URLs are not navigable and offer nothing', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    for (const url of ['javascript:alert(document.cookie)', 'javascript://relay.example/%0aalert(1)', 'data:text/html,<script>alert(1)</script>']) {
+      expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+        url,
+        navigable: false,
+        hostUnicode: url,
+        hostAscii: url,
+        level: 'unknown',
+        reasons: [],
+        allowProceed: false,
+        allowAlwaysAllow: false,
+      });
+    }
+  });
+
+  test('a blocked host behind a non-web scheme keeps its verdict but is not navigable', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const url = 'ftp://relay.example/pub/';
+    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+      url,
+      navigable: false,
+      hostUnicode: 'relay.example',
+      hostAscii: 'relay.example',
+      level: 'blocked',
+      reasons: [managedBlock],
+      allowProceed: true,
+      allowAlwaysAllow: false,
+    });
+  });
+});
+
+describe('interstitial/proceed-once', () => {
+  const proceedRule = (id: number, tabId: number, host: string): DnrRule => ({
+    id,
+    priority: 1000,
+    action: { type: 'allow' },
+    condition: { requestDomains: [host], resourceTypes: ['main_frame', ...API_TYPES] as DnrRule['condition']['resourceTypes'], tabIds: [tabId] },
+  });
+
+  test('adds a session rule for the sender’s tab, and only that tab', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const url = 'https://chat.relay.example/c/1';
+    expect(await handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))).toEqual({ url });
+    expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example')]);
+
+    const other = 'https://relay.example/';
+    await handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url: other }, interstitialIn(9, other));
+    expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example'), proceedRule(2, 9, 'relay.example')]);
+    expect(dnr.dynamicRules()).toEqual([]); // the block itself stays
+  });
+
+  test('refused when the policy does not allow proceeding', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowProceed: false });
+    await startWorker();
+    const url = 'https://relay.example/';
+    expect(await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url)))).toBe(
+      'Your organisation does not allow continuing to this site.',
+    );
+    expect(dnr.sessionRules()).toEqual([]);
+  });
+
+  test('refused for URLs that are not web pages', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    for (const url of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://relay.example/', 'wss://relay.example/v1/realtime']) {
+      expect({ url, error: await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))) }).toEqual({
+        url,
+        error: 'Only web pages can be opened.',
+      });
+    }
+    expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toEqual([]);
+  });
+
+  test('refused from a page that is not in a tab', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const url = 'https://relay.example/';
+    expect(await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+    expect(dnr.sessionRules()).toEqual([]);
+  });
+});
+
+describe('interstitial/always-allow', () => {
+  test('adds a vetted entry of the person’s own for the host and rebuilds the rules', async () => {
+    await startWorker();
+    await seedUserEntries({ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' });
+    await registry.reloadUserEntries();
+    const url = 'https://chat.relay.example/c/1';
+    expect(await handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url))).toEqual({ url });
+
+    expect(await listEntries()).toEqual([
+      { pattern: 'chat.relay.example', level: 'vetted', added: ADDED },
+      { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' },
+    ]);
+    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({ level: 'vetted' });
+    // relay.example stays blocked; chat.relay.example and its subdomains are let through.
+    expect(dnr.dynamicRules()).toEqual([
+      ...blockedSubtreeRules('relay.example', { api: true }),
+      { id: 3, priority: 6, action: { type: 'allow' }, condition: { requestDomains: ['chat.relay.example'], resourceTypes: ['main_frame', ...API_TYPES] } },
+    ]);
+    expect(reports).toEqual([]);
+  });
+
+  test('refused for a host the administrator blocks', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const url = 'https://chat.relay.example/';
+    expect(await refusal(handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe(
+      'Your organisation blocks this site; it cannot be allowed here.',
+    );
+    expect(await listEntries()).toEqual([]);
+  });
+
+  test('refused for URLs that are not web pages', async () => {
+    await startWorker();
+    const url = 'javascript:alert(1)';
+    expect(await refusal(handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe('Only web pages can be allowed.');
+    expect(await listEntries()).toEqual([]);
+  });
+});
+
+describe('page/fingerprint and page/probe-signals', () => {
+  /** A gateway's default title alone: suspect (40), not enough to warn (60). */
+  const suspect: PageFingerprint = { servedTitle: 'New API', storageKeys: ['theme'], path: '/', vocabulary: [] };
+  const plain: PageFingerprint = { servedTitle: 'Welcome', storageKeys: [], path: '/about', vocabulary: [] };
+  const TITLE_SIGNAL: Signal = { id: 'gateway-default-title', detail: 'title: New API', family: 'new-api' };
+  const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status: system_name, quota_per_unit' };
+
+  const fingerprint = (fp: PageFingerprint, sender: Sender) => handlers['page/fingerprint']({ type: 'page/fingerprint', fingerprint: fp }, sender);
+  const probeSignals = (signals: Signal[], sender: Sender) => handlers['page/probe-signals']({ type: 'page/probe-signals', signals }, sender);
+
+  test('a suspect top frame gets its signals recorded and the probe, once', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    const top = contentScript(5, 'https://relay.example/');
+    expect(await fingerprint(suspect, top)).toEqual({ probe: true });
+    expect(await store.get(5)).toMatchObject({ signals: [TITLE_SIGNAL], probed: true });
+    expect((await tabs.get(5))?.level).toBe('unknown');
+
+    // The content script's second look: the probe is not granted again.
+    expect(await fingerprint(suspect, top)).toEqual({ probe: false });
+    expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
+  });
+
+  test('a page that is not suspect gets its signals recorded but no probe', async () => {
+    await startWorker();
+    await commit(5, 'https://shop.example/');
+    expect(await fingerprint({ ...plain, path: '/token' }, contentScript(5, 'https://shop.example/token'))).toEqual({ probe: false });
+    expect(await store.get(5)).toMatchObject({ signals: [{ id: 'gateway-route', detail: 'route: /token' }], probed: false });
+  });
+
+  test('a page that already warns, or a listed one, has nothing to probe for', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    const stock = 'OpenAI 接口聚合管理，支持多种渠道包括 Azure，可用于二次分发管理 key，仅单可执行文件，已打包好 Docker 镜像，一键部署，开箱即用';
+    expect(await fingerprint({ ...suspect, metaDescription: stock }, contentScript(5, 'https://relay.example/'))).toEqual({ probe: false });
+    expect((await tabs.get(5))?.level).toBe('unvetted');
+
+    await commit(6, 'https://openrouter.ai/');
+    expect(await fingerprint(suspect, contentScript(6, 'https://openrouter.ai/'))).toEqual({ probe: false });
+    expect((await store.get(6))?.probed).toBe(false);
+  });
+
+  test('a subframe is not the page: nothing recorded, no probe', async () => {
+    await startWorker();
+    await commit(5, 'https://blog.example/');
+    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/embed', { frameId: 4, topUrl: 'https://blog.example/' }))).toEqual({ probe: false });
+    // Even a subframe on the page's own host.
+    expect(await fingerprint(suspect, contentScript(5, 'https://blog.example/frame', { frameId: 4 }))).toEqual({ probe: false });
+    expect(await store.get(5)).toMatchObject({ signals: [], probed: false });
+  });
+
+  test('a late message from the tab’s previous document neither adds evidence nor takes the new page’s probe', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    // The new page is suspect from what the request observer saw (an AI call to an edge host).
+    await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }]);
+    const previousDocument = contentScript(5, 'https://blog.example/post/1');
+    expect(await fingerprint(suspect, previousDocument)).toEqual({ probe: false });
+    expect(await store.get(5)).toMatchObject({ signals: [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }], probed: false });
+
+    // The page itself still gets its one probe.
+    expect(await fingerprint(plain, contentScript(5, 'https://relay.example/'))).toEqual({ probe: true });
+  });
+
+  test('probe signals are ignored unless the probe was granted', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    expect(await probeSignals([PROBE_SIGNAL], contentScript(5, 'https://relay.example/'))).toEqual({ accepted: 0 });
+    expect((await store.get(5))?.signals).toEqual([]);
+  });
+
+  test('after the grant only the status-endpoint signal is accepted, from the top frame', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    const top = contentScript(5, 'https://relay.example/');
+    expect(await fingerprint(suspect, top)).toEqual({ probe: true });
+
+    const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'stock one-api meta description', family: 'one-api' }, PROBE_SIGNAL];
+    expect(await probeSignals(smuggled, contentScript(5, 'https://relay.example/frame', { frameId: 2 }))).toEqual({ accepted: 0 });
+    expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
+
+    expect(await probeSignals(smuggled, top)).toEqual({ accepted: 1 });
+    expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL, PROBE_SIGNAL]);
+    expect(await tabs.get(5)).toMatchObject({
+      level: 'unvetted',
+      reasons: [
+        { kind: 'signal', level: 'unvetted', source: 'gateway-status-endpoint', detail: PROBE_SIGNAL.detail },
+        { kind: 'signal', level: 'unvetted', source: 'gateway-default-title', detail: 'title: New API' },
+      ],
+    });
+  });
+
+  test('a report from another document in the tab is not counted as accepted', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/'))).toEqual({ probe: true });
+    expect(await probeSignals([PROBE_SIGNAL], contentScript(5, 'https://blog.example/'))).toEqual({ accepted: 0 });
+    expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
+  });
+});
+
+describe('page/context, page/dismiss-warning, page/open-details', () => {
+  const relayView = (tabId: number): TabVerdictView => ({
+    tabId,
+    url: 'https://chat.relay.example/c/1',
+    hostDisplay: 'chat.relay.example',
+    level: 'unknown',
+    reasons: [],
+    endpoints: [],
+    family: undefined,
+    control: { userEntry: null, managed: false },
+  });
+
+  test('page/context answers for the sender’s tab: verdict, dismissal and settings', async () => {
+    await startWorker();
+    await commit(5, 'https://chat.relay.example/c/1');
+    const sender = contentScript(5, 'https://chat.relay.example/c/1');
+    expect(await handlers['page/context']({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), ...{ warningDismissed: false, pasteGuard: true, unknownPageNotice: true } });
+
+    await preferences.updateSettings({ pasteGuard: false });
+    await preferences.dismissWarning('chat.relay.example');
+    expect(await handlers['page/context']({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), warningDismissed: true, pasteGuard: false, unknownPageNotice: true });
+
+    expect(await refusal(handlers['page/context']({ type: 'page/context' }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+  });
+
+  test('page/dismiss-warning remembers the sender’s site and pushes the new context to its tab', async () => {
+    await startWorker();
+    await commit(5, 'https://chat.relay.example/c/1');
+    await vi.waitFor(() => expect(pushes).toHaveLength(1)); // the commit's own push
+    pushes = [];
+    expect(await handlers['page/dismiss-warning']({ type: 'page/dismiss-warning' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ dismissed: true });
+    expect(await preferences.isWarningDismissed('chat.relay.example')).toBe(true);
+    expect(pushes).toEqual([
+      { tabId: 5, message: { type: 'page/context-changed', context: { verdict: relayView(5), warningDismissed: true, pasteGuard: true, unknownPageNotice: true } } },
+    ]);
+  });
+
+  test('page/dismiss-warning from a subframe is refused', async () => {
+    await startWorker();
+    await commit(5, 'https://blog.example/');
+    const frame = contentScript(5, 'https://relay.example/widget', { frameId: 3, topUrl: 'https://blog.example/' });
+    expect(await refusal(handlers['page/dismiss-warning']({ type: 'page/dismiss-warning' }, frame))).toBe('This request must come from the top frame of a web page.');
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+  });
+
+  test('page/open-details opens the popup’s view for the sender’s tab, beside it', async () => {
+    await startWorker();
+    expect(await handlers['page/open-details']({ type: 'page/open-details' }, contentScript(12, 'https://relay.example/'))).toEqual({ opened: true });
+    expect(opened).toEqual([{ url: 'chrome-extension://test-extension-id/popup.html?tab=12', besideTabId: 12 }]);
+
+    expect(await refusal(handlers['page/open-details']({ type: 'page/open-details' }, { id: fakeBrowser.runtime.id, url: 'https://relay.example/', frameId: 0 }))).toBe(
+      'This request must come from a tab.',
+    );
+    expect(opened).toHaveLength(1);
+  });
+});
+
+describe('page/trust-site', () => {
+  test('trusts the sender’s own page host', async () => {
+    await startWorker();
+    await commit(5, 'https://chat.relay.example/c/1');
+    expect(await handlers['page/trust-site']({ type: 'page/trust-site' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ trusted: true });
+    expect(await listEntries()).toEqual([{ pattern: 'chat.relay.example', level: 'vetted', added: ADDED }]);
+    expect(await tabs.get(5)).toMatchObject({ level: 'vetted', control: { userEntry: { pattern: 'chat.relay.example', level: 'vetted' }, managed: false } });
+  });
+
+  test('a content script cannot name another host: whatever it sends, its own page is what is trusted', async () => {
+    await startWorker();
+    await commit(5, 'https://chat.relay.example/c/1');
+    registerMessageRouter(fakeBrowser.runtime, handlers, (problem) => void reports.push(problem));
+    const sender = contentScript(5, 'https://chat.relay.example/c/1');
+    const replies = await fakeBrowser.runtime.onMessage.trigger({ type: 'page/trust-site', host: 'bank.example', pattern: 'bank.example', url: 'https://bank.example/' }, sender, () => undefined);
+    expect(replies).toEqual([{ ok: true, data: { trusted: true } }]);
+    expect(await listEntries()).toEqual([{ pattern: 'chat.relay.example', level: 'vetted', added: ADDED }]);
+  });
+
+  test('refused when the organisation manages the site (blocked or allowed)', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowlist: ['corp-gateway.example'] });
+    await startWorker();
+    for (const url of ['https://chat.relay.example/c/1', 'https://corp-gateway.example/']) {
+      await commit(5, url);
+      expect({ url, error: await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, contentScript(5, url))) }).toEqual({
+        url,
+        error: 'Your organisation manages this site.',
+      });
+    }
+    expect(await listEntries()).toEqual([]);
+  });
+
+  test('refused from a subframe or an extension page', async () => {
+    await startWorker();
+    await commit(5, 'https://blog.example/');
+    const frame = contentScript(5, 'https://relay.example/embed', { frameId: 2, topUrl: 'https://blog.example/' });
+    expect(await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, frame))).toBe('This request must come from the top frame of a web page.');
+    expect(await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, extensionPage('/popup.html')))).toBe('This request must come from the top frame of a web page.');
+    expect(await listEntries()).toEqual([]);
+  });
+});
+
+describe('user entries', () => {
+  const options = extensionPage('/options.html');
+
+  test('list: the person’s entries and the managed policy beside them', async () => {
+    await fakeBrowser.storage.managed.set({ allowlist: ['corp-gateway.example'], blocklist: '["relay.example", "https://bad.example/"]', allowProceed: false });
+    await startWorker();
+    await seedUserEntries({ pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'not at work' });
+    expect(await handlers['user-entries/list']({ type: 'user-entries/list' }, options)).toEqual({
+      entries: [{ pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'not at work' }],
+      managed: {
+        allowlist: ['corp-gateway.example'],
+        blocklist: ['relay.example'],
+        allowProceed: false,
+        problems: ['blocklist[1]: “https://bad.example/”: a pattern is a host name such as “example.com”, without scheme, path or spaces.'],
+      },
+    });
+  });
+
+  test('put stores the canonical pattern and applies at once', async () => {
+    await startWorker();
+    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: ' Relay.EXAMPLE. ', level: 'blocked', note: 'took my key' }, options)).toEqual({
+      pattern: 'relay.example',
+      level: 'blocked',
+      added: ADDED,
+      note: 'took my key',
+    });
+    expect(registry.matcher.decide('api.relay.example')).toMatchObject({ source: 'user', level: 'blocked', pattern: 'relay.example' });
+
+    // Same pattern again replaces; an empty note is no note.
+    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'vetted', note: '' }, options)).toEqual({
+      pattern: 'relay.example',
+      level: 'vetted',
+      added: ADDED,
+    });
+    expect(await listEntries()).toEqual([{ pattern: 'relay.example', level: 'vetted', added: ADDED }]);
+  });
+
+  test('put with a bad pattern is refused with the pattern’s own message', async () => {
+    await startWorker();
+    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: '*.relay.example', level: 'blocked' }, options))).toBe(
+      '“*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.',
+    );
+    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'https://relay.example/login', level: 'blocked' }, options))).toBe(
+      '“https://relay.example/login”: a pattern is a host name such as “example.com”, without scheme, path or spaces.',
+    );
+    expect(await listEntries()).toEqual([]);
+  });
+
+  test('remove takes any spelling of the pattern and says whether there was one', async () => {
+    await startWorker();
+    await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
+    expect(await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'RELAY.example.' }, options)).toEqual({ removed: true });
+    expect(registry.matcher.decide('relay.example')).toBeNull();
+    expect(await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'relay.example' }, options)).toEqual({ removed: false });
+    expect(await listEntries()).toEqual([]);
+  });
+
+  describe('import', () => {
+    const IMPORTED: UserEntry[] = [
+      { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T09:15:00.000Z', note: 'sold my key on' },
+      { pattern: '.gateway.corp.example', level: 'vetted', added: '2026-11-21T10:00:00.000Z' },
+    ];
+    const EXISTING: UserEntry = { pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-01T00:00:00Z' };
+
+    const importText = (text: string) => handlers['user-entries/import']({ type: 'user-entries/import', text }, options);
+
+    test('a valid export lands whole, beside the entries already there', async () => {
+      await startWorker();
+      await seedUserEntries(EXISTING);
+      expect(await importText(exportUserEntries(IMPORTED, NOW))).toEqual({ imported: 2 });
+      expect(await listEntries()).toEqual([IMPORTED[1], EXISTING, IMPORTED[0]]); // stored by pattern
+      expect(registry.matcher.decide('chat.relay.example')).toMatchObject({ source: 'user', level: 'blocked' });
+      expect(registry.matcher.decide('gateway.corp.example')).toMatchObject({ source: 'user', level: 'vetted' });
+    });
+
+    test('a file that is not an export changes nothing; the error names the problem', async () => {
+      await startWorker();
+      await seedUserEntries(EXISTING);
+      const listFile = JSON.stringify({ name: 'Community relays', version: '7', updated: '2026-11-20', entries: [] });
+      expect(await refusal(importText(listFile))).toBe('The file was not imported: format: format must be "relayguard-user-entries": is this a RelayGuard export?');
+      expect(await refusal(importText('{"format": "relayguard-user-entries", '))).toBe('The file is not valid JSON.');
+      expect(await listEntries()).toEqual([EXISTING]);
+    });
+
+    test('one entry with a bad pattern rejects the whole file', async () => {
+      await startWorker();
+      await seedUserEntries(EXISTING);
+      const text = JSON.stringify({
+        format: 'relayguard-user-entries',
+        version: 1,
+        entries: [IMPORTED[0], { pattern: 'https://relay2.example/', level: 'blocked', added: '2026-11-20T00:00:00Z' }],
+      });
+      expect(await refusal(importText(text))).toBe(
+        'The file was not imported: entries[1].pattern: “https://relay2.example/”: a pattern is a host name such as “example.com”, without scheme, path or spaces.',
+      );
+      expect(await listEntries()).toEqual([EXISTING]);
+      expect(registry.matcher.decide('relay.example')).toBeNull();
+    });
+  });
+});
+
+describe('settings', () => {
+  const options = extensionPage('/options.html');
+
+  test('get answers the defaults until something is set', async () => {
+    await startWorker();
+    expect(await handlers['settings/get']({ type: 'settings/get' }, options)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  test('set stores, answers the whole settings, rebuilds the rules and pushes every tab’s context', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    await startWorker();
+    const first = (await fakeBrowser.tabs.create({ url: 'https://chat.relay.example/' })).id!;
+    const second = (await fakeBrowser.tabs.create({ url: 'https://example.com/' })).id!;
+    await handlers['settings/set']({ type: 'settings/set', changes: {} }, options);
+    expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: true }));
+    pushes = [];
+
+    expect(await handlers['settings/set']({ type: 'settings/set', changes: { blockAiRequestsToBlocked: false, pasteGuard: false } }, options)).toEqual({
+      blockAiRequestsToBlocked: false,
+      pasteGuard: false,
+      unknownPageNotice: true,
+    });
+    expect(await handlers['settings/get']({ type: 'settings/get' }, options)).toEqual({ blockAiRequestsToBlocked: false, pasteGuard: false, unknownPageNotice: true });
+    // Navigations to the relay still land on the interstitial; its API calls are no longer blocked.
+    expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: false }));
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateDynamicRules', options: { removeRuleIds: [1, 2], addRules: blockedSubtreeRules('relay.example', { api: false }) } });
+    // Every open tab (fakeBrowser keeps a default tab 0) hears the new settings.
+    expect(pushes.map((push) => push.tabId).sort()).toEqual([0, first, second]);
+    expect(pushes.map((push) => push.message.context)).toEqual(pushes.map(() => expect.objectContaining({ pasteGuard: false, unknownPageNotice: true })));
+    expect(pushes.find((push) => push.tabId === first)?.message.context.verdict).toMatchObject({ hostDisplay: 'chat.relay.example', level: 'blocked' });
+    expect(reports).toEqual([]);
+  });
+});
