@@ -1,0 +1,224 @@
+import { RequestError } from '../../lib/background/message-router.ts';
+import { loadBundledLists } from '../../lib/bundled-lists.ts';
+import { parseHostPattern } from '../../lib/host-pattern.ts';
+import { normalizeHost } from '../../lib/host.ts';
+import { parseList, type RelayList } from '../../lib/list-schema.ts';
+import { userEntriesAsList, userEntrySchema, type UserEntry } from '../../lib/list-store.ts';
+import { compileMatcher, type SourcedList } from '../../lib/matcher.ts';
+import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/messages.ts';
+import { parseManagedPolicy, policyAsList, type ManagedPolicy } from '../../lib/policy.ts';
+import { winningHit } from '../../lib/precedence.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/settings.ts';
+import { parseUserEntriesFile } from '../../lib/user-entries-file.ts';
+import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason } from '../../lib/verdict.ts';
+
+/**
+ * A small in-memory background for component tests of the popup and the options page. It speaks
+ * the real protocol: every request is checked with lib/messages.ts's `requestSchema` (and refused
+ * the way the router refuses it), every answer with `responseSchemas` (an off-protocol answer
+ * throws, failing the test), and both cross a structured clone as runtime.sendMessage does. The
+ * answers come from the real pure parts of the background: pattern and entry validation, the
+ * user-entries file format, list parsing, the matcher, precedence and the verdict functions.
+ */
+
+export interface FakeTab {
+  readonly url: string;
+  /** Detection findings that already passed scoring (each argues `unvetted`). */
+  readonly detections?: readonly Reason[];
+  readonly endpoints?: ReadonlyArray<{ host: string; protocol: string; count: number; credentialKinds: string[] }>;
+  readonly family?: TabVerdictView['family'];
+}
+
+export interface FakeSubscription {
+  readonly url: string;
+  /** The list as fetched (validated with the real list schema when the fake starts). */
+  readonly list: unknown;
+  readonly fetchedAt: number;
+  readonly lastTriedAt: number;
+  readonly lastError?: string;
+}
+
+export interface FakeBackgroundOptions {
+  /** The person's entries, in the stored (wire) form. */
+  readonly entries?: readonly unknown[];
+  /** A raw managed policy, as chrome.storage.managed would hold it. */
+  readonly policy?: unknown;
+  readonly settings?: Partial<Settings>;
+  readonly tabs?: Readonly<Record<number, FakeTab>>;
+  readonly subscriptions?: readonly FakeSubscription[];
+  /** What `lists/subscribe` finds at a URL: a list's JSON, or absent for a failed download. */
+  readonly remoteLists?: Readonly<Record<string, unknown>>;
+  readonly now?: () => Date;
+}
+
+type FakeHandlers = { [T in RequestType]?: (request: Extract<Request, { type: T }>) => ResponseFor<T> | Promise<ResponseFor<T>> };
+
+export class FakeBackground {
+  entries: UserEntry[];
+  readonly policy: ManagedPolicy;
+  settings: Settings;
+  readonly tabs: Record<number, FakeTab>;
+  subscriptions: Array<FakeSubscription & { list: RelayList }>;
+  readonly remoteLists: Record<string, unknown>;
+  /** Every request that passed validation, in order. */
+  readonly requests: Request[] = [];
+  /** Requests the router would refuse as malformed (a protocol drift unless a test expects it). */
+  readonly refused: unknown[] = [];
+  readonly #now: () => Date;
+  readonly #bundled = loadBundledLists().lists;
+
+  constructor(options: FakeBackgroundOptions = {}) {
+    this.entries = (options.entries ?? []).map((entry) => userEntrySchema.parse(entry));
+    this.policy = parseManagedPolicy(options.policy);
+    this.settings = settingsSchema.parse({ ...DEFAULT_SETTINGS, ...options.settings });
+    this.tabs = { ...options.tabs };
+    this.subscriptions = (options.subscriptions ?? []).map((subscription) => {
+      const list = parseList(subscription.list);
+      if (!list.ok) throw new Error(`FakeBackground: subscription ${subscription.url}: ${list.error.message}`);
+      return { ...subscription, list: list.value };
+    });
+    this.remoteLists = { ...options.remoteLists };
+    this.#now = options.now ?? (() => new Date('2026-11-27T10:00:00Z'));
+  }
+
+  /** Stands in for runtime.sendMessage. */
+  readonly send = async (message: unknown): Promise<unknown> => {
+    const parsed = requestSchema.safeParse(structuredClone(message));
+    if (!parsed.success) {
+      this.refused.push(message);
+      const type = typeof message === 'object' && message !== null && 'type' in message ? String(message.type) : 'unknown';
+      return { ok: false, error: `Invalid ${type} request: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
+    }
+    const request = parsed.data;
+    this.requests.push(request);
+    const handler = this.#handlers[request.type] as ((request: Request) => unknown) | undefined;
+    if (!handler) throw new Error(`The fake background does not answer ${request.type}.`);
+    let data: unknown;
+    try {
+      data = await handler(request);
+    } catch (cause) {
+      if (cause instanceof RequestError) return { ok: false, error: cause.message };
+      throw cause;
+    }
+    const checked = responseSchemas[request.type].safeParse(data);
+    if (!checked.success) throw new Error(`The fake background's answer to ${request.type} is off-protocol: ${checked.error.message}`);
+    return structuredClone({ ok: true, data });
+  };
+
+  /** Requests of one type that reached the background. */
+  requestsOf<T extends RequestType>(type: T): Extract<Request, { type: T }>[] {
+    return this.requests.filter((request): request is Extract<Request, { type: T }> => request.type === type);
+  }
+
+  #sourcedLists(): SourcedList[] {
+    const managed = this.policy.allowlist.length + this.policy.blocklist.length > 0;
+    return [
+      ...(managed ? [{ id: 'managed', source: 'managed' as const, list: policyAsList(this.policy) }] : []),
+      ...(this.entries.length > 0 ? [{ id: 'user', source: 'user' as const, list: userEntriesAsList(this.entries) }] : []),
+      ...this.subscriptions.map((subscription) => ({ id: `subscription:${subscription.url}`, source: 'subscribed' as const, list: subscription.list })),
+      ...this.#bundled,
+    ];
+  }
+
+  #summary(): ListSummary[] {
+    return this.#sourcedLists().map(({ id, source, list }) => {
+      const subscription = this.subscriptions.find((candidate) => `subscription:${candidate.url}` === id);
+      return {
+        id,
+        source,
+        name: list.name,
+        version: list.version,
+        entryCount: list.entries.length,
+        ...(subscription && {
+          url: subscription.url,
+          fetchedAt: subscription.fetchedAt,
+          lastTriedAt: subscription.lastTriedAt,
+          ...(subscription.lastError && { lastError: subscription.lastError }),
+        }),
+      };
+    });
+  }
+
+  /** As TabVerdicts#view does it: the page's own verdict, its endpoints', and the person's control. */
+  #verdict(tabId: number): TabVerdictView | null {
+    const tab = this.tabs[tabId];
+    if (!tab) return null;
+    const normalized = normalizeHost(tab.url);
+    if (!normalized.ok) return null;
+    const { host, display, scope } = normalized.value;
+    const matcher = compileMatcher(this.#sourcedLists());
+    const page = verdictForHost({ listHit: matcher.decide(host), host: display, scope, detections: tab.detections ?? [] });
+    const endpoints = (tab.endpoints ?? []).map((endpoint): EndpointVerdict => {
+      const endpointHost = normalizeHost(endpoint.host);
+      const endpointScope = endpointHost.ok ? endpointHost.value.scope : 'public';
+      const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope: endpointScope });
+      const level = own.level === 'unknown' && endpointScope === 'public' ? 'unvetted' : own.level;
+      return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
+    });
+    const verdict = tabVerdict(page, endpoints);
+    const hits = matcher.match(host);
+    const own = winningHit(hits.filter((hit) => hit.source === 'user'));
+    return {
+      tabId,
+      url: tab.url,
+      hostDisplay: display,
+      level: verdict.level,
+      reasons: [...verdict.reasons],
+      endpoints: (tab.endpoints ?? []).map((endpoint, index) => ({ ...endpoint, credentialKinds: [...endpoint.credentialKinds], level: endpoints[index]!.level })),
+      ...(tab.family && { family: tab.family }),
+      control: {
+        userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
+        managed: hits.some((hit) => hit.source === 'managed'),
+      },
+    };
+  }
+
+  #putEntry(candidate: unknown): UserEntry {
+    const parsed = userEntrySchema.safeParse(candidate);
+    // lib/list-store.ts putUserEntry words a refusal exactly so.
+    if (!parsed.success) throw new RequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    this.entries = [...this.entries.filter((entry) => entry.pattern !== parsed.data.pattern), parsed.data];
+    return parsed.data;
+  }
+
+  readonly #handlers: FakeHandlers = {
+    'tab-verdict/get': ({ tabId }) => this.#verdict(tabId),
+    'user-entries/list': () => ({
+      entries: this.entries,
+      managed: { allowlist: [...this.policy.allowlist], blocklist: [...this.policy.blocklist], allowProceed: this.policy.allowProceed, problems: [...this.policy.problems] },
+    }),
+    'user-entries/put': ({ pattern, level, note }) => this.#putEntry({ pattern, level, ...(note && { note }), added: this.#now().toISOString() }),
+    'user-entries/remove': ({ pattern }) => {
+      const canonical = parseHostPattern(pattern);
+      const key = canonical.ok ? canonical.value.text : pattern;
+      const before = this.entries.length;
+      this.entries = this.entries.filter((entry) => entry.pattern !== key);
+      return { removed: this.entries.length < before };
+    },
+    'user-entries/import': ({ text }) => {
+      const parsed = parseUserEntriesFile(text);
+      if (!parsed.ok) throw new RequestError(parsed.error.message);
+      for (const entry of parsed.value) this.#putEntry(entry);
+      return { imported: parsed.value.length };
+    },
+    'lists/summary': () => this.#summary(),
+    'lists/subscribe': ({ url }) => {
+      const at = this.#now().getTime();
+      if (!(url in this.remoteLists)) throw new RequestError(`The list at ${url} could not be downloaded: HTTP 404.`);
+      const parsed = parseList(this.remoteLists[url]);
+      if (!parsed.ok) throw new RequestError(parsed.error.message);
+      this.subscriptions = [...this.subscriptions.filter((subscription) => subscription.url !== url), { url, list: parsed.value, fetchedAt: at, lastTriedAt: at }];
+      return this.#summary().find((list) => list.id === `subscription:${url}`)!;
+    },
+    'lists/unsubscribe': ({ id }) => {
+      const before = this.subscriptions.length;
+      this.subscriptions = this.subscriptions.filter((subscription) => `subscription:${subscription.url}` !== id);
+      return { removed: this.subscriptions.length < before };
+    },
+    'settings/get': () => this.settings,
+    'settings/set': ({ changes }) => {
+      this.settings = settingsSchema.parse({ ...this.settings, ...changes });
+      return this.settings;
+    },
+  };
+}
