@@ -21,10 +21,17 @@ export function ReasonItem({ reason }: { reason: Reason }) {
   );
 }
 
+/** The person's own entries and their organisation's policy are named in their language; lists by their own name. */
+function listSourceName(reason: Reason, t: ReturnType<typeof useTranslate>): string {
+  if (reason.listSource === 'user') return t('source_user');
+  if (reason.listSource === 'managed') return t('source_managed');
+  return reason.source;
+}
+
 function describe(reason: Reason, t: ReturnType<typeof useTranslate>): string {
   switch (reason.kind) {
     case 'list':
-      return t('reason_list', { source: reason.source, level: t(`level_${reason.level}`), detail: reason.detail });
+      return t('reason_list', { source: listSourceName(reason, t), level: t(`level_${reason.level}`), detail: reason.detail });
     case 'endpoint':
       return t('reason_endpoint', { host: reason.source, detail: reason.detail });
     case 'local':
