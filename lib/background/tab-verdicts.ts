@@ -201,8 +201,14 @@ export class TabVerdicts {
     const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt, signals, endpoints: [], probed: false };
     await this.#deps.store.set(state);
     await this.#deps.registry.ready();
-    this.#emit(state);
-    return state;
+    // Evidence recorded while the lists loaded (the content script's report, the page's first
+    // requests) is in the store, not in `state`, and was already emitted: emitting the snapshot
+    // taken at commit would overwrite that newer verdict (the badge fell back to `unknown`).
+    // Read the tab again, in turn with its other updates; a newer navigation emits for itself.
+    const current = await this.#deps.store.update(tabId, () => null);
+    if (current?.committedAt !== committedAt || current.url !== url) return current;
+    this.#emit(current);
+    return current;
   }
 
   /** Tabs opened before RelayGuard started (install, update, browser restore) have no state yet. */

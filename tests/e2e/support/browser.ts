@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { ServiceWorkerControl } from './service-worker-control.ts';
+import { HOSTS } from './sites.ts';
 
 /**
  * One Chromium with the built extension loaded, in a throw-away profile, whose DNS sends the
@@ -14,9 +16,11 @@ export const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/ch
 /**
  * Real hostnames the fixture server plays. Only hosts that Chromium loads over plain http may
  * be listed: HSTS-preloaded ones (openai.com and all its subdomains, every *.dev/*.app) are
- * upgraded to https:// inside the browser and then fail against our http-only server.
+ * upgraded to https:// inside the browser and then fail against our http-only server. The
+ * vendor-console typosquats are on .com for realism (a look-alike of anthropic.com on .test
+ * would prove less); neither name is preloaded.
  */
-export const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com'] as const;
+export const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com', HOSTS.consoleBrandWithKeyword, HOSTS.consoleTypo] as const;
 
 /** Types for the few extension APIs the harness calls inside the browser (no @types/chrome here). */
 interface ChromeSubset {
@@ -24,6 +28,10 @@ interface ChromeSubset {
     query(filter: { active?: boolean; lastFocusedWindow?: boolean }): Promise<Array<{ id?: number; url?: string }>>;
   };
   runtime: { sendMessage(message: unknown): Promise<unknown> };
+  action: {
+    getBadgeText(details: { tabId: number }): Promise<string>;
+    getTitle(details: { tabId: number }): Promise<string>;
+  };
 }
 declare const chrome: ChromeSubset;
 
@@ -41,8 +49,16 @@ export interface ExtensionBrowser {
   readonly extensionId: string;
   /** `chrome-extension://<id>/<path>` */
   extensionUrl(path: string): string;
-  /** The extension's background service worker (re-acquired if Chromium restarted it). */
+  /**
+   * The extension's background service worker, re-acquired if Chromium restarted it. After
+   * stopServiceWorker() it waits (up to 15 s) for something else to wake the worker: asking for
+   * it never wakes it, so a test decides which event does.
+   */
   serviceWorker(): Promise<Worker>;
+  /** Stops the service worker (as an idle timeout would) and resolves once Chromium reports it stopped. */
+  stopServiceWorker(): Promise<ServiceWorkerControl>;
+  /** The toolbar button's badge text and tooltip for one tab, read from the service worker. */
+  toolbarBadge(tabId: number): Promise<{ text: string; title: string }>;
   /** A fresh tab, optionally navigated to `url` (waits for `load`). */
   newPage(url?: string): Promise<Page>;
   /** The extension's tab id for a page opened in this browser. */
@@ -98,7 +114,14 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   context.setDefaultTimeout(15_000);
 
   const isExtensionWorker = (worker: Worker) => worker.url().startsWith('chrome-extension://');
+  // Set once a test stops the worker; from then on "running" is read from the DevTools protocol.
+  let workerControl: ServiceWorkerControl | undefined;
   async function serviceWorker(): Promise<Worker> {
+    await workerControl?.waitFor(
+      (status) => status === 'running',
+      15_000,
+      'the stopped service worker to be woken by an event (a message, a navigation)',
+    );
     const running = context.serviceWorkers().find(isExtensionWorker);
     if (running) return running;
     return context.waitForEvent('serviceworker', { predicate: isExtensionWorker, timeout: 15_000 });
@@ -114,6 +137,11 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
       `The extension's service worker never started: did ${extensionPath} load? (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  // Playwright reports the worker when its target attaches, which can be before its first task
+  // has run and registered the extension's listeners; on a fresh profile Chromium has no lazy
+  // listeners recorded yet, so a navigation in that window reaches no webNavigation listener at
+  // all. An evaluation only runs once that first task is done.
+  await firstWorker.evaluate(() => true);
   const extensionId = new URL(firstWorker.url()).host;
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
 
@@ -158,12 +186,34 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
     }
   }
 
+  // An ordinary tab whose DevTools session watches and stops the service worker.
+  let controlPage: Page | undefined;
+  async function stopServiceWorker(): Promise<ServiceWorkerControl> {
+    if (!workerControl || !controlPage || controlPage.isClosed()) {
+      await workerControl?.detach();
+      controlPage = await newPage('about:blank');
+      workerControl = await ServiceWorkerControl.attach(context, controlPage, extensionUrl(''));
+    }
+    await workerControl.stop();
+    return workerControl;
+  }
+
+  async function toolbarBadge(tabId: number): Promise<{ text: string; title: string }> {
+    const worker = await serviceWorker();
+    return worker.evaluate(
+      async (id) => ({ text: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }),
+      tabId,
+    );
+  }
+
   let closing: Promise<void> | undefined;
   return {
     context,
     extensionId,
     extensionUrl,
     serviceWorker,
+    stopServiceWorker,
+    toolbarBadge,
     newPage,
     tabIdOf,
     sendToBackground,

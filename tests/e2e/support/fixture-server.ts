@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The fixture web: one node:http server on 127.0.0.1 that plays every host the tests visit.
- * Chromium's --host-resolver-rules send `*.test` and a few real vendor hosts here (browser.ts);
- * the Host header picks the site, served as static files from `tests/e2e/fixtures/<host>/`.
- * A test can also register a JSON answer for one URL (a subscribed list, an API response).
- * Unknown hosts get 404. Nothing here ever reaches the internet.
+ * Chromium's --host-resolver-rules send `*.test` and a few real hosts here (browser.ts); the
+ * Host header picks the site, served as static files from the directory `sites` names for that
+ * host (sites.ts), else from `tests/e2e/fixtures/<host>/`. A test can also register a JSON answer
+ * for one URL (a subscribed list, an API response), which answers cross-origin callers too
+ * (CORS, preflight included). Unknown hosts get 404. Nothing here ever reaches the internet.
  */
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -36,6 +37,15 @@ export interface RecordedRequest {
   /** Path and query as sent. */
   readonly path: string;
   readonly status: number;
+  /** Names of the request headers (lower case; never their values). */
+  readonly headerNames: readonly string[];
+}
+
+export interface FixtureServerOptions {
+  /** Where `<host>/` directories live for hosts `sites` does not name; tests/e2e/fixtures/ unless told. */
+  readonly fixturesDir?: string;
+  /** Host → directory to serve it from, whatever its name (sites.ts). */
+  readonly sites?: Readonly<Record<string, string>>;
 }
 
 export interface JsonRouteOptions {
@@ -83,13 +93,27 @@ function hostOf(request: IncomingMessage): string {
   return header.replace(/:\d+$/, '').toLowerCase();
 }
 
-export async function startFixtureServer(fixturesDir: string = FIXTURES_DIR): Promise<FixtureServer> {
+/**
+ * Preflight answer. The Fetch spec leaves `Authorization` out of `Access-Control-Allow-Headers: *`,
+ * and every OpenAI-compatible SDK sends it, so it is named too. (Chromium 156 still lets it
+ * through the wildcard, only reporting a deprecation issue; the SDK tests pass either way.)
+ */
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': '*, authorization',
+  'access-control-max-age': '60',
+} as const;
+
+export async function startFixtureServer(options: FixtureServerOptions = {}): Promise<FixtureServer> {
+  const fixturesDir = options.fixturesDir ?? FIXTURES_DIR;
+  const sites = new Map(Object.entries(options.sites ?? {}).map(([host, dir]) => [host.toLowerCase(), dir]));
   const routes = new Map<string, JsonRoute>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let nonHttpConnections = 0;
 
-  function record(entry: RecordedRequest): void {
+  function recordRequest(entry: RecordedRequest): void {
     requests.push(entry);
     if (requests.length > MAX_LOGGED_REQUESTS) requests.splice(0, requests.length - MAX_LOGGED_REQUESTS);
   }
@@ -115,7 +139,7 @@ export async function startFixtureServer(fixturesDir: string = FIXTURES_DIR): Pr
   async function serveStatic(host: string, pathname: string): Promise<{ status: number; body: string | Buffer; type: string }> {
     const notFound = { status: 404, body: `404: ${host}${pathname} is not a fixture.\n`, type: CONTENT_TYPES['.txt']! };
     if (!HOST_NAME.test(host)) return notFound;
-    const siteDir = join(fixturesDir, host);
+    const siteDir = normalize(sites.get(host) ?? join(fixturesDir, host)).replace(/[\\/]+$/, '');
     let relative: string;
     try {
       relative = normalize(decodeURIComponent(pathname));
@@ -144,36 +168,33 @@ export async function startFixtureServer(fixturesDir: string = FIXTURES_DIR): Pr
     const path = request.url ?? '/';
     const pathname = path.split('?')[0] ?? '/';
     const method = request.method ?? 'GET';
+    const headerNames = Object.keys(request.headers);
+    const record = (status: number) => recordRequest({ method, host, path, status, headerNames });
     try {
       if (method === 'OPTIONS') {
-        response.writeHead(204, {
-          'access-control-allow-origin': '*',
-          'access-control-allow-methods': 'GET, POST, OPTIONS',
-          'access-control-allow-headers': '*',
-          'access-control-max-age': '60',
-        });
+        response.writeHead(204, PREFLIGHT_HEADERS);
         response.end();
-        record({ method, host, path, status: 204 });
+        record(204);
         return;
       }
       const route = routes.get(routeKey(host, pathname));
       if (route) {
         send(request, response, route.status, route.body, CONTENT_TYPES['.json']!);
-        record({ method, host, path, status: route.status });
+        record(route.status);
         return;
       }
       if (method !== 'GET' && method !== 'HEAD') {
         send(request, response, 405, 'Static fixtures answer GET and HEAD only.\n', CONTENT_TYPES['.txt']!);
-        record({ method, host, path, status: 405 });
+        record(405);
         return;
       }
       const { status, body, type } = await serveStatic(host, pathname);
       send(request, response, status, body, type);
-      record({ method, host, path, status });
+      record(status);
     } catch (error) {
       if (!response.headersSent) send(request, response, 500, `500: ${String(error)}\n`, CONTENT_TYPES['.txt']!);
       else response.destroy();
-      record({ method, host, path, status: 500 });
+      record(500);
     }
   });
 

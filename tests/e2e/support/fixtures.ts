@@ -4,16 +4,19 @@ import type { Page } from 'playwright-core';
 import { inject, test as base } from 'vitest';
 import { launchExtensionBrowser } from './browser.ts';
 import { startFixtureServer } from './fixture-server.ts';
-import { ARTIFACTS_DIR, PopupPage } from './popup-page.ts';
+import { ARTIFACTS_DIR } from './artifacts.ts';
+import { PopupPage } from './popup-page.ts';
+import { FIXTURE_SITES, HOSTS } from './sites.ts';
 
 /**
  * The e2e test API: vitest's `test` with RelayGuard fixtures, in the style of WXT's e2e examples.
  *
- *   server   (per file)  the fixture web on 127.0.0.1 (fixture-server.ts)
+ *   server   (per file)  the fixture web on 127.0.0.1 (fixture-server.ts), hosts as in sites.ts
  *   browser  (per file)  Chromium with the built extension, DNS pointed at `server` (browser.ts)
+ *   newTab   (per test)  a blank tab the test navigates itself (to watch where it lands)
  *   openSite (per test)  opens a fixture URL in a new tab
- *   openPopup(per test)  opens the popup for a page's tab (popup-page.ts)
- *   testPages(per test)  the tabs those two opened: closed after the test, and screenshotted
+ *   openPopup(per test)  opens the popup for a page's tab, or a tab id (popup-page.ts)
+ *   testPages(per test)  the tabs those three opened: closed after the test, and screenshotted
  *                        into tests/e2e/.artifacts/failed-<test>-<n>.png first if it failed
  *
  * One browser per file keeps the suite fast on two cores; state the extension keeps (a list
@@ -23,7 +26,7 @@ import { ARTIFACTS_DIR, PopupPage } from './popup-page.ts';
 export const test = base
   .extend('extensionPath', { scope: 'worker' }, () => inject('extensionPath'))
   .extend('server', { scope: 'file' }, async ({}, { onCleanup }) => {
-    const server = await startFixtureServer();
+    const server = await startFixtureServer({ sites: { ...FIXTURE_SITES, [HOSTS.sdkCdn]: inject('sdkBundleDir') } });
     onCleanup(() => server.close());
     return server;
   })
@@ -45,17 +48,24 @@ export const test = base
     });
     return pages;
   })
-  .extend('openSite', async ({ browser, testPages }) => {
-    return async (url: string): Promise<Page> => {
+  .extend('newTab', async ({ browser, testPages }) => {
+    return async (): Promise<Page> => {
       const page = await browser.newPage();
       testPages.push(page);
+      return page;
+    };
+  })
+  .extend('openSite', async ({ newTab }) => {
+    return async (url: string): Promise<Page> => {
+      const page = await newTab();
       await page.goto(url);
       return page;
     };
   })
+  // A tab id is taken as is: finding a page's tab asks the service worker, which a test may have stopped.
   .extend('openPopup', async ({ browser, testPages }) => {
-    return async (page: Page): Promise<PopupPage> => {
-      const popup = await PopupPage.open(browser, await browser.tabIdOf(page));
+    return async (target: Page | number): Promise<PopupPage> => {
+      const popup = await PopupPage.open(browser, typeof target === 'number' ? target : await browser.tabIdOf(target));
       testPages.push(popup.page);
       return popup;
     };

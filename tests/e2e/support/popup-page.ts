@@ -1,18 +1,18 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { saveScreenshot } from './artifacts.ts';
 import type { ExtensionBrowser } from './browser.ts';
-
-/** Screenshots and other leftovers of a run (gitignored). */
-export const ARTIFACTS_DIR = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 
 /** Roughly the size Chromium gives an action popup. */
 const POPUP_VIEWPORT = { width: 400, height: 600 };
 
+/** How long one look at the popup waits for its verdict while polling. */
+const ONE_LOOK_TIMEOUT = 5_000;
+
 /**
  * The popup, opened as a tab on `popup.html?tab=<tabId>` (test-contract.md, "Popup"), read only
- * through the contract's hooks.
+ * through the contract's hooks. The popup asks the background once, when it opens; to see a
+ * verdict change (detection is asynchronous) it has to be opened again: see waitForLevel().
  */
 export class PopupPage {
   readonly page: Page;
@@ -40,8 +40,8 @@ export class PopupPage {
   }
 
   /** The verdict's `data-level`, waiting until the verdict appears. */
-  async level(): Promise<string> {
-    await this.verdict.waitFor({ state: 'attached' });
+  async level(timeout?: number): Promise<string> {
+    await this.verdict.waitFor({ state: 'attached', ...(timeout !== undefined && { timeout }) });
     const level = await this.verdict.getAttribute('data-level');
     if (level === null) throw new Error('The verdict lost its data-level while being read.');
     return level;
@@ -54,12 +54,42 @@ export class PopupPage {
     return texts.map((text) => text.replace(/\s+/g, ' ').trim());
   }
 
+  /** Opens the popup again, so it asks the background afresh. */
+  async refresh(): Promise<void> {
+    await this.page.reload();
+  }
+
+  /**
+   * Re-opens the popup until its verdict is `level`: page fingerprints, gateway headers and API
+   * calls reach the background asynchronously. Fails with the last level seen.
+   */
+  async waitForLevel(level: string, timeout = 20_000): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          await this.refresh();
+          return this.level(ONE_LOOK_TIMEOUT);
+        },
+        { timeout, interval: 300, message: `popup for tab ${this.tabId} never showed "${level}"` },
+      )
+      .toBe(level);
+  }
+
+  /** Every level the popup shows while re-opened for `durationMs`, in order, without repeats. */
+  async levelsDuring(durationMs: number): Promise<string[]> {
+    const seen: string[] = [];
+    const end = Date.now() + durationMs;
+    do {
+      await this.refresh();
+      const level = await this.level(ONE_LOOK_TIMEOUT);
+      if (seen.at(-1) !== level) seen.push(level);
+    } while (Date.now() < end);
+    return seen;
+  }
+
   /** Saves a full-page screenshot as `tests/e2e/.artifacts/<name>.png`; returns its path. */
-  async screenshot(name: string): Promise<string> {
-    await mkdir(ARTIFACTS_DIR, { recursive: true });
-    const path = join(ARTIFACTS_DIR, `${name}.png`);
-    await this.page.screenshot({ path, fullPage: true });
-    return path;
+  screenshot(name: string): Promise<string> {
+    return saveScreenshot(this.page, name);
   }
 
   async close(): Promise<void> {

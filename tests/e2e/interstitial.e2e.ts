@@ -1,0 +1,92 @@
+import { InterstitialPage } from './support/interstitial-page.ts';
+import { subscribeList, type TestList } from './support/lists.ts';
+import { HOSTS } from './support/sites.ts';
+import { describe, expect, test as base } from './support/fixtures.ts';
+
+/**
+ * Blocked pages (test-contract.md, "Blocked pages (interstitial)"): a host on a subscribed
+ * blocklist is stopped before the browser contacts it, whether the person types its URL or
+ * follows a link, and "proceed once" lets that one tab through.
+ */
+
+const BLOCKLIST_URL = 'http://lists.test/interstitial-blocklist.json';
+const BLOCKLIST: TestList = {
+  name: 'RelayGuard e2e interstitial blocklist',
+  version: '2.1.0',
+  updated: '2026-11-26',
+  entries: [
+    {
+      pattern: HOSTS.listedRelay,
+      level: 'blocked',
+      evidence: ['https://reports.example/relays/banned-relay-test'],
+      reason: 'Logged and resold customers’ prompts (test fixture)',
+    },
+  ],
+};
+
+/** Every test here needs the list: subscribed once per file (the browser is per file too). */
+const test = base.extend('blocklist', { scope: 'file', auto: true }, async ({ browser, server }) => {
+  await subscribeList(browser, server, BLOCKLIST_URL, BLOCKLIST);
+  return BLOCKLIST;
+});
+
+const relayUrl = (path: string) => `http://${HOSTS.listedRelay}${path}`;
+
+/** What the block page must say: the address the person was going to, and the list and its reason. */
+async function expectExplains(interstitial: InterstitialPage): Promise<void> {
+  const text = await interstitial.text();
+  expect(text).toContain(interstitial.blockedUrl);
+  expect(text).toContain(BLOCKLIST.name);
+  expect(text).toContain(BLOCKLIST.entries[0]!.reason);
+}
+
+describe('blocked by a subscribed list', () => {
+  test('typing the URL lands on the block page, before any request reaches the relay', async ({ browser, server, newTab }) => {
+    const url = relayUrl('/plans?ref=e2e&plan=pro');
+    const page = await newTab();
+    await page.goto(url);
+
+    const interstitial = await InterstitialPage.expectOn(browser, page, url);
+    await expectExplains(interstitial);
+    await expect.poll(() => interstitial.goBack.isVisible()).toBe(true);
+    await expect.poll(() => interstitial.proceedOnce.isVisible()).toBe(true);
+    await interstitial.screenshot('interstitial-typed-url');
+    expect(server.requestsFor(url)).toEqual([]);
+  });
+
+  test('following a link lands on the block page too, and go-back returns to the linking page', async ({ browser, server, openSite }) => {
+    const forumUrl = `http://${HOSTS.forum}/`;
+    const page = await openSite(forumUrl);
+    const linked = relayUrl('/register?aff=forum');
+    expect(await page.locator('#relay-link').getAttribute('href')).toBe(linked);
+
+    await page.locator('#relay-link').click();
+    const interstitial = await InterstitialPage.expectOn(browser, page, linked);
+    await expectExplains(interstitial);
+    expect(server.requestsFor(linked)).toEqual([]);
+
+    await interstitial.goBack.click();
+    await page.waitForURL(forumUrl);
+  });
+
+  test('proceed once loads the original page in that tab only; the tab stays blocked', async ({ browser, server, newTab, openPopup }) => {
+    const url = relayUrl('/?currency=usd'); // the fixture relay serves its one page at /
+    const page = await newTab();
+    await page.goto(url);
+    const interstitial = await InterstitialPage.expectOn(browser, page, url);
+
+    await interstitial.proceed();
+    await page.locator('#relay-home').waitFor();
+    expect(server.requestsFor(url)).toContainEqual(expect.objectContaining({ method: 'GET', status: 200 }));
+
+    const popup = await openPopup(page);
+    await popup.waitForLevel('blocked');
+    expect(await popup.reasons()).toContainEqual(expect.stringContaining(BLOCKLIST.name));
+
+    // Another tab going to the same relay is still stopped: the exception belongs to one tab.
+    const otherTab = await newTab();
+    await otherTab.goto(url);
+    await InterstitialPage.expectOn(browser, otherTab, url);
+    expect(server.requestsFor(url).filter((request) => request.method === 'GET')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,55 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Which directory the fixture server plays each made-up host from. The detection fixtures live in
+ * tests/fixtures/sites/ (shared with unit tests, named by what they imitate, not by host); a
+ * host not listed here is served from tests/e2e/fixtures/<host>/ as before.
+ */
+
+const SITES_DIR = fileURLToPath(new URL('../../fixtures/sites/', import.meta.url));
+const site = (name: string) => `${SITES_DIR}${name}`;
+
+export const HOSTS = {
+  /** A stock one-api deployment (meta description, footer credit, default title). */
+  oneApi: 'oneapi.test',
+  /** new-api rebranded by its operator: own title and description; storage and footer give it away. */
+  newApiRebranded: 'xinghe-api.test',
+  /** A plain-looking dashboard whose only tell is new-api's `New-API-User` header on its /api calls. */
+  headerOnlyDashboard: 'panel.quiet-gateway.test',
+  /** A chat app calling a relay on another host with the OpenAI SDK. */
+  openAiSdkChat: 'ask-anything.test',
+  /** A writing helper calling a relay on another host with the Anthropic SDK. */
+  anthropicSdkChat: 'writing-helper.test',
+  /** The relay the OpenAI SDK page calls (`baseURL`), and the one the Anthropic SDK page calls. */
+  openAiRelayEndpoint: 'api.relay-endpoint.test',
+  anthropicRelayEndpoint: 'claude.relay-endpoint.test',
+  /** Pages that talk about relays and APIs without being one. */
+  relayBlog: 'relay-blog.test',
+  apiDocs: 'api-docs.test',
+  /**
+   * Typosquats of a vendor console on real TLDs (lib/lookalike.ts flags both: a brand joined with
+   * a relay keyword, and a one-transposition typo). Real names need their own resolver MAP entry:
+   * browser.ts lists them in REAL_FIXTURE_HOSTS.
+   */
+  consoleBrandWithKeyword: 'console.anthropic-api.com',
+  consoleTypo: 'console.anthroipc.com',
+  /** A relay a test blocklist names, and a forum post linking to it. */
+  listedRelay: 'banned-relay.test',
+  forum: 'forum.test',
+  /** Serves the SDK bundles built by global-setup.ts (its directory is only known at run time). */
+  sdkCdn: 'sdk-cdn.test',
+} as const;
+
+export const FIXTURE_SITES: Readonly<Record<string, string>> = {
+  [HOSTS.oneApi]: site('oneapi-default'),
+  [HOSTS.newApiRebranded]: site('newapi-rebranded'),
+  [HOSTS.headerOnlyDashboard]: site('header-only-dashboard'),
+  [HOSTS.openAiSdkChat]: site('openai-sdk-chat'),
+  [HOSTS.anthropicSdkChat]: site('anthropic-sdk-chat'),
+  [HOSTS.relayBlog]: site('relay-blog'),
+  [HOSTS.apiDocs]: site('api-docs'),
+  [HOSTS.consoleBrandWithKeyword]: site('vendor-console-lookalike'),
+  [HOSTS.consoleTypo]: site('vendor-console-lookalike'),
+  [HOSTS.listedRelay]: site('listed-relay'),
+  [HOSTS.forum]: site('forum-post'),
+};
