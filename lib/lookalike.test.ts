@@ -92,6 +92,11 @@ describe('look-alikes', () => {
     ['claude-аpi.com', 'claude.ai', 'homoglyph'], // homoglyph in the keyword
     ['openаi.example.com', 'openai.com', 'homoglyph'], // a homoglyph subdomain needs no context
     // (d) brand plus relay vocabulary on a domain that is not the vendor's.
+    ['openai-platform.com', 'openai.com', 'brand-with-keyword'],
+    ['platform-openai-api.com', 'openai.com', 'brand-with-keyword'],
+    ['anthropic-console.net', 'anthropic.com', 'brand-with-keyword'],
+    ['console-anthropic.com', 'anthropic.com', 'brand-with-keyword'],
+    ['deepseek-login.com', 'deepseek.com', 'brand-with-keyword'],
     ['openai-proxy.com', 'openai.com', 'brand-with-keyword'],
     ['api-openai.xyz', 'openai.com', 'brand-with-keyword'],
     ['claudeapi.net', 'claude.ai', 'brand-with-keyword'],

@@ -175,6 +175,9 @@ const KEYWORDS: ReadonlyMap<string, KeywordStrength> = new Map([
   ['api', STRONG], ['apis', STRONG], ['proxy', STRONG], ['relay', STRONG], ['gateway', STRONG],
   ['zhongzhuan', STRONG], ['中转', STRONG], ['代理', STRONG],
   ['mirror', WEAK], ['镜像', WEAK], ['hub', WEAK], ['free', WEAK], ['免费', WEAK], ['cn', WEAK], ['hk', WEAK],
+  // A vendor's console is where its keys are made: `openai-platform.com` and `anthropic-console.net`
+  // imitate the page people paste keys into.
+  ['console', WEAK], ['platform', WEAK], ['login', WEAK], ['signin', WEAK], ['dashboard', WEAK],
 ]);
 
 // ---------------------------------------------------------------------------------------------

@@ -315,3 +315,14 @@ describe('a restarted service worker', () => {
     expect(await tabs.get(5)).toBeNull();
   });
 });
+
+describe('evidence for a tab RelayGuard never saw commit', () => {
+  test('an AI call in a tab open before RelayGuard started adopts the tab instead of being dropped', async () => {
+    const { tabs } = await startWorker();
+    const tab = await fakeBrowser.tabs.create({ url: 'https://chat.example.com/' });
+    await tabs.recordAiCall(tab.id!, 5, { host: 'api.cheap-relay.example', protocol: 'openai', credentialKind: 'vendor-key' });
+    const view = await tabs.get(tab.id!);
+    expect(view?.level).toBe('unvetted');
+    expect(view?.endpoints).toEqual([{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'], level: 'unvetted' }]);
+  });
+});

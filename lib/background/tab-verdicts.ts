@@ -42,16 +42,21 @@ export class TabVerdicts {
   readonly #deps: TabVerdictsDeps;
   readonly #listeners = new Set<ChangeListener>();
   readonly #pendingDocuments = new Map<number, PendingDocument>();
+  /** Tabs whose commit this worker saw: their state is on its way, never adopted from tabs.get. */
+  readonly #committedTabs = new Set<number>();
 
   constructor(deps: TabVerdictsDeps) {
     this.#deps = deps;
     deps.browser.webNavigation.onCommitted.addListener((details) => {
       // Only a new top-level document resets evidence; same-document navigations (history.pushState,
       // #fragments) arrive as other events and keep it.
-      if (details.frameId === 0) void this.#startPage(details.tabId, details.url, details.timeStamp);
+      if (details.frameId !== 0) return;
+      this.#committedTabs.add(details.tabId);
+      void this.#startPage(details.tabId, details.url, details.timeStamp);
     });
     deps.browser.tabs.onRemoved.addListener((tabId) => {
       this.#pendingDocuments.delete(tabId);
+      this.#committedTabs.delete(tabId);
       void deps.store.remove(tabId);
     });
     deps.registry.onChange(() => void this.#refreshAll());
@@ -96,18 +101,20 @@ export class TabVerdicts {
   /** Signals about the page currently in the tab; dropped if they predate its commit. */
   async recordSignals(tabId: number, observedAt: number, signals: readonly Signal[]): Promise<void> {
     if (signals.length === 0) return;
+    await this.#adoptIfUnseen(tabId);
     const next = await this.#deps.store.update(tabId, (state) => {
       if (observedAt < state.committedAt) return null;
       let changed: TabState | null = null;
       for (const signal of signals) changed = withSignal(changed ?? state, signal) ?? changed;
       return changed;
     });
-    if (next) this.#emit(next);
+    if (next) await this.#emit(next);
   }
 
   async recordAiCall(tabId: number, observedAt: number, call: AiCall): Promise<void> {
+    await this.#adoptIfUnseen(tabId);
     const next = await this.#deps.store.update(tabId, (state) => (observedAt < state.committedAt ? null : withEndpointCall(state, call)));
-    if (next) this.#emit(next);
+    if (next) await this.#emit(next);
   }
 
   /**
@@ -183,7 +190,9 @@ export class TabVerdicts {
     };
   }
 
-  #emit(state: TabState): void {
+  /** Listeners hear verdicts made with every list loaded, never with the bundled lists alone. */
+  async #emit(state: TabState): Promise<void> {
+    await this.#deps.registry.ready();
     const verdict = this.verdictOf(state);
     for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay);
   }
@@ -207,8 +216,17 @@ export class TabVerdicts {
     // Read the tab again, in turn with its other updates; a newer navigation emits for itself.
     const current = await this.#deps.store.update(tabId, () => null);
     if (current?.committedAt !== committedAt || current.url !== url) return current;
-    this.#emit(current);
+    await this.#emit(current);
     return current;
+  }
+
+  /**
+   * Evidence for a tab RelayGuard never saw commit (it was open before install or update, or
+   * loaded while the worker was starting) would otherwise be dropped: adopt the tab's page first.
+   */
+  async #adoptIfUnseen(tabId: number): Promise<void> {
+    if (this.#committedTabs.has(tabId) || (await this.#deps.store.get(tabId))) return;
+    await this.#adoptExistingTab(tabId);
   }
 
   /** Tabs opened before RelayGuard started (install, update, browser restore) have no state yet. */
@@ -225,7 +243,7 @@ export class TabVerdicts {
     for (const tab of await this.#deps.browser.tabs.query({})) {
       if (tab.id === undefined) continue;
       const state = await this.#deps.store.get(tab.id);
-      if (state) this.#emit(state);
+      if (state) await this.#emit(state);
     }
   }
 }
