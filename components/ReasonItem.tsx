@@ -1,3 +1,5 @@
+import type { MessageKey } from '../lib/i18n.ts';
+import { SIGNAL_IDS } from '../lib/scoring.ts';
 import type { Reason } from '../lib/verdict.ts';
 import { useTranslate } from './i18n-context.ts';
 
@@ -28,6 +30,11 @@ function listSourceName(reason: Reason, t: ReturnType<typeof useTranslate>): str
   return reason.source;
 }
 
+/** A detection signal's name in the person's language; an id this version does not know stays as it is. */
+function signalName(id: string, t: ReturnType<typeof useTranslate>): string {
+  return (SIGNAL_IDS as readonly string[]).includes(id) ? t(`signal_${id.replaceAll('-', '_')}` as MessageKey) : id;
+}
+
 function describe(reason: Reason, t: ReturnType<typeof useTranslate>): string {
   switch (reason.kind) {
     case 'list':
@@ -39,6 +46,6 @@ function describe(reason: Reason, t: ReturnType<typeof useTranslate>): string {
     case 'lookalike':
       return t('reason_lookalike', { source: reason.source, detail: reason.detail });
     case 'signal':
-      return t('reason_signal', { source: reason.source, detail: reason.detail });
+      return t('reason_signal', { source: signalName(reason.source, t), detail: reason.detail });
   }
 }

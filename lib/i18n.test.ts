@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { createTranslator, formatMessage, type GetMessage, type MessagesJson } from './i18n.ts';
+import { SIGNAL_IDS } from './scoring.ts';
 
 const LOCALES_DIR = fileURLToPath(new URL('../public/_locales/', import.meta.url));
 const readCatalogue = (locale: string): MessagesJson => JSON.parse(readFileSync(`${LOCALES_DIR}${locale}/messages.json`, 'utf8')) as MessagesJson;
@@ -143,5 +144,13 @@ describe('createTranslator', () => {
   test('the English fallback inserts values verbatim too', () => {
     const { t } = recording(() => '');
     expect(t('loadError', { error: 'quota $$ exceeded ($1)' })).toBe('RelayGuard could not check this tab: quota $$ exceeded ($1)');
+  });
+});
+
+describe('detection signals have names in every language', () => {
+  test.each(SIGNAL_IDS)('%s', (id) => {
+    const key = `signal_${id.replaceAll('-', '_')}`;
+    expect(Object.keys(english)).toContain(key);
+    expect(Object.keys(chinese)).toContain(key);
   });
 });
