@@ -588,6 +588,20 @@ describe('user entries', () => {
     expect(await listEntries()).toEqual([]);
   });
 
+  test('put is refused where the managed policy decides the host, allowed where it does not reach', async () => {
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowlist: ['.gateway.example'] });
+    await startWorker();
+    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'chat.relay.example', level: 'vetted' }, options))).toBe(
+      'Your organisation manages this site; your own entry would not change it.',
+    );
+    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: '.gateway.example', level: 'blocked' }, options))).toBe(
+      'Your organisation manages this site; your own entry would not change it.',
+    );
+    // The policy names gateway.example itself only, so an entry for it and its subdomains still means something.
+    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'gateway.example', level: 'blocked' }, options)).toMatchObject({ pattern: 'gateway.example' });
+    expect(await listEntries()).toEqual([{ pattern: 'gateway.example', level: 'blocked', added: ADDED }]);
+  });
+
   test('remove takes any spelling of the pattern and says whether there was one', async () => {
     await startWorker();
     await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);

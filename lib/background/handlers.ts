@@ -1,5 +1,6 @@
 import { isNavigableTarget } from '../block-rules.ts';
 import { normalizeHost } from '../host.ts';
+import { parseHostPattern } from '../host-pattern.ts';
 import { loadUserEntries, putUserEntries, putUserEntry, removeUserEntry, type ListDatabase } from '../list-store.ts';
 import { parseUserEntriesFile } from '../user-entries-file.ts';
 import type { InterstitialInfo } from '../messages.ts';
@@ -149,7 +150,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { allowlist, blocklist, allowProceed, problems } = registry.policy;
       return { entries: records, managed: { allowlist: [...allowlist], blocklist: [...blocklist], allowProceed, problems: [...problems] } };
     },
-    'user-entries/put': async ({ pattern, level, note }) => putEntry({ pattern, level, ...(note && { note }) }),
+    'user-entries/put': async ({ pattern, level, note }) => {
+      // An entry the organisation's policy outranks would change nothing but look as if it did.
+      const target = parseHostPattern(pattern);
+      await registry.ready();
+      if (target.ok && registry.matcher.match(target.value.host).some((hit) => hit.source === 'managed' && (hit.pattern === target.value.text || !hit.pattern.startsWith('.')))) {
+        throw new RequestError('Your organisation manages this site; your own entry would not change it.');
+      }
+      return putEntry({ pattern, level, ...(note && { note }) });
+    },
     'user-entries/remove': async ({ pattern }) => {
       await registry.ready();
       const removed = await removeUserEntry(await openDatabase(), pattern);
