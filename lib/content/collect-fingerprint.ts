@@ -47,7 +47,7 @@ const STATUS_VALUE_MAX_CHARS = 64 * 1024;
  */
 export function collectFingerprint(
   doc: Document,
-  storage: KeyValueStorage | null,
+  keyValues: KeyValueStorage | null,
   location: PageLocation,
   initialTitle?: string,
 ): PageFingerprint {
@@ -56,7 +56,7 @@ export function collectFingerprint(
   const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
   const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
   const footerText = readFooterText(doc);
-  const { storageKeys, statusStorage } = readStorage(storage);
+  const { storageKeys, statusStorage } = readStorage(keyValues);
   return {
     ...(metaDescription && { metaDescription }),
     ...(servedTitle && { servedTitle }),
@@ -129,18 +129,20 @@ function matchVocabulary(text: string): RelayTerm[] {
 /**
  * Key names, bounded in count and length, and what `status` holds. Storage can throw on every
  * access (disabled cookies, sandboxed frames, a full quota in some engines): then it counts as empty.
+ * (No parameter here is named `storage`: WXT 0.21 auto-imports wxt/utils/storage, ~3 KB gzipped,
+ * for an identifier of that name even with `imports: false`.)
  */
-function readStorage(storage: KeyValueStorage | null): Pick<PageFingerprint, 'storageKeys' | 'statusStorage'> {
+function readStorage(keyValues: KeyValueStorage | null): Pick<PageFingerprint, 'storageKeys' | 'statusStorage'> {
   const storageKeys: string[] = [];
-  if (!storage) return { storageKeys };
+  if (!keyValues) return { storageKeys };
   let statusStorage: PageFingerprint['statusStorage'];
   try {
-    const keyCount = Math.min(storage.length, FINGERPRINT_LIMITS.storageKeys);
+    const keyCount = Math.min(keyValues.length, FINGERPRINT_LIMITS.storageKeys);
     for (let index = 0; index < keyCount; index++) {
-      const key = storage.key(index);
+      const key = keyValues.key(index);
       if (key !== null && key.length <= FINGERPRINT_LIMITS.storageKeyLength) storageKeys.push(key);
     }
-    statusStorage = readStatusStorage(storage.getItem('status'));
+    statusStorage = readStatusStorage(keyValues.getItem('status'));
   } catch {
     // Unreadable storage tells nothing; keep what was read.
   }
