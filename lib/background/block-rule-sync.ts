@@ -33,6 +33,11 @@ export class BlockRuleSync {
     return this.#queue;
   }
 
+  /** Resolves when every rebuild and rule change asked for so far has reached the browser. */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
   /** "Proceed once": a session rule that lets this tab, and only this tab, load the host. */
   allowOnce(tabId: number, host: string): Promise<boolean> {
     // In the same queue as rebuilds, so two calls never pick the same free rule id.

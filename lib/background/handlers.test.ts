@@ -602,6 +602,14 @@ describe('user entries', () => {
     expect(await listEntries()).toEqual([{ pattern: 'gateway.example', level: 'blocked', added: ADDED }]);
   });
 
+  test('put and remove answer only once the block rules carry the change', async () => {
+    await startWorker();
+    await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
+    expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: true }));
+    await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'relay.example' }, options);
+    expect(dnr.dynamicRules()).toEqual([]);
+  });
+
   test('remove takes any spelling of the pattern and says whether there was one', async () => {
     await startWorker();
     await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);

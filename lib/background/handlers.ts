@@ -72,11 +72,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return host.ok && host.value.host === (await tabs.pageHost(tabId));
   };
 
+  /** The change is answered only once the block rules carry it: a navigation right after must obey it. */
+  const reloadUserEntries = async () => {
+    await registry.reloadUserEntries();
+    await blockRules.settled();
+  };
+
   const putEntry = async (entry: { pattern: string; level: 'vetted' | 'blocked'; note?: string }) => {
     await registry.ready();
     const stored = await putUserEntry(await openDatabase(), { ...entry, added: now().toISOString() });
     if (!stored.ok) throw new RequestError(stored.error);
-    await registry.reloadUserEntries();
+    await reloadUserEntries();
     return stored.value;
   };
 
@@ -108,7 +114,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!info.navigable || !info.host) throw new RequestError('Only web pages can be allowed.');
       if (!info.allowAlwaysAllow) throw new RequestError('Your organisation blocks this site; it cannot be allowed here.');
       await putEntry({ pattern: info.host, level: 'vetted' });
-      await blockRules.rebuild();
       return { url };
     },
     'page/fingerprint': async ({ fingerprint }, sender) => {
@@ -162,7 +167,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'user-entries/remove': async ({ pattern }) => {
       await registry.ready();
       const removed = await removeUserEntry(await openDatabase(), pattern);
-      await registry.reloadUserEntries();
+      await reloadUserEntries();
       return { removed };
     },
     'user-entries/import': async ({ text }) => {
@@ -170,7 +175,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!parsed.ok) throw new RequestError(parsed.error.message);
       await registry.ready();
       await putUserEntries(await openDatabase(), parsed.value);
-      await registry.reloadUserEntries();
+      await reloadUserEntries();
       return { imported: parsed.value.length };
     },
     'settings/get': () => preferences.settings(),

@@ -338,3 +338,30 @@ describe('a database that fails to open', () => {
     await expect(registry.subscribe(`${origin}/community.json`)).rejects.toHaveProperty('name', 'VersionError');
   });
 });
+
+describe('a managed policy that is slow to answer', () => {
+  test('ready() does not wait past the grace period; the late policy then applies as a change', async () => {
+    let answerPolicy: (value: unknown) => void = () => undefined;
+    const registry = createRegistry({ readManagedPolicy: () => new Promise((resolve) => (answerPolicy = resolve)), policyGraceMs: 20 });
+    const changes: string[] = [];
+    registry.onChange(() => changes.push(decide(registry, 'relay.example')?.level ?? 'none'));
+
+    await registry.ready();
+    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(changes).toEqual([]);
+
+    answerPolicy({ blocklist: ['relay.example'] });
+    await expect.poll(() => changes).toEqual(['blocked']);
+    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'relay.example' });
+  });
+
+  test('a policy that answers within the grace period is in the first matcher, without a change event', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const registry = createRegistry({ policyGraceMs: 1000 });
+    const changes: number[] = [];
+    registry.onChange(() => changes.push(1));
+    await registry.ready();
+    expect(decide(registry, 'relay.example')?.source).toBe('managed');
+    expect(changes).toEqual([]);
+  });
+});

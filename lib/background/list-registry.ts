@@ -21,7 +21,13 @@ export interface ListRegistryDeps {
   readonly readManagedPolicy: () => Promise<unknown>;
   readonly download: typeof downloadList;
   readonly report: (problem: string) => void;
+  /** How long `ready()` waits for the managed policy before answering without it (ms). */
+  readonly policyGraceMs?: number;
 }
+
+const POLICY_GRACE_MS = 1000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Owns every list RelayGuard knows and the one matcher compiled from them. The bundled lists
@@ -126,9 +132,14 @@ export class ListRegistry {
 
   async #loadAll(): Promise<void> {
     // Each source loads on its own: a broken database must not cost the managed policy, and vice versa.
-    await Promise.all([this.#readSubscriptions(), this.#readUserEntries(), this.#readPolicy()]);
+    const policy = this.#readPolicy();
+    // Chromium can take seconds to answer storage.managed right after the browser starts; the first
+    // page's verdict must not wait for that. A policy that arrives later applies as a change.
+    const policyInTime = await Promise.race([policy.then(() => true), delay(this.#deps.policyGraceMs ?? POLICY_GRACE_MS).then(() => false)]);
+    await Promise.all([this.#readSubscriptions(), this.#readUserEntries()]);
     // Loading what was already stored is not a change: rules and badges from before still hold.
     this.#recompile({ notify: false });
+    if (!policyInTime) void policy.then(() => this.#recompile());
   }
 
   #db(): Promise<ListDatabase> {
