@@ -7,6 +7,13 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   // Explicit imports everywhere: a reader sees where every name comes from.
   imports: false,
+  hooks: {
+    // WXT 0.21.4 still runs unimport's transform when `imports` is false, so a local variable
+    // named `storage` or `browser` silently pulled in WXT's module; switch the transform off too.
+    'config:resolved': (wxt) => {
+      Object.assign(wxt.config.imports, { autoImport: false });
+    },
+  },
   vite: () => ({
     plugins: [preact()],
   }),
