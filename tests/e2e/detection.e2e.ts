@@ -26,8 +26,8 @@ describe('gateway software recognised from the page itself', () => {
     await popup.waitForLevel('unvetted');
     const reasons = await popup.reasons();
     await popup.screenshot('popup-unvetted-oneapi');
-    expect(reasons).toContainEqual(expect.stringMatching(/^gateway-meta-description: .*one-api meta description/));
-    expect(reasons).toContainEqual('gateway-footer-credit: 由 JustSong 构建');
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's stock page description: .*one-api meta description/));
+    expect(reasons).toContainEqual("Relay gateway's footer credit: 由 JustSong 构建");
   });
 
   test('a rebranded new-api site is unvetted through its localStorage start-up cache and footer credit', async ({ openSite, openPopup }) => {
@@ -36,11 +36,11 @@ describe('gateway software recognised from the page itself', () => {
 
     await popup.waitForLevel('unvetted');
     const reasons = await popup.reasons();
-    expect(reasons).toContainEqual(expect.stringMatching(/^gateway-status-storage: localStorage status/));
-    expect(reasons).toContainEqual(expect.stringMatching(/^gateway-storage-keys: localStorage keys: .*system_name/));
-    expect(reasons).toContainEqual('gateway-footer-credit: 由 Calcium-Ion 开发');
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's saved site settings: localStorage status/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's storage keys: localStorage keys: .*system_name/));
+    expect(reasons).toContainEqual("Relay gateway's footer credit: 由 Calcium-Ion 开发");
     // Rebranded: its own title and description give nothing away.
-    expect(reasons.join('\n')).not.toMatch(/gateway-meta-description|gateway-default-title/);
+    expect(reasons.join('\n')).not.toMatch(/stock page description|default title/);
   });
 
   test('a plain-looking dashboard is unvetted by its New-API-User request header alone', async ({ server, openSite, openPopup }) => {
@@ -58,7 +58,7 @@ describe('gateway software recognised from the page itself', () => {
     const popup = await openPopup(page);
     await popup.waitForLevel('unvetted');
     // Nothing else on the page is evidence: the header is the one reason.
-    expect(await popup.reasons()).toEqual(['dashboard-user-header: New-API-User']);
+    expect(await popup.reasons()).toEqual(["Relay dashboard's user header: New-API-User"]);
   });
 });
 
