@@ -26,8 +26,8 @@ export interface Target {
   readonly unit: string;
 }
 
-const int = (value: number): string => Math.round(value).toLocaleString('en-US');
-const fixed = (value: number, digits: number): string =>
+export const int = (value: number): string => Math.round(value).toLocaleString('en-US');
+export const fixed = (value: number, digits: number): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (value: number): string => fixed(value, value < 10 ? 2 : 1);
 const us = (value: number): string => fixed(value, value < 10 ? 3 : value < 1000 ? 1 : 0);
@@ -67,4 +67,10 @@ export function formatTargets(targets: readonly Target[]): { text: string; pass:
   const pass = targets.every((t) => t.measured < t.limit);
   const parts = targets.map((t) => `${t.label} < ${t.limit} ${t.unit}: ${fixed(t.measured, 3)} ${t.unit} ${t.measured < t.limit ? 'ok' : 'MISSED'}`);
   return { text: `**${pass ? 'PASS' : 'FAIL'}** (targets) — ${parts.join('; ')}`, pass };
+}
+
+/** A Markdown table; `align` per column: 'l' or 'r'. */
+export function markdownTable(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : ':---'))), ...rows.map(line)].join('\n');
 }

@@ -1,7 +1,11 @@
 /**
- * `npm run bench`: matcher build time, lookup latency and heap at 1k / 100k / 1M entries,
- * against a naive linear scan. Heap numbers need --expose-gc; without it this re-runs itself
- * with the flag, so plain `node tests/bench/run.ts` works.
+ * `npm run bench`, in order:
+ * 1. matcher build time, lookup latency and heap at 1k / 100k / 1M entries, against a naive scan;
+ * 2. classifyAiRequest throughput over a realistic request mix, against a touch-only loop;
+ * 3. the content script's cost on a large page in real Chromium, with and without the extension
+ *    (builds it first with `npx wxt build`; `--no-build` uses the existing .output/chrome-mv3).
+ * `--only=matcher,classifier,page` runs a subset. Heap numbers need --expose-gc; without it this
+ * re-runs itself with the flag, so plain `node tests/bench/run.ts` works.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +21,45 @@ if (typeof globalThis.gc !== 'function' && process.env[RESPAWNED] === undefined)
   process.stderr.write(`[bench] could not re-run with --expose-gc (${child.error.message}); continuing without it\n`);
 }
 
-const { runSuite } = await import('./suite.ts');
-const consistent = runSuite();
-if (!consistent) {
-  process.stderr.write('[bench] the naive baseline and the matcher disagreed on some hosts: the numbers above compare different work\n');
-  process.exitCode = 1;
+const SECTIONS = ['matcher', 'classifier', 'page'] as const;
+const args = process.argv.slice(2);
+const onlyArg = args.find((arg) => arg.startsWith('--only='));
+const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : SECTIONS);
+const unknown = [...only].filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`[bench] unknown section(s) in --only: ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})\n`);
+  process.exit(2);
 }
+const started = performance.now();
+
+if (only.has('matcher')) {
+  const { runSuite } = await import('./suite.ts');
+  const consistent = runSuite();
+  if (!consistent) {
+    process.stderr.write('[bench] the naive baseline and the matcher disagreed on some hosts: the numbers above compare different work\n');
+    process.exitCode = 1;
+  }
+}
+
+if (only.has('classifier')) {
+  const { runClassifierSuite } = await import('./classify-suite.ts');
+  const { text, consistent } = runClassifierSuite();
+  console.log(`\n${text}`);
+  if (!consistent) {
+    process.stderr.write('[bench] the classifier did not answer the generated requests as expected: the numbers above time different work\n');
+    process.exitCode = 1;
+  }
+}
+
+if (only.has('page')) {
+  const { runPageSuite } = await import('./page-suite.ts');
+  try {
+    const { text } = await runPageSuite({ build: !args.includes('--no-build') });
+    console.log(`\n${text}`);
+  } catch (error) {
+    console.log(`\n## Content script cost on a large page (real Chromium)\n\n**NOT MEASURED**: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+console.log(`\nWhole \`npm run bench\` time (all sections run): ${((performance.now() - started) / 1000).toFixed(1)} s`);
