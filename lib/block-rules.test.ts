@@ -17,6 +17,7 @@ import { normalizeHost } from './host.ts';
 import { parseList, type ListLevel } from './list-schema.ts';
 import { compileMatcher, type Matcher, type SourcedList } from './matcher.ts';
 import type { ListSource } from './precedence.ts';
+import { seededRandom } from '../tests/support/seeded-random.ts';
 
 const INTERSTITIAL = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/blocked.html';
 const evidence = ['https://reports.example/1'];
@@ -453,7 +454,7 @@ describe('buildBlockRules: the rules mean what the matcher means', () => {
     }
     const failures: string[] = [];
     for (let seed = 1; seed <= 400; seed++) {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
       const lists: SourcedList[] = [];
       for (const [index, source] of sources.entries()) {
@@ -726,13 +727,3 @@ describe('types', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeHost, type HostErrorCode, type HostKind, type HostScope, type NormalizedHost } from './host.ts';
+import { seededRandom } from '../tests/support/seeded-random.ts';
 
 function okHost(input: string): NormalizedHost {
   const result = normalizeHost(input);
@@ -11,18 +12,6 @@ function hostError(input: unknown) {
   const result = normalizeHost(input as string);
   if (result.ok) throw new Error(`expected ${JSON.stringify(String(input))} to fail, got host ${result.value.host}`);
   return result.error;
-}
-
-/** Deterministic PRNG (mulberry32) so the fuzz cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const label63 = 'a'.repeat(63);
@@ -426,7 +415,7 @@ describe('normalizeHost: never throws (seeded fuzz)', () => {
   }
 
   it('returns a well-formed Result for 400 strings built from URL-ish pieces', () => {
-    const random = mulberry32(0x5eed);
+    const random = seededRandom(0x5eed);
     for (let n = 0; n < 400; n++) {
       let input = '';
       const count = Math.floor(random() * 10);
@@ -436,7 +425,7 @@ describe('normalizeHost: never throws (seeded fuzz)', () => {
   });
 
   it('returns a well-formed Result for 300 strings of random code points', () => {
-    const random = mulberry32(20261126);
+    const random = seededRandom(20261126);
     for (let n = 0; n < 300; n++) {
       const codePoints: number[] = [];
       const count = Math.floor(random() * 24);

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePunycode, hostToUnicode } from './punycode.ts';
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../tests/support/seeded-random.ts';
 
 describe('decodePunycode: known decodes', () => {
   it.each([
@@ -95,7 +85,7 @@ describe('hostToUnicode', () => {
   });
 
   it('inverts the URL parser’s IDNA encoding (200 seeded random labels)', () => {
-    const random = mulberry32(0xb0c4e7);
+    const random = seededRandom(0xb0c4e7);
     // Ranges whose code points are valid in IDNA and left unchanged by its mapping.
     const ranges: readonly [number, number][] = [
       [0x61, 0x7a], // a-z

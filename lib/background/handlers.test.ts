@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { committedDetails, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import { commitPage, committedDetails, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import type { DnrRule } from '../block-rules.ts';
 import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../list-store.ts';
@@ -91,18 +91,7 @@ async function seedUserEntries(...entries: UserEntry[]) {
   db.close();
 }
 
-/** Commits a top-level document in `tabId` and waits until TabVerdicts has stored and announced it. */
-async function commit(tabId: number, url: string, timeStamp = 1_764_144_000_000) {
-  const announced = new Promise<void>((resolve) => {
-    const stop = tabs.onChange((changed) => {
-      if (changed !== tabId) return;
-      stop();
-      resolve();
-    });
-  });
-  await fakeBrowser.webNavigation.onCommitted.trigger(committedDetails(tabId, url, timeStamp));
-  await announced;
-}
+const commit = (tabId: number, url: string, timeStamp = 1_764_144_000_000) => commitPage(tabs, tabId, url, timeStamp);
 
 const tabOf = (id: number, url?: string) =>
   ({ id, index: 1, windowId: 1, highlighted: true, active: true, pinned: false, incognito: false, ...(url && { url }) }) as Sender['tab'];

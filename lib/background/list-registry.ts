@@ -111,23 +111,7 @@ export class ListRegistry {
   }
 
   summary(): ListSummary[] {
-    const sources = this.#sourcedLists();
-    return sources.map(({ id, source, list }) => {
-      const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
-      return {
-        id,
-        source,
-        name: list.name,
-        version: list.version,
-        entryCount: list.entries.length,
-        ...(subscription && {
-          url: subscription.url,
-          fetchedAt: subscription.fetchedAt,
-          lastTriedAt: subscription.lastTriedAt,
-          ...(subscription.lastError && { lastError: subscription.lastError }),
-        }),
-      };
-    });
+    return summarizeLists(this.#sourcedLists(), this.#subscriptions);
   }
 
   async #loadAll(): Promise<void> {
@@ -185,20 +169,48 @@ export class ListRegistry {
   }
 
   #sourcedLists(): SourcedList[] {
-    const managed: SourcedList[] =
-      this.#policy.allowlist.length + this.#policy.blocklist.length > 0
-        ? [{ id: 'managed', source: 'managed', list: policyAsList(this.#policy) }]
-        : [];
-    return [
-      ...managed,
-      ...(this.#userList ? [this.#userList] : []),
-      ...this.#subscriptions.map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
-      ...this.#deps.bundled,
-    ];
+    return assembleLists({ policy: this.#policy, userList: this.#userList, subscriptions: this.#subscriptions, bundled: this.#deps.bundled });
   }
 
   #recompile({ notify } = { notify: true }): void {
     this.#matcher = compileMatcher(this.#sourcedLists());
     if (notify) for (const listener of this.#listeners) listener();
   }
+}
+
+/** Every list in precedence order of its source: managed, the person's own, subscribed, bundled. */
+export function assembleLists(parts: {
+  readonly policy: ManagedPolicy;
+  readonly userList: SourcedList | null;
+  readonly subscriptions: readonly Pick<StoredSubscription, 'id' | 'list'>[];
+  readonly bundled: readonly SourcedList[];
+}): SourcedList[] {
+  const { policy, userList, subscriptions, bundled } = parts;
+  const managed: SourcedList[] = policy.allowlist.length + policy.blocklist.length > 0 ? [{ id: 'managed', source: 'managed', list: policyAsList(policy) }] : [];
+  return [
+    ...managed,
+    ...(userList ? [userList] : []),
+    ...subscriptions.map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
+    ...bundled,
+  ];
+}
+
+/** What the options page shows of each list; subscriptions add where they come from and how fetching went. */
+export function summarizeLists(lists: readonly SourcedList[], subscriptions: readonly Omit<StoredSubscription, 'list'>[]): ListSummary[] {
+  return lists.map(({ id, source, list }) => {
+    const subscription = subscriptions.find((candidate) => candidate.id === id);
+    return {
+      id,
+      source,
+      name: list.name,
+      version: list.version,
+      entryCount: list.entries.length,
+      ...(subscription && {
+        url: subscription.url,
+        fetchedAt: subscription.fetchedAt,
+        lastTriedAt: subscription.lastTriedAt,
+        ...(subscription.lastError && { lastError: subscription.lastError }),
+      }),
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { committedDetails, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
+import { commitPage, committedDetails, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
 import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase } from '../list-store.ts';
@@ -39,15 +39,7 @@ function start({ extraHeaders = true } = {}) {
 
 /** Commits a top-level document and waits until TabVerdicts has stored it and said so. */
 async function commit(tabId: number, url: string, timeStamp = COMMITTED_AT): Promise<void> {
-  const announced = new Promise<void>((resolve) => {
-    const stop = tabs.onChange((changed) => {
-      if (changed !== tabId) return;
-      stop();
-      resolve();
-    });
-  });
-  await fakeBrowser.webNavigation.onCommitted.trigger(committedDetails(tabId, url, timeStamp));
-  await announced;
+  await commitPage(tabs, tabId, url, timeStamp);
   expect((await store.get(tabId))?.committedAt).toBe(timeStamp);
 }
 

@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { committedDetails } from '../../tests/support/extension-apis.ts';
 import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase, putUserEntry } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
@@ -10,7 +11,6 @@ import type { Verdict } from '../verdict.ts';
 import { ListRegistry } from './list-registry.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
 
-type CommittedDetails = Parameters<typeof fakeBrowser.webNavigation.onCommitted.trigger>[0];
 
 let factory: IDBFactory;
 let registry: ListRegistry;
@@ -38,21 +38,7 @@ function stopWorker() {
   fakeBrowser.tabs.onRemoved.removeAllListeners();
 }
 
-function committed(tabId: number, url: string, frameId = 0, timeStamp = 1_700_000_000_000): CommittedDetails {
-  return {
-    tabId,
-    url,
-    frameId,
-    parentFrameId: frameId === 0 ? -1 : 0,
-    processId: 11,
-    timeStamp,
-    transitionType: 'link',
-    transitionQualifiers: [],
-    documentId: `doc-${tabId}-${frameId}-${timeStamp}`,
-    documentLifecycle: 'active',
-    frameType: frameId === 0 ? 'outermost_frame' : 'sub_frame',
-  } as CommittedDetails;
-}
+const committed = (tabId: number, url: string, frameId = 0, timeStamp = 1_700_000_000_000) => committedDetails(tabId, url, timeStamp, frameId);
 
 /** Waits for the tab's next verdict change (emitted once a top-level commit is stored). */
 function nextChange(tabs: TabVerdicts, tabId: number): Promise<Verdict> {

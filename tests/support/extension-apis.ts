@@ -210,3 +210,16 @@ export function actionForOpenTabs({ withTextColor = true }: { withTextColor?: bo
     setBadgeTextColor: withTextColor ? guarded(real.setBadgeTextColor) : undefined,
   } as unknown as Action;
 }
+
+/** Commits a top-level document in `tabId` and waits until TabVerdicts has stored and announced it. */
+export async function commitPage(tabs: { onChange(listener: (tabId: number) => void): () => void }, tabId: number, url: string, timeStamp: number): Promise<void> {
+  const announced = new Promise<void>((resolve) => {
+    const stop = tabs.onChange((changed) => {
+      if (changed !== tabId) return;
+      stop();
+      resolve();
+    });
+  });
+  await fakeBrowser.webNavigation.onCommitted.trigger(committedDetails(tabId, url, timeStamp));
+  await announced;
+}

@@ -1,4 +1,5 @@
 import { RequestError } from '../../lib/background/message-router.ts';
+import { assembleLists, summarizeLists } from '../../lib/background/list-registry.ts';
 import { loadBundledLists } from '../../lib/bundled-lists.ts';
 import { parseHostPattern } from '../../lib/host-pattern.ts';
 import { normalizeHost } from '../../lib/host.ts';
@@ -6,7 +7,7 @@ import { parseList, type RelayList } from '../../lib/list-schema.ts';
 import { userEntriesAsList, userEntrySchema, type UserEntry } from '../../lib/list-store.ts';
 import { compileMatcher, type SourcedList } from '../../lib/matcher.ts';
 import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/messages.ts';
-import { parseManagedPolicy, policyAsList, type ManagedPolicy } from '../../lib/policy.ts';
+import { parseManagedPolicy, type ManagedPolicy } from '../../lib/policy.ts';
 import { winningHit } from '../../lib/precedence.ts';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/settings.ts';
 import { parseUserEntriesFile } from '../../lib/user-entries-file.ts';
@@ -111,32 +112,16 @@ export class FakeBackground {
   }
 
   #sourcedLists(): SourcedList[] {
-    const managed = this.policy.allowlist.length + this.policy.blocklist.length > 0;
-    return [
-      ...(managed ? [{ id: 'managed', source: 'managed' as const, list: policyAsList(this.policy) }] : []),
-      ...(this.entries.length > 0 ? [{ id: 'user', source: 'user' as const, list: userEntriesAsList(this.entries) }] : []),
-      ...this.subscriptions.map((subscription) => ({ id: `subscription:${subscription.url}`, source: 'subscribed' as const, list: subscription.list })),
-      ...this.#bundled,
-    ];
+    const userList = this.entries.length > 0 ? { id: 'user', source: 'user' as const, list: userEntriesAsList(this.entries) } : null;
+    return assembleLists({ policy: this.policy, userList, subscriptions: this.#storedSubscriptions(), bundled: this.#bundled });
+  }
+
+  #storedSubscriptions() {
+    return this.subscriptions.map((subscription) => ({ ...subscription, id: `subscription:${subscription.url}` }));
   }
 
   #summary(): ListSummary[] {
-    return this.#sourcedLists().map(({ id, source, list }) => {
-      const subscription = this.subscriptions.find((candidate) => `subscription:${candidate.url}` === id);
-      return {
-        id,
-        source,
-        name: list.name,
-        version: list.version,
-        entryCount: list.entries.length,
-        ...(subscription && {
-          url: subscription.url,
-          fetchedAt: subscription.fetchedAt,
-          lastTriedAt: subscription.lastTriedAt,
-          ...(subscription.lastError && { lastError: subscription.lastError }),
-        }),
-      };
-    });
+    return summarizeLists(this.#sourcedLists(), this.#storedSubscriptions());
   }
 
   /** As TabVerdicts#view does it: the page's own verdict, its endpoints', and the person's control. */

@@ -3,6 +3,9 @@
  * the repository for secret scanners to flag, and every run sees the same strings.
  */
 
+import { seededRandom } from './seeded-random.ts';
+
+
 export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 export const DIGITS = '0123456789';
@@ -12,17 +15,6 @@ export const HEX = '0123456789abcdef';
 export const LOWER_ALNUM = LOWER + DIGITS;
 export const OPENAI_MARKER = 'T3BlbkFJ';
 
-/** mulberry32: tiny, fast, good enough to make varied test strings. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function chars(length: number, seed: number, alphabet: string = ALNUM): string {
   const next = seededRandom(seed);
