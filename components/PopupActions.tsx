@@ -38,6 +38,11 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
     section.current?.querySelector<HTMLButtonElement>('button:not([disabled]):not([aria-disabled="true"])')?.focus();
   }, [busy]);
 
+  // What the lists already say about the page's own host: offering to trust a vetted site or to block a
+  // blocked one would change nothing. (The tab's level can differ: it also counts the endpoints called.)
+  // A managed host keeps both, disabled, so the person sees what they cannot change.
+  const listLevel = verdict.reasons.find((reason) => reason.kind === 'list')?.level;
+
   const press = (action: PopupAction) => () => {
     acted.current = true;
     onAction(action);
@@ -65,12 +70,12 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
         </div>
       )}
       <div class="action-row">
-        {verdict.level !== 'official' && userEntry?.level !== 'vetted' && (
+        {(managed || (listLevel !== 'official' && listLevel !== 'vetted')) && (
           <button type="button" class="primary" data-testid="trust-site" disabled={locked} onClick={press('trust')}>
             {t('popup_trust')}
           </button>
         )}
-        {userEntry?.level !== 'blocked' && (
+        {(managed || listLevel !== 'blocked') && (
           <button type="button" class="danger" data-testid="block-site" disabled={locked} onClick={press('block')}>
             {t('popup_block')}
           </button>

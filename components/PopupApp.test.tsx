@@ -11,6 +11,7 @@ const IDN_TAB = 8;
 const MANAGED_TAB = 9;
 const INTRANET_TAB = 10;
 const SUBDOMAIN_TAB = 11;
+const VETTED_TAB = 12;
 
 /** A relay console that called its own OpenAI-compatible endpoint with a vendor key, and the real API once. */
 const TABS: FakeBackgroundOptions['tabs'] = {
@@ -27,6 +28,7 @@ const TABS: FakeBackgroundOptions['tabs'] = {
   [MANAGED_TAB]: { url: 'https://corp-relay.example/' },
   [INTRANET_TAB]: { url: 'http://intranet/' },
   [SUBDOMAIN_TAB]: { url: 'https://chat.relay.example/' },
+  [VETTED_TAB]: { url: 'https://openrouter.ai/keys' },
 };
 
 let background: FakeBackground;
@@ -138,6 +140,19 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
 
     await level('unknown');
     expect(background.requestsOf('user-entries/remove')).toEqual([{ type: 'user-entries/remove', pattern: 'relay.example' }]);
+  });
+
+  test('a host a list already vouches for offers no "Trust", a host a list blocks no "Block it"', async () => {
+    renderPopup(t, VETTED_TAB);
+    await level('vetted');
+    expect(screen.queryByRole('button', { name: t('popup_trust') })).toBeNull();
+    expect(screen.getByRole('button', { name: t('popup_block') })).toBeTruthy();
+    cleanup();
+
+    renderPopup(t, SUBDOMAIN_TAB, { entries: [{ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T08:00:00Z' }] });
+    await level('blocked');
+    expect(screen.queryByRole('button', { name: t('popup_block') })).toBeNull();
+    expect(screen.getByRole('button', { name: t('popup_trust') })).toBeTruthy();
   });
 
   test('a managed host: says so, and trust and block are disabled', async () => {

@@ -36,9 +36,11 @@ export default defineBackground(() => {
     report,
   });
   const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
+  const interstitialUrl = browser.runtime.getURL('/blocked.html');
   const tabs = new TabVerdicts({
     browser,
     registry,
+    interstitialUrl,
     store: createTabStateStore(browser.storage.session),
     lookalike: lookalikeCheck(createLookalikeDetector(officialHosts)),
   });
@@ -46,7 +48,7 @@ export default defineBackground(() => {
   const blockRules = new BlockRuleSync({
     dnr: browser.declarativeNetRequest,
     registry,
-    interstitialUrl: browser.runtime.getURL('/blocked.html'),
+    interstitialUrl,
     blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
     report,
   });

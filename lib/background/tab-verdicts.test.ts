@@ -312,3 +312,20 @@ describe('evidence for a tab RelayGuard never saw commit', () => {
     expect(view?.endpoints).toEqual([{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'], level: 'unvetted' }]);
   });
 });
+
+describe('the block page', () => {
+  test('a tab showing the block page has the verdict of the URL it blocked', async () => {
+    const interstitialUrl = 'chrome-extension://rg/blocked.html';
+    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
+    const registry = new ListRegistry({
+      bundled: loadBundledLists().lists,
+      openDatabase: () => openListDatabase(factory),
+      readManagedPolicy: () => fakeBrowser.storage.managed.get(),
+      download: downloadList,
+      report: () => undefined,
+    });
+    const tabs = new TabVerdicts({ browser: fakeBrowser, registry, store: createTabStateStore(fakeBrowser.storage.session), interstitialUrl });
+    await commit(tabs, 5, `${interstitialUrl}#https://chat.relay.example/c/1?x=1#frag`);
+    expect(await tabs.get(5)).toMatchObject({ url: 'https://chat.relay.example/c/1?x=1#frag', hostDisplay: 'chat.relay.example', level: 'blocked' });
+  });
+});

@@ -17,6 +17,8 @@ export interface TabVerdictsDeps {
   readonly registry: ListRegistry;
   readonly store: TabStateStore;
   readonly lookalike?: LookalikeCheck;
+  /** The block page's URL; a tab showing it has the verdict of the URL it blocked (after `#`). */
+  readonly interstitialUrl?: string;
 }
 
 export interface AiCall {
@@ -200,6 +202,7 @@ export class TabVerdicts {
   async #startPage(tabId: number, url: string, committedAt: number): Promise<TabState | null> {
     const pending = this.#pendingDocuments.get(tabId);
     this.#pendingDocuments.delete(tabId);
+    url = this.#standsFor(url);
     const normalized = normalizeHost(url);
     if (!normalized.ok) {
       await this.#deps.store.remove(tabId);
@@ -227,6 +230,12 @@ export class TabVerdicts {
   async #adoptIfUnseen(tabId: number): Promise<void> {
     if (this.#committedTabs.has(tabId) || (await this.#deps.store.get(tabId))) return;
     await this.#adoptExistingTab(tabId);
+  }
+
+  /** The block page stands in for the URL it blocked: the popup and badge there speak of that URL. */
+  #standsFor(url: string): string {
+    const prefix = this.#deps.interstitialUrl === undefined ? null : `${this.#deps.interstitialUrl}#`;
+    return prefix !== null && url.startsWith(prefix) ? url.slice(prefix.length) : url;
   }
 
   /** Tabs opened before RelayGuard started (install, update, browser restore) have no state yet. */
