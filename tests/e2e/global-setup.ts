@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { buildSdkBundles } from './sdk/bundle.ts';
+import { buildExtensionCopy, EXTENSION_OUTPUT } from './support/extension-build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,9 +12,6 @@ declare module 'vitest' {
     sdkBundleDir: string;
   }
 }
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const EXTENSION_PATH = join(ROOT, '.output', 'chrome-mv3');
 
 /**
  * Builds the extension once for the whole run, and the vendor SDKs' browser bundles the fixture
@@ -45,32 +40,8 @@ function provideExtension(project: TestProject): () => void {
     project.provide('extensionPath', prebuilt);
     return () => {};
   }
-  const started = Date.now();
-  const build = spawnSync('npx', ['wxt', 'build'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 5 * 60_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  const output = `${build.stdout ?? ''}${build.stderr ?? ''}`.trim();
-  if (build.error || build.status !== 0) {
-    const why = build.error ? build.error.message : `exit code ${build.status}`;
-    throw new Error(`e2e: \`npx wxt build\` failed (${why}); nothing was tested.\n\n${output}`);
-  }
-  if (!existsSync(join(EXTENSION_PATH, 'manifest.json'))) {
-    throw new Error(`e2e: \`npx wxt build\` succeeded but wrote no ${EXTENSION_PATH}/manifest.json.\n\n${output}`);
-  }
-  console.log(`e2e: built ${EXTENSION_PATH} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  // The browsers load a private copy: a `wxt build` or `wxt dev` elsewhere in the checkout
-  // empties .output/ at once, and Chromium then fails extension pages with ERR_FILE_NOT_FOUND.
-  const copy = mkdtempSync(join(tmpdir(), 'relayguard-e2e-extension-'));
-  const removeCopy = () => rmSync(copy, { recursive: true, force: true });
-  cpSync(EXTENSION_PATH, copy, { recursive: true });
-  if (!existsSync(join(copy, 'manifest.json'))) {
-    removeCopy();
-    throw new Error(`e2e: ${EXTENSION_PATH} changed while it was being copied (another build?); run again.`);
-  }
-  project.provide('extensionPath', copy);
-  return removeCopy;
+  const built = buildExtensionCopy({ label: 'e2e', onFailure: 'nothing was tested' });
+  console.log(`e2e: built ${EXTENSION_OUTPUT} in ${built.seconds.toFixed(1)} s`);
+  project.provide('extensionPath', built.path);
+  return built.remove;
 }

@@ -28,6 +28,7 @@ interface ChromeSubset {
     query(filter: { active?: boolean; lastFocusedWindow?: boolean }): Promise<Array<{ id?: number; url?: string }>>;
   };
   runtime: { sendMessage(message: unknown): Promise<unknown> };
+  i18n: { getUILanguage(): string };
   action: {
     getBadgeText(details: { tabId: number }): Promise<string>;
     getTitle(details: { tabId: number }): Promise<string>;
@@ -42,11 +43,28 @@ export interface LaunchOptions {
   readonly fixturePort: number;
   /** Real hostnames to send to the fixture server besides `*.test`. */
   readonly realHosts?: readonly string[];
+  /** False opens a window a person can use (the demo, tests/demo/); headless unless told. */
+  readonly headless?: boolean;
+  /** Keep Chromium's sandbox; off (`--no-sandbox`) unless told, since the tests run as root. */
+  readonly sandbox?: boolean;
+  /**
+   * Playwright's own Ctrl+C handling: close the browser, then exit the process at once. On unless
+   * told; a caller that cleans up after itself on SIGINT turns it off.
+   */
+  readonly handleSIGINT?: boolean;
+  /**
+   * The browser's UI language as a BCP 47 tag (`'zh-CN'`, `'en-US'`): what
+   * `chrome.i18n.getUILanguage()` answers and which `_locales/` folder the extension speaks from.
+   * Unset: whatever the environment gives (LANG=C.UTF-8 gives `en-US`). See browserLocaleEnv().
+   */
+  readonly locale?: string;
 }
 
 export interface ExtensionBrowser {
   readonly context: BrowserContext;
   readonly extensionId: string;
+  /** `chrome.i18n.getUILanguage()` as the extension sees it (`en-US`, `zh-CN`). */
+  readonly uiLanguage: string;
   /** `chrome-extension://<id>/<path>` */
   extensionUrl(path: string): string;
   /**
@@ -78,8 +96,26 @@ export function hostResolverRules(port: number, realHosts: readonly string[]): s
   ].join(', ');
 }
 
+/**
+ * The environment Chromium on Linux needs to run in `locale`. `--lang` alone is not enough there:
+ * it only changes which `_locales/` folder extension messages come from, while the browser's own
+ * locale (and so `chrome.i18n.getUILanguage()`, `navigator.language`, `Accept-Language`) follows
+ * the gettext variables, LANGUAGE first, then LC_ALL / LC_MESSAGES / LANG. And a locale only
+ * takes if Chromium has its resource pack: Debian ships only en-US.pak with `chromium` and the
+ * others in `chromium-l10n` (/usr/lib/chromium/locales/<locale>.pak); without it Chromium falls
+ * back to en-US whatever the environment says.
+ */
+export function browserLocaleEnv(locale: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const posix = locale.replace('-', '_'); // zh-CN → zh_CN
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && name !== 'LC_ALL' && name !== 'LC_MESSAGES') env[name] = value;
+  }
+  return { ...env, LANGUAGE: posix, LANG: `${posix}.UTF-8` };
+}
+
 export async function launchExtensionBrowser(options: LaunchOptions): Promise<ExtensionBrowser> {
-  const { extensionPath, fixturePort, realHosts = REAL_FIXTURE_HOSTS } = options;
+  const { extensionPath, fixturePort, realHosts = REAL_FIXTURE_HOSTS, headless = true, sandbox = false, handleSIGINT = true, locale } = options;
   if (!existsSync(join(extensionPath, 'manifest.json'))) {
     throw new Error(`No extension at ${extensionPath} (manifest.json missing): build it first.`);
   }
@@ -93,9 +129,14 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       // Playwright's headless for Chromium is the new headless mode, which runs extensions.
-      headless: true,
+      headless,
+      // A window keeps the size the person gives it instead of a fixed 1280×720 page.
+      ...(!headless && { viewport: null }),
+      handleSIGINT,
+      // Playwright adds --no-sandbox itself unless told the sandbox is wanted.
+      chromiumSandbox: sandbox,
       args: [
-        '--no-sandbox', // we run as root
+        ...(sandbox ? [] : ['--no-sandbox']), // the tests run as root
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
@@ -104,7 +145,9 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
         `--disable-extensions-except=${extensionPath}`,
         `--load-extension=${extensionPath}`,
         `--host-resolver-rules=${hostResolverRules(fixturePort, realHosts)}`,
+        ...(locale ? [`--lang=${locale}`] : []),
       ],
+      ...(locale && { env: browserLocaleEnv(locale) }),
     });
   } catch (error) {
     removeProfile();
@@ -140,8 +183,17 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   // Playwright reports the worker when its target attaches, which can be before its first task
   // has run and registered the extension's listeners; on a fresh profile Chromium has no lazy
   // listeners recorded yet, so a navigation in that window reaches no webNavigation listener at
-  // all. An evaluation only runs once that first task is done.
-  await firstWorker.evaluate(() => true);
+  // all. An evaluation only runs once that first task is done (this one reads the UI language).
+  const uiLanguage = await firstWorker.evaluate(() => chrome.i18n.getUILanguage());
+  if (locale && uiLanguage.toLowerCase() !== locale.toLowerCase()) {
+    await context.close().catch(() => {});
+    removeProfile();
+    const pak = `/usr/lib/chromium/locales/${locale}.pak`;
+    throw new Error(
+      `Chromium was asked for the UI language ${locale} but runs in ${uiLanguage}. ` +
+        (existsSync(pak) ? 'Its resource pack is there; check LANGUAGE/LANG (browserLocaleEnv).' : `${pak} is missing: install Debian's chromium-l10n.`),
+    );
+  }
   const extensionId = new URL(firstWorker.url()).host;
   const extensionUrl = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
 
@@ -210,6 +262,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   return {
     context,
     extensionId,
+    uiLanguage,
     extensionUrl,
     serviceWorker,
     stopServiceWorker,

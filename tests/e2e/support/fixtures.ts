@@ -12,6 +12,8 @@ import { FIXTURE_SITES, HOSTS } from './sites.ts';
  * The e2e test API: vitest's `test` with RelayGuard fixtures, in the style of WXT's e2e examples.
  *
  *   server   (per file)  the fixture web on 127.0.0.1 (fixture-server.ts), hosts as in sites.ts
+ *   locale   (per file)  the browser's UI language (`'zh-CN'`); unset, the environment's. A file
+ *                        sets it at its top: `const test = base.override('locale', { scope: 'file' }, 'zh-CN')`
  *   browser  (per file)  Chromium with the built extension, DNS pointed at `server` (browser.ts)
  *   newTab   (per test)  a blank tab the test navigates itself (to watch where it lands)
  *   openSite (per test)  opens a fixture URL in a new tab
@@ -30,8 +32,9 @@ export const test = base
     onCleanup(() => server.close());
     return server;
   })
-  .extend('browser', { scope: 'file' }, async ({ extensionPath, server }, { onCleanup }) => {
-    const browser = await launchExtensionBrowser({ extensionPath, fixturePort: server.port });
+  .extend('locale', { scope: 'file' }, (): string | undefined => undefined)
+  .extend('browser', { scope: 'file' }, async ({ extensionPath, server, locale }, { onCleanup }) => {
+    const browser = await launchExtensionBrowser({ extensionPath, fixturePort: server.port, ...(locale && { locale }) });
     onCleanup(() => browser.close());
     return browser;
   })

@@ -1,6 +1,7 @@
-import { expect } from 'vitest';
+import type { Envelope, ResponseFor } from '../../../lib/messages.ts';
 import type { ExtensionBrowser } from './browser.ts';
 import type { FixtureServer } from './fixture-server.ts';
+import { pollUntil } from './poll.ts';
 
 /** A list in List format v1 (README.md), as the fixture server serves it. */
 export interface TestList {
@@ -29,19 +30,24 @@ declare const chrome: { declarativeNetRequest: { getDynamicRules(): Promise<DnrR
  */
 export async function subscribeList(browser: ExtensionBrowser, server: FixtureServer, url: string, list: TestList): Promise<void> {
   server.json(url, list);
-  const answer = await browser.sendToBackground({ type: 'lists/subscribe', url });
-  expect(answer).toMatchObject({ ok: true, data: { name: list.name, version: list.version, entryCount: list.entries.length } });
+  const answer = await browser.sendToBackground<Envelope<ResponseFor<'lists/subscribe'>> | undefined>({ type: 'lists/subscribe', url });
+  const data = answer?.ok ? answer.data : undefined;
+  if (data?.name !== list.name || data.version !== list.version || data.entryCount !== list.entries.length) {
+    throw new Error(
+      `lists/subscribe ${url} answered ${JSON.stringify(answer)}; expected ok with ` +
+        `${JSON.stringify({ name: list.name, version: list.version, entryCount: list.entries.length })}.`,
+    );
+  }
 
   const blockedHosts = list.entries.filter((entry) => entry.level === 'blocked').map((entry) => entry.pattern.replace(/^\./, ''));
   if (blockedHosts.length === 0) return;
-  await expect
-    .poll(
-      async () => {
-        const worker = await browser.serviceWorker();
-        const rules = await worker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());
-        return rules.filter((rule) => rule.action.type === 'redirect').flatMap((rule) => rule.condition.requestDomains ?? []);
-      },
-      { timeout: 15_000, interval: 200, message: `no interstitial redirect rule for ${blockedHosts.join(', ')}` },
-    )
-    .toEqual(expect.arrayContaining(blockedHosts));
+  await pollUntil(
+    async () => {
+      const worker = await browser.serviceWorker();
+      const rules = await worker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules());
+      return rules.filter((rule) => rule.action.type === 'redirect').flatMap((rule) => rule.condition.requestDomains ?? []);
+    },
+    (domains) => blockedHosts.every((host) => domains.includes(host)),
+    { timeout: 15_000, interval: 200, message: `no interstitial redirect rule for ${blockedHosts.join(', ')}` },
+  );
 }

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { saveScreenshot } from './artifacts.ts';
 import type { ExtensionBrowser } from './browser.ts';
+import { pollUntil } from './poll.ts';
 
 /** Roughly the size Chromium gives an action popup. */
 const POPUP_VIEWPORT = { width: 400, height: 600 };
@@ -64,15 +64,14 @@ export class PopupPage {
    * calls reach the background asynchronously. Fails with the last level seen.
    */
   async waitForLevel(level: string, timeout = 20_000): Promise<void> {
-    await expect
-      .poll(
-        async () => {
-          await this.refresh();
-          return this.level(ONE_LOOK_TIMEOUT);
-        },
-        { timeout, interval: 300, message: `popup for tab ${this.tabId} never showed "${level}"` },
-      )
-      .toBe(level);
+    await pollUntil(
+      async () => {
+        await this.refresh();
+        return this.level(ONE_LOOK_TIMEOUT);
+      },
+      (seen) => seen === level,
+      { timeout, interval: 300, message: `popup for tab ${this.tabId} never showed "${level}"` },
+    );
   }
 
   /** Every level the popup shows while re-opened for `durationMs`, in order, without repeats. */

@@ -12,6 +12,8 @@ const site = (name: string) => `${SITES_DIR}${name}`;
 export const HOSTS = {
   /** A stock one-api deployment (meta description, footer credit, default title). */
   oneApi: 'oneapi.test',
+  /** The same software's "add channel" form: a key input, a batch textarea, a contenteditable (paste guard). */
+  oneApiChannelForm: 'channels.oneapi-console.test',
   /** new-api rebranded by its operator: own title and description; storage and footer give it away. */
   newApiRebranded: 'xinghe-api.test',
   /** A plain-looking dashboard whose only tell is new-api's `New-API-User` header on its /api calls. */
@@ -42,6 +44,7 @@ export const HOSTS = {
 
 export const FIXTURE_SITES: Readonly<Record<string, string>> = {
   [HOSTS.oneApi]: site('oneapi-default'),
+  [HOSTS.oneApiChannelForm]: site('oneapi-channel-form'),
   [HOSTS.newApiRebranded]: site('newapi-rebranded'),
   [HOSTS.headerOnlyDashboard]: site('header-only-dashboard'),
   [HOSTS.openAiSdkChat]: site('openai-sdk-chat'),
