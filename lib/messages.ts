@@ -40,7 +40,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user-entries/import'), text: z.string().max(5_000_000) }),
   z.object({ type: z.literal('settings/get') }),
   z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
-  ...pageRequestSchemas,
+  ...pageRequestSchemas(),
 ]);
 
 export type Request = z.infer<typeof requestSchema>;
@@ -77,7 +77,7 @@ export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
 
 /** Response payload schema per request type; the envelope adds `ok`/`error`. */
 export const responseSchemas = {
-  'tab-verdict/get': z.nullable(tabVerdictSchema),
+  'tab-verdict/get': z.nullable(tabVerdictSchema()),
   'lists/subscribe': listSummarySchema,
   'lists/unsubscribe': z.object({ removed: z.boolean() }),
   'lists/summary': z.array(listSummarySchema),
@@ -93,7 +93,7 @@ export const responseSchemas = {
   'user-entries/import': z.object({ imported: z.number().int().nonnegative() }),
   'settings/get': settingsSchema,
   'settings/set': settingsSchema,
-  ...pageResponseSchemas,
+  ...pageResponseSchemas(),
 } satisfies Record<RequestType, z.core.$ZodType>;
 
 export type ResponseFor<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;

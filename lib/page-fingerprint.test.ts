@@ -46,7 +46,7 @@ describe('signalsFromFingerprint', () => {
       }),
     );
     expect(new Set(ids(all)).size).toBe(7);
-    for (const signal of all) expect(signalSchema.safeParse(signal).success).toBe(true);
+    for (const signal of all) expect(signalSchema().safeParse(signal).success).toBe(true);
   });
 
   describe('gateway-meta-description', () => {
@@ -269,7 +269,7 @@ describe('pageFingerprintSchema', () => {
   });
 
   test('accepts what the content script sends, and the bare minimum', () => {
-    expect(pageFingerprintSchema.parse(valid)).toEqual(valid);
+    expect(pageFingerprintSchema().parse(valid)).toEqual(valid);
     expect(parsePageFingerprint({ storageKeys: [], path: '/', vocabulary: [] })).toEqual({ ok: true, value: fingerprint() });
   });
 
@@ -282,7 +282,7 @@ describe('pageFingerprintSchema', () => {
       path: '/'.repeat(FINGERPRINT_LIMITS.path),
       vocabulary: Array.from({ length: FINGERPRINT_LIMITS.vocabulary }, () => '令牌'),
     };
-    expect(pageFingerprintSchema.safeParse(atLimit).success).toBe(true);
+    expect(pageFingerprintSchema().safeParse(atLimit).success).toBe(true);
   });
 
   test.each<[string, Record<string, unknown>]>([

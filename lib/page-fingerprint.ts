@@ -3,7 +3,7 @@
  * (relay-signals.md §1), turned into scoring signals.
  *
  * The content script collects a `PageFingerprint` (lib/content/collect-fingerprint.ts) and sends
- * it to the background, which validates it with `pageFingerprintSchema` before believing any of
+ * it to the background, which validates it with `pageFingerprintSchema()` before believing any of
  * it: the page controls every string in it, so every string is bounded and the shape is strict.
  * The fingerprint carries no page text beyond a few short bounded fields and no storage values:
  * storage key names only, vocabulary as the matched terms only.
@@ -13,6 +13,7 @@
  */
 // zod/mini: this module runs in the content script on every page, where bundle size counts.
 import { z } from 'zod/mini';
+import { lazy } from './lazy.ts';
 import { err, ok } from './result.ts';
 import type { Result } from './result.ts';
 import type { GatewayFamily, Signal } from './scoring.ts';
@@ -111,27 +112,33 @@ export const FINGERPRINT_LIMITS = {
   vocabulary: 20,
 } as const;
 
-export const pageFingerprintSchema = z.strictObject({
-  /** `<meta name="description">` content, whitespace-collapsed. */
-  metaDescription: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.metaDescription))),
-  /** The `<title>` as served, before the SPA renames it. */
-  servedTitle: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.servedTitle))),
-  /** Text of the first few footer-like elements, whitespace-collapsed. */
-  footerText: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.footerText))),
-  /** localStorage key NAMES; never values. */
-  storageKeys: z.array(z.string().check(z.maxLength(FINGERPRINT_LIMITS.storageKeyLength))).check(z.maxLength(FINGERPRINT_LIMITS.storageKeys)),
-  /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
-  statusStorage: z.optional(z.strictObject({ systemName: z.boolean(), quotaPerUnit: z.boolean() })),
-  /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
-  path: z.string().check(z.maxLength(FINGERPRINT_LIMITS.path)),
-  /** Relay terms found on the page; the page text itself never leaves the page. */
-  vocabulary: z.array(z.enum(RELAY_VOCABULARY)).check(z.maxLength(FINGERPRINT_LIMITS.vocabulary)),
-});
-export type PageFingerprint = z.infer<typeof pageFingerprintSchema>;
+/**
+ * Built on first use (lib/lazy.ts): the background validates fingerprints; the content script,
+ * which loads this module on every page, only collects them.
+ */
+export const pageFingerprintSchema = lazy(() =>
+  z.strictObject({
+    /** `<meta name="description">` content, whitespace-collapsed. */
+    metaDescription: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.metaDescription))),
+    /** The `<title>` as served, before the SPA renames it. */
+    servedTitle: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.servedTitle))),
+    /** Text of the first few footer-like elements, whitespace-collapsed. */
+    footerText: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.footerText))),
+    /** localStorage key NAMES; never values. */
+    storageKeys: z.array(z.string().check(z.maxLength(FINGERPRINT_LIMITS.storageKeyLength))).check(z.maxLength(FINGERPRINT_LIMITS.storageKeys)),
+    /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
+    statusStorage: z.optional(z.strictObject({ systemName: z.boolean(), quotaPerUnit: z.boolean() })),
+    /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
+    path: z.string().check(z.maxLength(FINGERPRINT_LIMITS.path)),
+    /** Relay terms found on the page; the page text itself never leaves the page. */
+    vocabulary: z.array(z.enum(RELAY_VOCABULARY)).check(z.maxLength(FINGERPRINT_LIMITS.vocabulary)),
+  }),
+);
+export type PageFingerprint = z.infer<ReturnType<typeof pageFingerprintSchema>>;
 
 /** Validates a fingerprint that arrived in a message; the error is short and names the field. */
 export function parsePageFingerprint(input: unknown): Result<PageFingerprint, string> {
-  const parsed = pageFingerprintSchema.safeParse(input);
+  const parsed = pageFingerprintSchema().safeParse(input);
   if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0];
   return err(issue ? `page fingerprint: ${issue.path.join('.') || '(root)'}: ${issue.message}` : 'page fingerprint: invalid');

@@ -1,5 +1,6 @@
 // zod/mini: signals cross from content scripts, where bundle size counts.
 import { z } from 'zod/mini';
+import { lazy } from './lazy.ts';
 import type { Reason } from './verdict.ts';
 
 /**
@@ -50,13 +51,16 @@ export const UNVETTED_THRESHOLD = 60;
 /** At or above this score a page is suspect: worth its one same-origin status probe. */
 export const PROBE_THRESHOLD = 30;
 
-export const signalSchema = z.object({
-  id: z.enum(SIGNAL_IDS as [SignalId, ...SignalId[]]),
-  /** What was observed, short and safe to show (a header name, a footer snippet). */
-  detail: z.string().check(z.maxLength(200)),
-  family: z.optional(z.enum(GATEWAY_FAMILIES)),
-});
-export type Signal = z.infer<typeof signalSchema>;
+/** Built on first use (lib/lazy.ts): the content script loads this module and never parses a signal. */
+export const signalSchema = lazy(() =>
+  z.object({
+    id: z.enum(SIGNAL_IDS as [SignalId, ...SignalId[]]),
+    /** What was observed, short and safe to show (a header name, a footer snippet). */
+    detail: z.string().check(z.maxLength(200)),
+    family: z.optional(z.enum(GATEWAY_FAMILIES)),
+  }),
+);
+export type Signal = z.infer<ReturnType<typeof signalSchema>>;
 
 export interface Score {
   readonly score: number;

@@ -13,7 +13,7 @@ import { signalSchema } from './scoring.ts';
 const MAX_SIGNALS = 32;
 const MAX_ENDPOINTS = 32;
 
-export type EndpointRecord = z.output<typeof endpointRecordSchema>;
+export type EndpointRecord = z.output<ReturnType<typeof endpointRecordSchema>>;
 
 export const tabStateSchema = z.object({
   tabId: z.number().int().nonnegative(),
@@ -24,9 +24,9 @@ export const tabStateSchema = z.object({
   /** The browser's timestamp of the document's commit; evidence from before it belongs to another page. */
   committedAt: z.number(),
   /** Relay signals observed on the page itself (headers, fingerprints, probe). */
-  signals: z.array(signalSchema).max(MAX_SIGNALS).default([]),
+  signals: z.array(signalSchema()).max(MAX_SIGNALS).default([]),
   /** AI-API endpoints the page called, one record per host. */
-  endpoints: z.array(endpointRecordSchema).max(MAX_ENDPOINTS).default([]),
+  endpoints: z.array(endpointRecordSchema()).max(MAX_ENDPOINTS).default([]),
   /** Whether the one same-origin status probe was already granted for this document. */
   probed: z.boolean().default(false),
 });
@@ -86,7 +86,7 @@ export function createTabStateStore(area: SessionArea) {
 export type TabStateStore = ReturnType<typeof createTabStateStore>;
 
 /** Adds a signal unless the same id and detail is already there. */
-export function withSignal(state: TabState, signal: z.infer<typeof signalSchema>): TabState | null {
+export function withSignal(state: TabState, signal: z.infer<ReturnType<typeof signalSchema>>): TabState | null {
   if (state.signals.some((known) => known.id === signal.id && known.detail === signal.detail)) return null;
   if (state.signals.length >= MAX_SIGNALS) return null;
   return { ...state, signals: [...state.signals, signal] };

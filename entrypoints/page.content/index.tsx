@@ -41,7 +41,14 @@ export default defineContentScript({
         browser.runtime.onMessage.addListener(onMessage);
         return () => browser.runtime.onMessage.removeListener(onMessage);
       },
-      ui: { translate, lang: browser.i18n.getUILanguage(), createHost: shadowRootHosts(lifetime) },
+      ui: {
+        translate,
+        // Read when a surface renders: an ordinary page never touches browser.i18n.
+        get lang() {
+          return browser.i18n.getUILanguage();
+        },
+        createHost: shadowRootHosts(lifetime),
+      },
       signal: lifetime.signal,
     });
 

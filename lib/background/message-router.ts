@@ -19,7 +19,7 @@ export class RequestError extends Error {
  * protocol about its own tab. Everything else reads or changes lists, settings or other tabs and
  * is refused unless it comes from the extension's own pages: new requests are privileged by default.
  */
-const CONTENT_SCRIPT_REQUESTS: ReadonlySet<string> = new Set(pageRequestSchemas.map((schema) => String(schema.shape.type.def.values[0])));
+const CONTENT_SCRIPT_REQUESTS: ReadonlySet<string> = new Set(pageRequestSchemas().map((schema) => String(schema.shape.type.def.values[0])));
 
 /**
  * The single runtime.onMessage listener. Registered synchronously at start; every message is

@@ -54,7 +54,7 @@ function fakeStorage(entries: Record<string, string>): KeyValueStorage & { reado
 }
 
 function collectedSignals(fp: PageFingerprint) {
-  expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+  expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
   return signalsFromFingerprint(fp);
 }
 
@@ -184,10 +184,24 @@ describe('collectFingerprint stays bounded', () => {
     loadPage(`<head><title>x</title></head><body>${longFooter}<div class="footer-links">由 JustSong 构建</div></body>`);
     const fp = collectFingerprint(document, null, at('/'));
     expect(fp.footerText?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.footerText);
-    expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+    expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
 
     loadPage('<head><title>x</title></head><body><footer><div class="custom-footer">One API 由 JustSong 构建</div></footer></body>');
     expect(collectFingerprint(document, null, at('/')).footerText).toBe('One API 由 JustSong 构建');
+  });
+
+  test('a footer named only by its class is found near the end of the page', () => {
+    loadPage('<head><title>x</title></head><body><main><p>Hello</p></main><div class="app-footer"><span>One API 由 JustSong 构建</span></div><div id="modal-root"></div></body>');
+    expect(collectFingerprint(document, null, at('/')).footerText).toBe('One API 由 JustSong 构建');
+
+    // <footer> and .custom-footer come first: with one of them on the page, other classes are not read.
+    loadPage('<head><title>x</title></head><body><div class="post-footer">由 JustSong 构建</div><footer>© Example</footer></body>');
+    expect(collectFingerprint(document, null, at('/')).footerText).toBe('© Example');
+
+    // Bounded: a class-named footer far from the end of a large page is not looked for.
+    const filler = '<p>para</p>'.repeat(1000);
+    loadPage(`<head><title>x</title></head><body><div class="app-footer">由 JustSong 构建</div>${filler}</body>`);
+    expect(collectFingerprint(document, null, at('/')).footerText).toBeUndefined();
   });
 
   test('an oversized meta description or title is cut to the schema limit', () => {
@@ -195,7 +209,7 @@ describe('collectFingerprint stays bounded', () => {
     const fp = collectFingerprint(document, null, at('/'));
     expect(fp.metaDescription?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.metaDescription);
     expect(fp.servedTitle?.length).toBe(FINGERPRINT_LIMITS.servedTitle);
-    expect(pageFingerprintSchema.safeParse(fp).success).toBe(true);
+    expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
   });
 
   test('storage: at most 64 key names, over-long names skipped, only `status` is read', () => {

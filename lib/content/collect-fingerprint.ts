@@ -1,8 +1,8 @@
 /**
  * Collects a page's `PageFingerprint` in the content script (at document_end, on every page the
  * extension runs on), so its cost has to stay near zero on ordinary pages:
- * - a handful of `querySelector` calls, no full-DOM walk, no layout: `innerText` forces layout
- *   and is never used;
+ * - a handful of `querySelector` calls and lookups in the tag and class indexes, no full-DOM
+ *   walk or attribute-substring query, no layout: `innerText` forces layout and is never used;
  * - text is read through a TreeWalker capped by node count and characters, so a huge page costs
  *   the same as a small one (`body.textContent` would build the whole page's text, scripts and
  *   JSON blobs included, before it could be sliced);
@@ -24,6 +24,8 @@ export type KeyValueStorage = Pick<Storage, 'length' | 'key' | 'getItem'>;
 
 /** `NodeFilter.SHOW_TEXT`, spelled out so nothing reads a DOM global at import time. */
 const SHOW_TEXT = 4;
+/** `Node.DOCUMENT_POSITION_FOLLOWING`. */
+const DOCUMENT_POSITION_FOLLOWING = 4;
 /** Elements whose text is not page prose: code, styles, JSON payloads. */
 const NON_PROSE_PARENTS: ReadonlySet<string> = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA']);
 
@@ -31,7 +33,19 @@ const NON_PROSE_PARENTS: ReadonlySet<string> = new Set(['SCRIPT', 'STYLE', 'NOSC
 const VOCABULARY_SAMPLE_CHARS = 4000;
 const VOCABULARY_SAMPLE_NODES = 600;
 
-const FOOTER_SELECTOR = 'footer, .custom-footer, [class*=footer]';
+/**
+ * Footer-like elements: `<footer>` and one-api's `.custom-footer`, found through the browser's
+ * tag and class indexes at almost no cost. Only on a page with neither is a class that merely
+ * contains "footer" (`app-footer`, `layout-footer`) looked for, among the last elements of the
+ * body, where footers are: a `[class*=footer]` query would test every element of a large page.
+ */
+const FOOTER_TAG = 'footer';
+const FOOTER_CLASS = 'custom-footer';
+const FOOTER_CLASS_PART = 'footer';
+/** How many elements, counted back from the end of the body, are checked for a footer-like class. */
+const FOOTER_TAIL_ELEMENTS = 400;
+/** At most this many `<footer>`s and as many `.custom-footer`s are considered. */
+const FOOTER_CANDIDATES = 16;
 /** Footers checked: the credit sits in the page's one footer; wrappers and nested parts come first. */
 const FOOTER_ELEMENTS_READ = 4;
 const FOOTER_TEXT_NODES = 60;
@@ -94,7 +108,7 @@ function readFooterText(doc: Document): string {
   const read: Element[] = [];
   const parts: string[] = [];
   let length = 0;
-  for (const element of doc.querySelectorAll(FOOTER_SELECTOR)) {
+  for (const element of footerElements(doc)) {
     if (read.length >= FOOTER_ELEMENTS_READ || length >= FINGERPRINT_LIMITS.footerText) break;
     if (read.some((outer) => outer.contains(element))) continue;
     read.push(element);
@@ -104,6 +118,40 @@ function readFooterText(doc: Document): string {
     length += text.length + 1;
   }
   return bounded(parts.join(' '), FINGERPRINT_LIMITS.footerText);
+}
+
+/** The footer-like elements, in document order (see FOOTER_TAG). */
+function footerElements(doc: Document): Element[] {
+  const found = new Set<Element>();
+  for (const collection of [doc.getElementsByTagName(FOOTER_TAG), doc.getElementsByClassName(FOOTER_CLASS)]) {
+    for (let index = 0; index < FOOTER_CANDIDATES; index++) {
+      const element = collection[index];
+      if (!element) break;
+      found.add(element);
+    }
+  }
+  if (found.size === 0) return footerClassesNearTheEnd(doc);
+  return [...found].sort((a, b) => (a.compareDocumentPosition(b) & DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+}
+
+/** Elements whose class contains "footer" among the last FOOTER_TAIL_ELEMENTS of the body, in document order. */
+function footerClassesNearTheEnd(doc: Document): Element[] {
+  const root = doc.body;
+  if (!root) return [];
+  const found: Element[] = [];
+  let element: Element | null = lastDescendant(root);
+  for (let visited = 0; element && visited < FOOTER_TAIL_ELEMENTS; visited++) {
+    if (element.getAttribute('class')?.includes(FOOTER_CLASS_PART)) found.push(element);
+    element = element === root ? null : element.previousElementSibling ? lastDescendant(element.previousElementSibling) : element.parentElement;
+  }
+  return found.reverse();
+}
+
+/** The last element in document order within `element` (itself when it has no children). */
+function lastDescendant(element: Element): Element {
+  let last = element;
+  while (last.lastElementChild) last = last.lastElementChild;
+  return last;
 }
 
 /** Up to `maxChars` of prose text under `root`, visiting at most `maxNodes` text nodes. */

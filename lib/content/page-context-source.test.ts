@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import type { PageContext } from '../page-protocol.ts';
-import { PageContextSource } from './page-context-source.ts';
+import { PageContextSource, urlHost } from './page-context-source.ts';
 import { pageContext } from './test-support.ts';
 
 function deferred<T>() {
@@ -88,5 +88,17 @@ describe('PageContextSource', () => {
     expect(later).toHaveBeenCalledTimes(1);
     later.mock.calls[0]![0]();
     expect(send).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('urlHost', () => {
+  test('is the URL parser’s host, remembered for the same URL', () => {
+    expect(urlHost('https://Relay.Example:8443/console?q=1')).toBe('relay.example');
+    expect(urlHost('https://Relay.Example:8443/console?q=1')).toBe('relay.example');
+    expect(urlHost('http://user@[::1]:8080/')).toBe('[::1]');
+    expect(urlHost('https://bücher.example/')).toBe('xn--bcher-kva.example');
+    expect(urlHost('not a url')).toBeNull();
+    expect(urlHost('not a url')).toBeNull();
+    expect(urlHost('https://relay.example/')).toBe('relay.example');
   });
 });

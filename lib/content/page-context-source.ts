@@ -54,7 +54,7 @@ export class PageContextSource {
 
   /** A runtime message: true when it was a valid context push (and was applied). */
   receive(message: unknown): boolean {
-    const parsed = pageContextPushSchema.safeParse(message);
+    const parsed = pageContextPushSchema().safeParse(message);
     if (!parsed.success) return false;
     this.#pushes++;
     this.#apply(parsed.data.context);
@@ -69,7 +69,7 @@ export class PageContextSource {
   }
 
   #apply(context: PageContext): void {
-    const verdict = context.verdict && hostOf(context.verdict.url) === this.#deps.pageHost().toLowerCase() ? context.verdict : null;
+    const verdict = context.verdict && urlHost(context.verdict.url) === this.#deps.pageHost().toLowerCase() ? context.verdict : null;
     if (context.verdict && !verdict && this.#staleRetries < STALE_RETRIES) {
       this.#staleRetries++;
       const later = this.#deps.setTimeout ?? ((handler: () => void, ms: number) => setTimeout(handler, ms));
@@ -80,10 +80,19 @@ export class PageContextSource {
   }
 }
 
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return null;
+/** The last URL parsed and its host: answers and pushes name the same page again and again. */
+let lastUrl: string | null = null;
+let lastHost: string | null = null;
+
+/** `new URL(url).hostname`, lower-cased; null for no URL. Parsed once per distinct URL. */
+export function urlHost(url: string): string | null {
+  if (url !== lastUrl) {
+    try {
+      lastHost = new URL(url).hostname.toLowerCase();
+    } catch {
+      lastHost = null;
+    }
+    lastUrl = url;
   }
+  return lastHost;
 }

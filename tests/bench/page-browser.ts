@@ -25,13 +25,17 @@ export interface BenchBrowser {
   readonly label: string;
   /** e.g. "Chrome/156.0.8078.108" */
   readonly version: string;
-  /** The extension's id, when it was loaded. */
+  /** The extension's id, when it was loaded and has a service worker. */
   readonly extensionId: string | null;
   readonly flags: readonly string[];
   close(): Promise<void>;
 }
 
-export async function launchBenchBrowser(options: { label: string; port: number; extensionDir: string | null }): Promise<BenchBrowser> {
+/**
+ * @param options.hasWorker whether the extension has a background service worker to wait for
+ *   (default true); the baseline extension has none, and then `extensionId` stays null.
+ */
+export async function launchBenchBrowser(options: { label: string; port: number; extensionDir: string | null; hasWorker?: boolean }): Promise<BenchBrowser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`no Chromium at ${CHROMIUM_PATH}`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'relayguard-bench-profile-'));
   const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
@@ -55,7 +59,7 @@ export async function launchBenchBrowser(options: { label: string; port: number;
 
   try {
     let extensionId: string | null = null;
-    if (options.extensionDir) {
+    if (options.extensionDir && options.hasWorker !== false) {
       const isExtension = (url: string) => url.startsWith('chrome-extension://');
       const worker =
         context.serviceWorkers().find((w) => isExtension(w.url())) ??

@@ -10,9 +10,14 @@ import type { TraceEvent } from './page-load.ts';
  *   continuations, e.g. the first fingerprint look after DOMContentLoaded);
  * - timers: each `TimerFire` of a timer the content script installed (a `TimerInstall` inside an
  *   attributed slice), e.g. the second look 2 s after the first, its microtasks included.
- * Nested attributed slices are counted once. Not attributed: microtasks that run outside these
- * slices (the continuation of a runtime.sendMessage reply), and Blink's set-up of the isolated
- * world itself; both show up only in the with/without comparison.
+ * - messages: extension messages arriving after injection, i.e. microtask checkpoints and
+ *   extension-binding calls (a `FunctionCall` with no script URL) outside every slice above and
+ *   outside the page's own parsing, events and timers: the continuation of a runtime.sendMessage
+ *   reply (where the content script parses the `page/context` answer) and runtime.onMessage
+ *   pushes. On the bench page, whose own script does nothing asynchronous, nothing else runs there
+ *   (the baseline arm's empty script shows ~0).
+ * Nested attributed slices are counted once. Not attributed: Blink's set-up of the isolated world
+ * and bindings outside script; that shows up only in the A/B comparison.
  */
 
 export interface TracePhase {
@@ -28,10 +33,12 @@ export interface TraceAttribution {
   readonly domContentLoaded: TracePhase;
   readonly secondLook: TracePhase;
   readonly otherCallbacks: TracePhase;
+  readonly messages: TracePhase;
   readonly total: TracePhase;
 }
 
-const CONTENT_SCRIPT_URL = /^chrome-extension:\/\/[a-p]{32}\/content-scripts\/page\.js$/;
+/** RelayGuard's content script; pass another pattern to attribute the baseline's empty script. */
+export const CONTENT_SCRIPT_URL = /^chrome-extension:\/\/[a-p]{32}\/content-scripts\/page\.js$/;
 
 const urlOf = (event: TraceEvent): string => {
   const url = event.args?.data?.url;
@@ -46,8 +53,8 @@ function phase(events: readonly TraceEvent[]): TracePhase {
 }
 
 /** null when the trace has no evaluation of the content script (it did not run on this load). */
-export function attributeTrace(trace: readonly TraceEvent[]): TraceAttribution | null {
-  const evaluation = trace.find((e) => e.ph === 'X' && e.name === 'EvaluateScript' && CONTENT_SCRIPT_URL.test(urlOf(e)));
+export function attributeTrace(trace: readonly TraceEvent[], scriptUrl: RegExp = CONTENT_SCRIPT_URL): TraceAttribution | null {
+  const evaluation = trace.find((e) => e.ph === 'X' && e.name === 'EvaluateScript' && scriptUrl.test(urlOf(e)));
   if (!evaluation) return null;
   const { pid, tid } = evaluation;
   const thread = trace.filter((e) => e.pid === pid && e.tid === tid).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
@@ -63,7 +70,7 @@ export function attributeTrace(trace: readonly TraceEvent[]): TraceAttribution |
 
   const attributed = new Set<TraceEvent>([evaluation]);
   for (const call of slices) {
-    if (call.name !== 'FunctionCall' || !CONTENT_SCRIPT_URL.test(urlOf(call))) continue;
+    if (call.name !== 'FunctionCall' || !scriptUrl.test(urlOf(call))) continue;
     attributed.add(innermostEnclosing(call, 'v8.callFunction') ?? call);
   }
   // Timers installed by attributed code, and timers those install, until nothing new turns up.
@@ -83,7 +90,7 @@ export function attributeTrace(trace: readonly TraceEvent[]): TraceAttribution |
   const outermost = [...attributed].filter((slice) => ![...attributed].some((other) => within(slice, other)));
 
   const dclDispatches = slices.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'DOMContentLoaded');
-  const compile = slices.find((e) => e.name === 'v8.compile' && within(e, evaluation) && CONTENT_SCRIPT_URL.test(urlOf(e)));
+  const compile = slices.find((e) => e.name === 'v8.compile' && within(e, evaluation) && scriptUrl.test(urlOf(e)));
   const groups = { dcl: [] as TraceEvent[], second: [] as TraceEvent[], other: [] as TraceEvent[] };
   for (const slice of outermost) {
     if (slice === evaluation) continue;
@@ -91,12 +98,21 @@ export function attributeTrace(trace: readonly TraceEvent[]): TraceAttribution |
     else if (slice.name === 'TimerFire' && (ownTimers.get(slice.args?.data?.timerId) ?? 0) >= 1000) groups.second.push(slice);
     else groups.other.push(slice);
   }
+  const pageWork = slices.filter((e) => ['EvaluateScript', 'EventDispatch', 'TimerFire', 'ParseHTML'].includes(e.name) || attributed.has(e));
+  const messageSlices = slices.filter(
+    (e) =>
+      e.ts > evaluation.ts &&
+      (e.name === 'RunMicrotasks' || (e.name === 'FunctionCall' && urlOf(e) === '')) &&
+      !pageWork.some((work) => work === e || within(e, work)),
+  );
+  const messages = messageSlices.filter((slice) => !messageSlices.some((other) => within(slice, other)));
   return {
     scriptUrl: urlOf(evaluation),
     injection: { ...phase([evaluation]), compileThreadMs: compile ? ms(compile.tdur ?? compile.dur) : 0 },
     domContentLoaded: phase(groups.dcl),
     secondLook: phase(groups.second),
     otherCallbacks: phase(groups.other),
-    total: phase(outermost),
+    messages: phase(messages),
+    total: phase([...outermost, ...messages]),
   };
 }
