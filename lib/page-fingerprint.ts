@@ -167,24 +167,24 @@ function metaDescriptionSignal(metaDescription: string | undefined): Signal | un
   if (!metaDescription) return undefined;
   const compact = withoutWhitespace(metaDescription);
   if (compact === STOCK_META_COMPACT) {
-    return { id: 'gateway-meta-description', detail: 'stock one-api meta description', family: 'one-api' };
+    return { id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' };
   }
   if (compact.startsWith(STOCK_META_PREFIX_COMPACT)) {
-    return { id: 'gateway-meta-description', detail: 'one-api meta description (edited)', family: 'one-api' };
+    return { id: 'gateway-meta-description', detail: 'one-api …', family: 'one-api' };
   }
   return undefined;
 }
 
 function statusStorageSignal(statusStorage: PageFingerprint['statusStorage']): Signal | undefined {
   if (!statusStorage?.systemName || !statusStorage.quotaPerUnit) return undefined;
-  return { id: 'gateway-status-storage', detail: 'localStorage status: system_name, quota_per_unit' };
+  return { id: 'gateway-status-storage', detail: 'status: system_name, quota_per_unit' };
 }
 
 function storageKeysSignal(storageKeys: readonly string[]): Signal | undefined {
   const matched = [...new Set(storageKeys.filter((key) => GATEWAY_STORAGE_KEYS.has(key)))];
   if (matched.length < STORAGE_KEYS_MIN_MATCHES) return undefined;
   // Key names from our own list, so safe to show.
-  return { id: 'gateway-storage-keys', detail: `localStorage keys: ${matched.slice(0, 4).join(', ')}` };
+  return { id: 'gateway-storage-keys', detail: matched.slice(0, 4).join(', ') };
 }
 
 function footerCreditSignal(footerText: string | undefined): Signal | undefined {
@@ -199,7 +199,7 @@ function defaultTitleSignal(servedTitle: string | undefined): Signal | undefined
   const title = collapseWhitespace(servedTitle);
   const family = DEFAULT_TITLES.get(title.toLowerCase());
   // The title is one of ours, so it is safe to show as the page wrote it.
-  return family && { id: 'gateway-default-title', detail: `title: ${title}`, family };
+  return family && { id: 'gateway-default-title', detail: title, family };
 }
 
 /** The dashboard route a path (with its hash route) is on, in canonical form, if any. */
@@ -224,7 +224,7 @@ function routeOf(routePath: string): string | undefined {
 
 function routeSignal(path: string): Signal | undefined {
   const route = dashboardRoute(path);
-  return route === undefined ? undefined : { id: 'gateway-route', detail: `route: ${route}` };
+  return route === undefined ? undefined : { id: 'gateway-route', detail: route };
 }
 
 /**
@@ -239,7 +239,7 @@ export function countedVocabulary(terms: readonly RelayTerm[]): RelayTerm[] {
 function vocabularySignal(vocabulary: readonly RelayTerm[]): Signal | undefined {
   const counted = countedVocabulary(vocabulary);
   if (counted.length < VOCABULARY_MIN_TERMS) return undefined;
-  return { id: 'relay-vocabulary', detail: `terms: ${counted.slice(0, VOCABULARY_DETAIL_TERMS).join('、')}` };
+  return { id: 'relay-vocabulary', detail: counted.slice(0, VOCABULARY_DETAIL_TERMS).join('、') };
 }
 
 /** Every signal the fingerprint shows, at most one per signal id, strongest first. */
@@ -290,10 +290,10 @@ const sub2apiSettingsSchema = z.object({
  */
 export function statusProbeSignals(json: unknown): Signal[] {
   if (oneApiStatusSchema.safeParse(json).success) {
-    return [{ id: 'gateway-status-endpoint', detail: '/api/status: system_name, quota_per_unit' }];
+    return [{ id: 'gateway-status-endpoint', detail: '/api/status' }];
   }
   if (sub2apiSettingsSchema.safeParse(json).success) {
-    return [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public: site_name, api_base_url', family: 'sub2api' }];
+    return [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' }];
   }
   return [];
 }

@@ -333,8 +333,8 @@ describe('page/fingerprint and page/probe-signals', () => {
   /** A gateway's default title alone: suspect (40), not enough to warn (60). */
   const suspect: PageFingerprint = { servedTitle: 'New API', storageKeys: ['theme'], path: '/', vocabulary: [] };
   const plain: PageFingerprint = { servedTitle: 'Welcome', storageKeys: [], path: '/about', vocabulary: [] };
-  const TITLE_SIGNAL: Signal = { id: 'gateway-default-title', detail: 'title: New API', family: 'new-api' };
-  const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status: system_name, quota_per_unit' };
+  const TITLE_SIGNAL: Signal = { id: 'gateway-default-title', detail: 'New API', family: 'new-api' };
+  const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status' };
 
   const fingerprint = (fp: PageFingerprint, sender: Sender) => handlers['page/fingerprint']({ type: 'page/fingerprint', fingerprint: fp }, sender);
   const probeSignals = (signals: Signal[], sender: Sender) => handlers['page/probe-signals']({ type: 'page/probe-signals', signals }, sender);
@@ -356,7 +356,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     await startWorker();
     await commit(5, 'https://shop.example/');
     expect(await fingerprint({ ...plain, path: '/token' }, contentScript(5, 'https://shop.example/token'))).toEqual({ probe: false });
-    expect(await store.get(5)).toMatchObject({ signals: [{ id: 'gateway-route', detail: 'route: /token' }], probed: false });
+    expect(await store.get(5)).toMatchObject({ signals: [{ id: 'gateway-route', detail: '/token' }], probed: false });
   });
 
   test('a page that already warns, or a listed one, has nothing to probe for', async () => {
@@ -406,7 +406,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     const top = contentScript(5, 'https://relay.example/');
     expect(await fingerprint(suspect, top)).toEqual({ probe: true });
 
-    const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'stock one-api meta description', family: 'one-api' }, PROBE_SIGNAL];
+    const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' }, PROBE_SIGNAL];
     expect(await probeSignals(smuggled, contentScript(5, 'https://relay.example/frame', { frameId: 2 }))).toEqual({ accepted: 0 });
     expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
 
@@ -416,7 +416,7 @@ describe('page/fingerprint and page/probe-signals', () => {
       level: 'unvetted',
       reasons: [
         { kind: 'signal', level: 'unvetted', source: 'gateway-status-endpoint', detail: PROBE_SIGNAL.detail },
-        { kind: 'signal', level: 'unvetted', source: 'gateway-default-title', detail: 'title: New API' },
+        { kind: 'signal', level: 'unvetted', source: 'gateway-default-title', detail: 'New API' },
       ],
     });
   });

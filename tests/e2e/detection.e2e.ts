@@ -26,7 +26,7 @@ describe('gateway software recognised from the page itself', () => {
     await popup.waitForLevel('unvetted');
     const reasons = await popup.reasons();
     await popup.screenshot('popup-unvetted-oneapi');
-    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's stock page description: .*one-api meta description/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's stock page description: one-api$/));
     expect(reasons).toContainEqual("Relay gateway's footer credit: 由 JustSong 构建");
   });
 
@@ -36,8 +36,8 @@ describe('gateway software recognised from the page itself', () => {
 
     await popup.waitForLevel('unvetted');
     const reasons = await popup.reasons();
-    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's saved site settings: localStorage status/));
-    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's storage keys: localStorage keys: .*system_name/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's saved site settings: status: system_name, quota_per_unit$/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^Relay gateway's storage keys: .*system_name/));
     expect(reasons).toContainEqual("Relay gateway's footer credit: 由 Calcium-Ion 开发");
     // Rebranded: its own title and description give nothing away.
     expect(reasons.join('\n')).not.toMatch(/stock page description|default title/);
