@@ -7,6 +7,7 @@ import type { KeyValueStorage, PageLocation } from './collect-fingerprint.ts';
 import { FINGERPRINT_LIMITS, STOCK_META_DESCRIPTION, pageFingerprintSchema, signalsFromFingerprint } from '../page-fingerprint.ts';
 import type { PageFingerprint } from '../page-fingerprint.ts';
 import { scoreSignals } from '../scoring.ts';
+import { sampleKeys } from '../../tests/support/generated-keys.ts';
 
 // The same fixture sites the end-to-end tests serve, so these tests also prove the fixtures.
 // (A path, not `new URL(…, import.meta.url)`: under happy-dom `URL` is the DOM's, not node's.)
@@ -250,5 +251,15 @@ describe('collectFingerprint stays bounded', () => {
     expect(collectFingerprint(document, null, at('/', '#/token?p=2')).path).toBe('/#/token');
     expect(collectFingerprint(document, null, at('/callback', '#access_token=abc123')).path).toBe('/callback');
     expect(collectFingerprint(document, null, at('/' + 'a'.repeat(500))).path).toHaveLength(FINGERPRINT_LIMITS.path);
+  });
+});
+
+describe('what a person typed never enters the fingerprint', () => {
+  test('text in an editable region of the footer is skipped, and key-shaped text is cut out', () => {
+    document.body.innerHTML = `<footer>由 JustSong 构建 <span>${sampleKeys.anthropic}</span><div contenteditable="true">typed ${sampleKeys.openai}</div></footer>`;
+    const fp = collectFingerprint(document, null, { pathname: '/', hash: '' });
+    expect(fp.footerText).toBe('由 JustSong 构建 …');
+    expect(JSON.stringify(fp)).not.toContain(sampleKeys.anthropic.slice(20, 40));
+    expect(JSON.stringify(fp)).not.toContain('typed');
   });
 });

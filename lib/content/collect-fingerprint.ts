@@ -14,6 +14,7 @@
  * The document, storage and location come in as parameters, so this runs under happy-dom in
  * tests and never touches a browser global at import time.
  */
+import { findSecrets } from '../keys.ts';
 import { FINGERPRINT_LIMITS, RELAY_VOCABULARY, collapseWhitespace, signalsFromFingerprint } from '../page-fingerprint.ts';
 import type { PageFingerprint, RelayTerm } from '../page-fingerprint.ts';
 
@@ -28,6 +29,9 @@ const SHOW_TEXT = 4;
 const DOCUMENT_POSITION_FOLLOWING = 4;
 /** Elements whose text is not page prose: code, styles, JSON payloads. */
 const NON_PROSE_PARENTS: ReadonlySet<string> = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA']);
+
+/** Editable regions: their text may be what the person typed, never sampled. */
+const EDITABLE_REGION = '[contenteditable]:not([contenteditable="false"])';
 
 /** The vocabulary sample: enough for a dashboard's navigation and cards, bounded on any page. */
 const VOCABULARY_SAMPLE_CHARS = 4000;
@@ -69,7 +73,7 @@ export function collectFingerprint(
   // An empty capture means the <title> had not been parsed yet when it was taken; read it now.
   const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
   const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
-  const footerText = readFooterText(doc);
+  const footerText = withoutSecrets(readFooterText(doc));
   const { storageKeys, statusStorage } = readStorage(keyValues);
   return {
     ...(metaDescription && { metaDescription }),
@@ -163,11 +167,27 @@ function boundedText(root: Node, maxChars: number, maxNodes: number): string {
   for (let visited = 0; visited < maxNodes && text.length < maxChars; visited++) {
     const node = walker.nextNode();
     if (!node) break;
-    if (NON_PROSE_PARENTS.has(node.parentElement?.tagName ?? '')) continue;
+    const parent = node.parentElement;
+    if (!parent || NON_PROSE_PARENTS.has(parent.tagName)) continue;
+    // What a person types (a key in an editable region) is theirs, not the page's fingerprint.
+    if (parent.closest(EDITABLE_REGION)) continue;
     // Separate nodes so words from adjacent elements do not run together.
     text += (node.nodeValue ?? '') + ' ';
   }
   return bounded(text, maxChars);
+}
+
+/** A key-shaped string in page text is cut out before the text goes anywhere (defence in depth). */
+function withoutSecrets(text: string): string {
+  const secrets = findSecrets(text);
+  if (secrets.length === 0) return text;
+  let kept = '';
+  let from = 0;
+  for (const { start, end } of secrets) {
+    kept += `${text.slice(from, start)}…`;
+    from = end;
+  }
+  return kept + text.slice(from);
 }
 
 function matchVocabulary(text: string): RelayTerm[] {
@@ -177,8 +197,6 @@ function matchVocabulary(text: string): RelayTerm[] {
 /**
  * Key names, bounded in count and length, and what `status` holds. Storage can throw on every
  * access (disabled cookies, sandboxed frames, a full quota in some engines): then it counts as empty.
- * (No parameter here is named `storage`: WXT 0.21 auto-imports wxt/utils/storage, ~3 KB gzipped,
- * for an identifier of that name even with `imports: false`.)
  */
 function readStorage(keyValues: KeyValueStorage | null): Pick<PageFingerprint, 'storageKeys' | 'statusStorage'> {
   const storageKeys: string[] = [];
