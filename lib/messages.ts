@@ -1,3 +1,4 @@
+import './zod-setup.ts';
 import { z } from 'zod';
 import { reasonSchema, VERDICT_LEVELS } from './verdict.ts';
 import { LIST_SOURCES } from './precedence.ts';

@@ -6,6 +6,7 @@
 // is an instance to set up), and a content script on an ordinary page needs only the few it
 // parses: the answer to its one `page/context` request (and a context push, if one comes).
 // The request schemas are the background's; it builds them once, composing lib/messages.ts.
+import './zod-setup.ts';
 import { z } from 'zod/mini';
 import { lazy } from './lazy.ts';
 import { pageFingerprintSchema } from './page-fingerprint.ts';
