@@ -61,6 +61,13 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
     expect(screen.getByText(text.unvetted)).toBeTruthy();
   });
 
+  test('a page that only calls a relay: the sentence names the endpoint, not the page', () => {
+    const endpointReason = { kind: 'endpoint', level: 'unvetted', source: 'api.relay-endpoint.test', detail: 'openai' } as const;
+    renderWarning(t, verdictView('unvetted', { hostDisplay: 'ask-anything.test', reasons: [endpointReason] }));
+    expect(screen.getByText(t('warning_summary_endpoint', { endpoint: 'api.relay-endpoint.test' }))).toBeTruthy();
+    expect(screen.queryByText(t('warning_summary_unvetted', { host: 'ask-anything.test' }))).toBeNull();
+  });
+
   test('blocked: blocklist sentence, announced assertively, whatever the family', () => {
     renderWarning(t, verdictView('blocked', { family: 'one-api' }));
     const alert = screen.getByRole('alert');

@@ -20,6 +20,20 @@ export interface InPageWarningProps {
 }
 
 /**
+ * One sentence on what the site is. When only the AI endpoint the page calls is the problem (a
+ * chat app on a relay), the sentence names that endpoint, not the page.
+ */
+function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>): string {
+  const host = verdict.hostDisplay;
+  const blocked = verdict.level === 'blocked';
+  const pageItselfRisky = verdict.reasons.some((reason) => reason.kind !== 'endpoint' && (reason.level === 'unvetted' || reason.level === 'blocked'));
+  const endpoint = verdict.reasons.find((reason) => reason.kind === 'endpoint' && reason.level === verdict.level);
+  if (!pageItselfRisky && endpoint) return t(blocked ? 'warning_summary_endpointBlocked' : 'warning_summary_endpoint', { endpoint: endpoint.source });
+  if (blocked) return t('warning_summary_blocked', { host });
+  return verdict.family ? t('warning_summary_family', { host, family: familyName(verdict.family) }) : t('warning_summary_unvetted', { host });
+}
+
+/**
  * The card a relay page gets, in a corner: what the site is in one sentence, the top reasons,
  * and what the person can do about it. It never takes focus (the person may be typing), and
  * its buttons act on real clicks and key presses only: a page script cannot trust or dismiss
@@ -29,11 +43,7 @@ export function InPageWarning({ verdict, busy = false, error = null, onDetails, 
   const t = useTranslate();
   const blocked = verdict.level === 'blocked';
   const host = verdict.hostDisplay;
-  const summary = blocked
-    ? t('warning_summary_blocked', { host })
-    : verdict.family
-      ? t('warning_summary_family', { host, family: familyName(verdict.family) })
-      : t('warning_summary_unvetted', { host });
+  const summary = summarize(verdict, t);
   const shown = verdict.reasons.slice(0, WARNING_REASON_LIMIT);
   const more = verdict.reasons.length - shown.length;
 

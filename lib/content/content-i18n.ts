@@ -20,6 +20,8 @@ export const CONTENT_PLACEHOLDERS = {
   warning_summary_unvetted: ['host'],
   warning_summary_family: ['host', 'family'],
   warning_summary_blocked: ['host'],
+  warning_summary_endpoint: ['endpoint'],
+  warning_summary_endpointBlocked: ['endpoint'],
   warning_moreReasons: ['count'],
   warning_actionFailed: ['error'],
   // components/PasteGuardDialog.tsx
