@@ -68,7 +68,7 @@ export const interstitialInfoSchema = z.object({
   hostUnicode: z.string(),
   hostAscii: z.string(),
   level: z.enum(VERDICT_LEVELS),
-  reasons: z.array(reasonSchema),
+  reasons: z.array(reasonSchema()),
   /** Managed policy may forbid continuing (allowProceed: false). */
   allowProceed: z.boolean(),
   /** A managed block cannot be overridden by the person's own allowlist. */

@@ -33,7 +33,7 @@ export const tabVerdictSchema = lazy(() =>
     /** The page host for display (Unicode and punycode for IDN). */
     hostDisplay: z.string(),
     level: z.enum(VERDICT_LEVELS),
-    reasons: z.array(reasonSchema),
+    reasons: z.array(reasonSchema()),
     /** AI endpoints the page called since its last navigation, each with its own level. */
     // The record's shape plus a level: what z.extend(endpointRecordSchema(), …) would build, without
     // z.extend's machinery on the content script's one parse.

@@ -111,7 +111,7 @@ describe('listReason', () => {
       listSource: 'subscribed',
       evidence: ['https://reports.example/1', 'https://reports.example/2'],
     });
-    expect(reasonSchema.safeParse(reason).success).toBe(true);
+    expect(reasonSchema().safeParse(reason).success).toBe(true);
   });
 
   it('has no evidence key when the hit has none', () => {
@@ -257,7 +257,7 @@ describe('tabVerdict: the worst of page and endpoints (test-contract.md)', () =>
     const risks = verdict.reasons.map((r) => riskOf(r.level));
     expect(risks).toEqual([...risks].sort((a, b) => b - a));
     // Reasons cross into storage and messages: every one must satisfy the shared schema.
-    for (const reason of verdict.reasons) expect(reasonSchema.safeParse(reason).success).toBe(true);
+    for (const reason of verdict.reasons) expect(reasonSchema().safeParse(reason).success).toBe(true);
   });
 
   it('a blocked page stays blocked and keeps its reason first', () => {

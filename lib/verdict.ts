@@ -2,6 +2,7 @@
 import { z } from 'zod/mini';
 import type { HostScope } from './host.ts';
 import type { ListHit } from './matcher.ts';
+import { lazy } from './lazy.ts';
 import { LIST_SOURCES } from './precedence.ts';
 
 /** The five levels of test-contract.md, exactly these strings. */
@@ -14,20 +15,23 @@ export const REASON_KINDS = ['list', 'signal', 'lookalike', 'endpoint', 'local']
  * Why a verdict is what it is. `source` names where it came from in words a person can check
  * (a list's name and version, a signal's id, an endpoint's host); `detail` is the specific
  * finding (the pattern that matched, the signal's observation, the protocol called).
- * Reasons cross boundaries (session storage, messages), so the schema is the type.
+ * Reasons cross boundaries (session storage, messages), so the schema is the type. Built on
+ * first use (lib/lazy.ts): content scripts load this module on every page.
  */
-export const reasonSchema = z.object({
-  kind: z.enum(REASON_KINDS),
-  /** The level this reason argues for on its own. */
-  level: z.enum(VERDICT_LEVELS),
-  source: z.string(),
-  detail: z.string(),
-  /** For list reasons: which kind of list, so surfaces can mark managed entries as managed. */
-  listSource: z.optional(z.enum(LIST_SOURCES)),
-  /** For list reasons: the public evidence behind a blocklist entry. */
-  evidence: z.optional(z.array(z.string())),
-});
-export type Reason = z.output<typeof reasonSchema>;
+export const reasonSchema = lazy(() =>
+  z.object({
+    kind: z.enum(REASON_KINDS),
+    /** The level this reason argues for on its own. */
+    level: z.enum(VERDICT_LEVELS),
+    source: z.string(),
+    detail: z.string(),
+    /** For list reasons: which kind of list, so surfaces can mark managed entries as managed. */
+    listSource: z.optional(z.enum(LIST_SOURCES)),
+    /** For list reasons: the public evidence behind a blocklist entry. */
+    evidence: z.optional(z.array(z.string())),
+  }),
+);
+export type Reason = z.output<ReturnType<typeof reasonSchema>>;
 
 export interface Verdict {
   readonly level: VerdictLevel;
