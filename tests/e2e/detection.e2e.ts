@@ -1,3 +1,5 @@
+import type { Page } from 'playwright-core';
+import type { FixtureServer } from './support/fixture-server.ts';
 import { chars, HEX, sampleKeys } from '../support/generated-keys.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test } from './support/fixtures.ts';
@@ -6,7 +8,7 @@ import { describe, expect, test } from './support/fixtures.ts';
  * Relay detection (issue "Detect relays"), judged the way a person meets it: a fixture site per
  * kind of evidence, each under its own made-up host, and the popup's verdict and reasons read
  * only through the contract's hooks (test-contract.md, "Popup"). Reason texts come from
- * public/_locales/en/messages.json: `reason_signal` is "<signal id>: <detail>",
+ * public/_locales/en/messages.json: `reason_signal` is "<signal name in words>: <detail>",
  * `reason_endpoint` "The page called the AI API at <host> (…)", `reason_lookalike`
  * "<host> imitates <vendor domain>".
  */
@@ -62,6 +64,26 @@ describe('gateway software recognised from the page itself', () => {
   });
 });
 
+/**
+ * Types a key into the fixture chat page, sends, and proves a real SDK request happened: the
+ * page shows the relay's reply, and the relay saw a preflight and the POST. Returns the POST.
+ */
+async function sendThroughSdk(
+  page: Page,
+  server: FixtureServer,
+  { endpoint, apiKey, replyText }: { endpoint: string; apiKey: string; replyText: string },
+) {
+  await page.locator('#api-key').fill(apiKey);
+  await page.locator('#send').click();
+  await expect.poll(() => page.locator('#reply').getAttribute('data-state')).not.toBe('pending');
+  expect({ state: await page.locator('#reply').getAttribute('data-state'), text: await page.locator('#reply').textContent() }).toEqual({
+    state: 'done',
+    text: replyText,
+  });
+  expect(server.requestsFor(endpoint).map((request) => request.method)).toEqual(['OPTIONS', 'POST']);
+  return server.requestsFor(endpoint).find((request) => request.method === 'POST');
+}
+
 describe('AI API calls from a page to a relay on another host', () => {
   test('the OpenAI SDK in the page, pointed at a relay: unvetted, naming the endpoint host', async ({ server, openSite, openPopup }) => {
     const endpoint = `http://${HOSTS.openAiRelayEndpoint}/v1/chat/completions`;
@@ -80,16 +102,7 @@ describe('AI API calls from a page to a relay on another host', () => {
     // Before any call the page is an ordinary page.
     expect(await popup.level()).toBe('unknown');
 
-    await page.locator('#api-key').fill(NEW_API_TOKEN);
-    await page.locator('#send').click();
-    await expect.poll(() => page.locator('#reply').getAttribute('data-state')).not.toBe('pending');
-    expect({ state: await page.locator('#reply').getAttribute('data-state'), text: await page.locator('#reply').textContent() }).toEqual({
-      state: 'done',
-      text: replyText,
-    });
-    // A real SDK request: cross-origin (preflighted), bearer token, the SDK's own headers.
-    expect(server.requestsFor(endpoint).map((request) => request.method)).toEqual(['OPTIONS', 'POST']);
-    const post = server.requestsFor(endpoint).find((request) => request.method === 'POST');
+    const post = await sendThroughSdk(page, server, { endpoint, apiKey: NEW_API_TOKEN, replyText });
     expect(post?.headerNames).toEqual(expect.arrayContaining(['authorization', 'x-stainless-lang', 'x-stainless-package-version']));
 
     await popup.waitForLevel('unvetted');
@@ -115,15 +128,7 @@ describe('AI API calls from a page to a relay on another host', () => {
     const popup = await openPopup(page);
     expect(await popup.level()).toBe('unknown');
 
-    await page.locator('#api-key').fill(CLAUDE_RELAY_SERVICE_TOKEN);
-    await page.locator('#send').click();
-    await expect.poll(() => page.locator('#reply').getAttribute('data-state')).not.toBe('pending');
-    expect({ state: await page.locator('#reply').getAttribute('data-state'), text: await page.locator('#reply').textContent() }).toEqual({
-      state: 'done',
-      text: replyText,
-    });
-    expect(server.requestsFor(endpoint).map((request) => request.method)).toEqual(['OPTIONS', 'POST']);
-    const post = server.requestsFor(endpoint).find((request) => request.method === 'POST');
+    const post = await sendThroughSdk(page, server, { endpoint, apiKey: CLAUDE_RELAY_SERVICE_TOKEN, replyText });
     // @anthropic-ai/sdk 1.x sends `apiKey` as `Authorization: Bearer`, not `x-api-key`.
     expect(post?.headerNames).toEqual(
       expect.arrayContaining(['authorization', 'anthropic-version', 'anthropic-dangerous-direct-browser-access']),
