@@ -2,11 +2,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import type { DnrRule } from '../block-rules.ts';
-import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase, putUserEntry } from '../list-store.ts';
-import { downloadList } from '../subscriptions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
-import { ListRegistry } from './list-registry.ts';
+import type { ListRegistry } from './list-registry.ts';
+import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 const INTERSTITIAL = 'chrome-extension://test-extension-id/blocked.html';
 
@@ -17,13 +16,7 @@ let reports: string[];
 let registry: ListRegistry;
 
 function start(dnr: DnrStandIn): BlockRuleSync {
-  registry = new ListRegistry({
-    bundled: loadBundledLists().lists,
-    openDatabase: () => openListDatabase(factory),
-    readManagedPolicy: async () => policy,
-    download: downloadList,
-    report: (problem) => void reports.push(`registry: ${problem}`),
-  });
+  registry = createTestRegistry(factory, { readManagedPolicy: async () => policy, report: (problem) => void reports.push(`registry: ${problem}`) });
   return new BlockRuleSync({
     dnr: dnr.api,
     registry,
@@ -147,13 +140,7 @@ describe('rebuild', () => {
 
   test('what the rules cannot express is reported', async () => {
     const dnr = createDnrStandIn({ dynamic: [stale(1)] });
-    registry = new ListRegistry({
-      bundled: loadBundledLists().lists,
-      openDatabase: () => openListDatabase(factory),
-      readManagedPolicy: async () => ({ blocklist: ['relay.example'] }),
-      download: downloadList,
-      report: (problem) => void reports.push(`registry: ${problem}`),
-    });
+    registry = createTestRegistry(factory, { readManagedPolicy: async () => ({ blocklist: ['relay.example'] }), report: (problem) => void reports.push(`registry: ${problem}`) });
     const sync = new BlockRuleSync({ dnr: dnr.api, registry, interstitialUrl: `${INTERSTITIAL}#x`, blockApiRequests: async () => true, report: (problem) => void reports.push(problem) });
     await sync.rebuild();
     expect(reports).toEqual([

@@ -4,7 +4,6 @@ import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { commitPage, committedDetails, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import type { DnrRule } from '../block-rules.ts';
-import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
 import type { PageFingerprint } from '../page-fingerprint.ts';
@@ -12,16 +11,16 @@ import type { PageContextPush } from '../page-protocol.ts';
 import { ok } from '../result.ts';
 import type { Signal } from '../scoring.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
-import { downloadList } from '../subscriptions.ts';
 import { createTabStateStore, type TabStateStore } from '../tab-state.ts';
 import { exportUserEntries } from '../user-entries-file.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import { createHandlers } from './handlers.ts';
-import { ListRegistry } from './list-registry.ts';
+import type { ListRegistry } from './list-registry.ts';
 import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
 import { Preferences } from './preferences.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
+import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 type Sender = Parameters<Handlers['page/context']>[1];
 
@@ -46,13 +45,7 @@ let pushes: { tabId: number; message: PageContextPush }[];
 /** The service worker as entrypoints/background.ts wires it, over fakes of the browser's storage. */
 async function startWorker() {
   const openDatabase = () => (database ??= openListDatabase(factory));
-  registry = new ListRegistry({
-    bundled: loadBundledLists().lists,
-    openDatabase,
-    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-    download: downloadList,
-    report: (problem) => void reports.push(problem),
-  });
+  registry = createTestRegistry(factory, { openDatabase, report: (problem) => void reports.push(problem) });
   store = createTabStateStore(fakeBrowser.storage.session);
   tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
   preferences = new Preferences(storage);

@@ -3,16 +3,14 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { committedDetails } from '../../tests/support/extension-apis.ts';
-import { loadBundledLists } from '../bundled-lists.ts';
-import { openListDatabase } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
 import type { PageContext, PageContextPush } from '../page-protocol.ts';
-import { downloadList } from '../subscriptions.ts';
 import { createTabStateStore } from '../tab-state.ts';
-import { ListRegistry } from './list-registry.ts';
+import type { ListRegistry } from './list-registry.ts';
 import { PageContexts } from './page-contexts.ts';
 import { Preferences } from './preferences.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
+import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 const NO_CONTENT_SCRIPT = 'Could not establish connection. Receiving end does not exist.';
 
@@ -34,15 +32,7 @@ beforeEach(async () => {
   fakeBrowser.reset();
   fakeBrowser.webNavigation.onCommitted.removeAllListeners();
   const factory = new IDBFactory();
-  registry = new ListRegistry({
-    bundled: loadBundledLists().lists,
-    openDatabase: () => openListDatabase(factory),
-    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-    download: downloadList,
-    report: (problem) => {
-      throw new Error(`unexpected report: ${problem}`);
-    },
-  });
+  registry = createTestRegistry(factory);
   tabs = new TabVerdicts({ browser: fakeBrowser, registry, store: createTabStateStore(fakeBrowser.storage.session) });
   preferences = new Preferences(storage);
   pushes = [];

@@ -3,13 +3,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { commitPage, committedDetails, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
-import { loadBundledLists } from '../bundled-lists.ts';
-import { openListDatabase } from '../list-store.ts';
-import { downloadList } from '../subscriptions.ts';
 import { createTabStateStore, type TabState, type TabStateStore } from '../tab-state.ts';
-import { ListRegistry } from './list-registry.ts';
 import { RequestObserver } from './request-observer.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
+import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 type Header = { name: string; value?: string };
 
@@ -22,15 +19,7 @@ let webRequest: WebRequestStandIn;
 
 function start({ extraHeaders = true } = {}) {
   const factory = new IDBFactory();
-  const registry = new ListRegistry({
-    bundled: loadBundledLists().lists,
-    openDatabase: () => openListDatabase(factory),
-    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-    download: downloadList,
-    report: (problem) => {
-      throw new Error(`unexpected report: ${problem}`);
-    },
-  });
+  const registry = createTestRegistry(factory);
   store = createTabStateStore(fakeBrowser.storage.session);
   tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
   webRequest = createWebRequestStandIn({ extraHeaders });

@@ -2,14 +2,13 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { committedDetails } from '../../tests/support/extension-apis.ts';
-import { loadBundledLists } from '../bundled-lists.ts';
 import { openListDatabase, putUserEntry } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
-import { downloadList } from '../subscriptions.ts';
 import { createTabStateStore, type TabState } from '../tab-state.ts';
 import type { Verdict } from '../verdict.ts';
-import { ListRegistry } from './list-registry.ts';
+import type { ListRegistry } from './list-registry.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
+import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 
 let factory: IDBFactory;
@@ -17,15 +16,7 @@ let registry: ListRegistry;
 
 /** A service worker's worth of components, wired as entrypoints/background.ts wires them. */
 async function startWorker() {
-  registry = new ListRegistry({
-    bundled: loadBundledLists().lists,
-    openDatabase: () => openListDatabase(factory),
-    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-    download: downloadList,
-    report: (problem) => {
-      throw new Error(`unexpected report: ${problem}`);
-    },
-  });
+  registry = createTestRegistry(factory);
   const store = createTabStateStore(fakeBrowser.storage.session);
   const tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
   await registry.ready();
@@ -317,13 +308,7 @@ describe('the block page', () => {
   test('a tab showing the block page has the verdict of the URL it blocked', async () => {
     const interstitialUrl = 'chrome-extension://rg/blocked.html';
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    const registry = new ListRegistry({
-      bundled: loadBundledLists().lists,
-      openDatabase: () => openListDatabase(factory),
-      readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-      download: downloadList,
-      report: () => undefined,
-    });
+    const registry = createTestRegistry(factory, { report: () => undefined });
     const tabs = new TabVerdicts({ browser: fakeBrowser, registry, store: createTabStateStore(fakeBrowser.storage.session), interstitialUrl });
     await commit(tabs, 5, `${interstitialUrl}#https://chat.relay.example/c/1?x=1#frag`);
     expect(await tabs.get(5)).toMatchObject({ url: 'https://chat.relay.example/c/1?x=1#frag', hostDisplay: 'chat.relay.example', level: 'blocked' });

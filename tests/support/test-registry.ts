@@ -1,0 +1,23 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ListRegistry, type ListRegistryDeps } from '../../lib/background/list-registry.ts';
+import { loadBundledLists } from '../../lib/bundled-lists.ts';
+import { openListDatabase } from '../../lib/list-store.ts';
+import { downloadList } from '../../lib/subscriptions.ts';
+
+/**
+ * A real ListRegistry as the service worker builds it: the bundled lists, a database in the given
+ * IndexedDB factory, the fake browser's managed storage and the real downloader. A report is a
+ * failure unless the test says what to do with it.
+ */
+export function createTestRegistry(factory: IDBFactory, overrides: Partial<ListRegistryDeps> = {}): ListRegistry {
+  return new ListRegistry({
+    bundled: loadBundledLists().lists,
+    openDatabase: () => openListDatabase(factory),
+    readManagedPolicy: () => fakeBrowser.storage.managed.get(),
+    download: downloadList,
+    report: (problem) => {
+      throw new Error(`unexpected report: ${problem}`);
+    },
+    ...overrides,
+  });
+}
