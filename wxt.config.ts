@@ -28,8 +28,13 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // Every permission is explained in README.md ("Permissions"); keep the two in step.
-    permissions: ['storage', 'webNavigation', 'webRequest', 'declarativeNetRequest'],
+    permissions: ['storage', 'webNavigation', 'webRequest', 'declarativeNetRequest', 'scripting'],
     host_permissions: ['<all_urls>'],
+    // The page watch (entrypoints/page-watch.ts) is declared here rather than as a WXT content
+    // script: WXT's wrapper would bring webextension-polyfill into every page. The page guard
+    // (entrypoints/page-guard/) is an unlisted script the background runs with
+    // scripting.executeScript where it is needed (lib/background/page-guards.ts).
+    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], run_at: 'document_start', js: ['page-watch.js'] }],
     // The block page must be reachable from any page, or link clicks to a blocked host fail to redirect.
     web_accessible_resources:
       browser === 'firefox' ? ['blocked.html'] : [{ resources: ['blocked.html'], matches: ['<all_urls>'] }],

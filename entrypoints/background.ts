@@ -5,6 +5,7 @@ import { BlockRuleSync } from '../lib/background/block-rule-sync.ts';
 import { createHandlers } from '../lib/background/handlers.ts';
 import { ListRegistry } from '../lib/background/list-registry.ts';
 import { PageContexts } from '../lib/background/page-contexts.ts';
+import { PAGE_GUARD_SCRIPT, PageGuards } from '../lib/background/page-guards.ts';
 import { Preferences } from '../lib/background/preferences.ts';
 import { registerMessageRouter } from '../lib/background/message-router.ts';
 import { RequestObserver } from '../lib/background/request-observer.ts';
@@ -57,11 +58,22 @@ export default defineBackground(() => {
   const badge = new ToolbarBadge(browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction, translate);
   tabs.onChange((tabId, verdict, hostDisplay) => void badge.show(tabId, verdict, hostDisplay));
 
-  const pageContexts = new PageContexts({
+  const allTabIds = async () => (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
+  const sendToGuard = (tabId: number, message: unknown) => browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+  const pageContexts = new PageContexts({ tabs, preferences, sendToTab: sendToGuard, allTabIds });
+  const pageGuards = new PageGuards({
     tabs,
     preferences,
-    sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
-    allTabIds: async () => (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id])),
+    runGuard: async ({ tabId, documentId }) => {
+      await browser.scripting.executeScript({
+        // Chromium: exactly the document that committed (a newer one in the tab is not it); Firefox: the top frame.
+        target: documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] },
+        files: [PAGE_GUARD_SCRIPT],
+        injectImmediately: true,
+      });
+    },
+    sendToGuard,
+    allTabIds,
   });
 
   registerMessageRouter(
@@ -71,6 +83,7 @@ export default defineBackground(() => {
       tabs,
       blockRules,
       pageContexts,
+      pageGuards,
       preferences,
       openDatabase,
       openTab: async (url, besideTabId) => {

@@ -5,6 +5,7 @@
  * Results carry positions only, never the secret: callers redact or warn with them, and nothing
  * in here keeps a copy of what it was given.
  */
+import { lazy } from './lazy.ts';
 
 export type SecretKind = 'vendor-key' | 'subscription-credential' | 'relay-token';
 
@@ -111,13 +112,14 @@ const ONE_API_UUID_TAIL =
   UPPER_LOWER_HEX_PAIR + // 14-15
   '[89AB][0-9a-f]' + // 16-17: variant
   `(?:${UPPER_LOWER_HEX_PAIR}){7}`; // 18-31
-const ONE_API_TOKEN = new RegExp(`^sk-[A-Za-z0-9]{16}${ONE_API_UUID_TAIL}$`);
 
 /**
  * First match wins, so specific shapes precede the generic ones that would also accept them:
  * OpenAI legacy and one-api tokens are both `sk-` + 48 alphanumerics, like new-api tokens.
+ * Built on first use: the page watch loads this module on every page, and most pages never
+ * hold a run of text long enough to be a key (classifyRange returns before reaching the rules).
  */
-const RULES: readonly SecretRule[] = [
+const rules = lazy((): readonly SecretRule[] => [
   { format: 'openai-project', kind: 'vendor-key', vendor: 'openai', pattern: openAiScopedKey('proj') },
   { format: 'openai-service-account', kind: 'vendor-key', vendor: 'openai', pattern: openAiScopedKey('svcacct') },
   { format: 'openai-admin', kind: 'vendor-key', vendor: 'openai', pattern: openAiScopedKey('admin') },
@@ -135,7 +137,7 @@ const RULES: readonly SecretRule[] = [
   { format: 'perplexity', kind: 'vendor-key', vendor: 'perplexity', pattern: /^pplx-[A-Za-z0-9]{48}$/ },
   { format: 'replicate', kind: 'vendor-key', vendor: 'replicate', pattern: /^r8_[A-Za-z0-9_-]{37}$/ },
   { format: 'deepseek', kind: 'vendor-key', vendor: 'deepseek', pattern: /^sk-[a-z0-9]{32}$/, requiresDeepseekContext: true },
-  { format: 'one-api', kind: 'relay-token', gateway: 'one-api', pattern: ONE_API_TOKEN },
+  { format: 'one-api', kind: 'relay-token', gateway: 'one-api', pattern: new RegExp(`^sk-[A-Za-z0-9]{16}${ONE_API_UUID_TAIL}$`) },
   // new-api/Veloera: 48 random alphanumerics. The shape is not unique to relays (some vendors
   // issue `sk-` + 48 alphanumerics too), so a match means "relay-style token", not proof.
   // T3BlbkFJ anywhere is excluded per §4: it marks OpenAI material, never a random relay token.
@@ -143,7 +145,7 @@ const RULES: readonly SecretRule[] = [
   // sub2api and claude-relay-service hex-encode random bytes (Go hex / Node 'hex'): lower case.
   { format: 'sub2api', kind: 'relay-token', gateway: 'sub2api', pattern: /^sk-[0-9a-f]{64}$/ },
   { format: 'claude-relay-service', kind: 'relay-token', gateway: 'claude-relay-service', pattern: /^cr_[0-9a-f]{64}$/ },
-];
+]);
 
 /** Bounds over all rules, so most runs of ordinary text are rejected before any regex runs. */
 const MIN_TOKEN_LENGTH = 'sk-'.length + 32; // DeepSeek
@@ -186,7 +188,7 @@ function classifyRange(text: string, start: number, end: number, context: Secret
   const length = end - start;
   if (length < MIN_TOKEN_LENGTH || length > MAX_TOKEN_LENGTH) return null;
   const token = text.slice(start, end);
-  for (const rule of RULES) {
+  for (const rule of rules()) {
     if (rule.requiresDeepseekContext && !context.deepseekContext) continue;
     if (rule.pattern.test(token)) return toMatch(rule, start, end);
   }

@@ -1,7 +1,7 @@
 /**
- * `build()` once, on the first call, and the same value after that. For zod schemas in modules
- * the content script imports: building a schema costs real time on the page's main thread, and
- * a module-level one is built on every page whether or not anything there parses with it.
+ * `build()` once, on the first call, and the same value after that. For zod schemas and rule
+ * tables in modules the content scripts import: building them costs real time on the page's
+ * main thread, and a module-level one is built on every page whether or not anything uses it.
  */
 export function lazy<T>(build: () => T): () => T {
   let built: T | undefined;

@@ -20,6 +20,7 @@ const VALID: Request[] = [
     type: 'page/fingerprint',
     fingerprint: { servedTitle: 'New API', storageKeys: ['system_name'], statusStorage: { systemName: true, quotaPerUnit: false }, path: '/#/token', vocabulary: ['令牌', '倍率'] },
   },
+  { type: 'page/guard-needed' },
   { type: 'page/probe-signals', signals: [] },
   { type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/status', family: 'new-api' }] },
   { type: 'page/context' },

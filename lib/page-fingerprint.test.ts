@@ -2,14 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
   FINGERPRINT_LIMITS,
   RELAY_VOCABULARY,
-  STATUS_PROBE_PATHS,
   STOCK_META_DESCRIPTION,
   countedVocabulary,
   dashboardRoute,
-  pageFingerprintSchema,
-  parsePageFingerprint,
   signalsFromFingerprint,
-  statusProbeSignals,
 } from './page-fingerprint.ts';
 import type { PageFingerprint } from './page-fingerprint.ts';
 import { SIGNAL_TABLE, scoreSignals, signalSchema } from './scoring.ts';
@@ -254,109 +250,5 @@ describe('signalsFromFingerprint', () => {
       expect(signals.every(isWeak)).toBe(true);
       expect(scoreSignals(signals).unvetted).toBe(false);
     });
-  });
-});
-
-describe('pageFingerprintSchema', () => {
-  const valid = fingerprint({
-    metaDescription: STOCK_META_DESCRIPTION,
-    servedTitle: 'One API',
-    footerText: '由 JustSong 构建',
-    storageKeys: ['system_name', 'quota_per_unit'],
-    statusStorage: { systemName: true, quotaPerUnit: true },
-    path: '/#/token',
-    vocabulary: ['令牌', '额度'],
-  });
-
-  test('accepts what the content script sends, and the bare minimum', () => {
-    expect(pageFingerprintSchema().parse(valid)).toEqual(valid);
-    expect(parsePageFingerprint({ storageKeys: [], path: '/', vocabulary: [] })).toEqual({ ok: true, value: fingerprint() });
-  });
-
-  test('accepts every field at its exact limit', () => {
-    const atLimit = {
-      metaDescription: 'm'.repeat(FINGERPRINT_LIMITS.metaDescription),
-      servedTitle: 't'.repeat(FINGERPRINT_LIMITS.servedTitle),
-      footerText: 'f'.repeat(FINGERPRINT_LIMITS.footerText),
-      storageKeys: Array.from({ length: FINGERPRINT_LIMITS.storageKeys }, () => 'k'.repeat(FINGERPRINT_LIMITS.storageKeyLength)),
-      path: '/'.repeat(FINGERPRINT_LIMITS.path),
-      vocabulary: Array.from({ length: FINGERPRINT_LIMITS.vocabulary }, () => '令牌'),
-    };
-    expect(pageFingerprintSchema().safeParse(atLimit).success).toBe(true);
-  });
-
-  test.each<[string, Record<string, unknown>]>([
-    ['metaDescription', { metaDescription: 'm'.repeat(401) }],
-    ['servedTitle', { servedTitle: 't'.repeat(201) }],
-    ['footerText', { footerText: 'f'.repeat(601) }],
-    ['storageKeys', { storageKeys: Array.from({ length: 65 }, (_, index) => `key${index}`) }],
-    ['storageKeys.0', { storageKeys: ['k'.repeat(65)] }],
-    ['path', { path: '/'.repeat(301) }],
-    ['vocabulary', { vocabulary: Array.from({ length: 21 }, () => '令牌') }],
-    ['vocabulary.0', { vocabulary: ['free GPT-5'] }],
-    ['statusStorage.systemName', { statusStorage: { systemName: 'yes', quotaPerUnit: true } }],
-    ['statusStorage', { statusStorage: { systemName: true, quotaPerUnit: true, raw: '{"system_name":"x"}' } }],
-    ['(root)', { storageValues: { system_name: 'x' } }],
-    ['storageKeys.0', { storageKeys: [42] }],
-  ])('rejects oversize or odd %s', (field, change) => {
-    const result = parsePageFingerprint({ ...valid, ...change });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toContain(`page fingerprint: ${field}:`);
-  });
-
-  test('rejects missing required fields and non-objects', () => {
-    for (const input of [null, undefined, 'fingerprint', [], 42, { path: '/', vocabulary: [] }, { storageKeys: [], vocabulary: [] }, { storageKeys: [], path: '/' }]) {
-      expect(parsePageFingerprint(input).ok).toBe(false);
-    }
-  });
-});
-
-describe('statusProbeSignals', () => {
-  test('the paths to probe, one-api family first', () => {
-    expect(STATUS_PROBE_PATHS).toEqual(['/api/status', '/api/v1/settings/public']);
-  });
-
-  test('one-api family /api/status → gateway-status-endpoint', () => {
-    const body = {
-      success: true,
-      message: '',
-      data: { system_name: '星河API', version: 'v0.6.6', quota_per_unit: 500000, display_in_currency: true, logo: '', footer_html: '' },
-    };
-    const signals = statusProbeSignals(body);
-    expect(signals).toEqual([{ id: 'gateway-status-endpoint', detail: '/api/status' }]);
-    expect(JSON.stringify(signals)).not.toContain('星河');
-    expect(scoreSignals(signals).unvetted).toBe(true);
-  });
-
-  test('quota_per_unit as a string counts too (some forks serialise it so)', () => {
-    expect(statusProbeSignals({ success: true, data: { system_name: 'One API', quota_per_unit: '500000' } })).toHaveLength(1);
-  });
-
-  test('sub2api /api/v1/settings/public → gateway-status-endpoint (sub2api)', () => {
-    const body = { code: 0, message: 'success', data: { site_name: 'Sub2API', api_base_url: 'https://relay.example/v1', registration_enabled: true } };
-    expect(statusProbeSignals(body)).toEqual([
-      { id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' },
-    ]);
-  });
-
-  test('other answers give nothing', () => {
-    for (const body of [
-      null,
-      undefined,
-      'OK',
-      '<!doctype html><title>One API</title>',
-      [],
-      { status: 'ok' },
-      { success: false, data: { system_name: 'One API', quota_per_unit: 500000 } },
-      { success: true, data: { system_name: 'One API' } },
-      { success: true, data: { quota_per_unit: 500000 } },
-      { success: 'true', data: { system_name: 'One API', quota_per_unit: 500000 } },
-      { success: true, data: null },
-      { code: 1, message: 'success', data: { site_name: 'x', api_base_url: 'y' } },
-      { code: 0, message: 'ok', data: { site_name: 'x', api_base_url: 'y' } },
-      { code: 0, message: 'success', data: { site_name: 'x' } },
-    ]) {
-      expect(statusProbeSignals(body)).toEqual([]);
-    }
   });
 });

@@ -3,7 +3,7 @@
  * (relay-signals.md §1), turned into scoring signals.
  *
  * The content script collects a `PageFingerprint` (lib/content/collect-fingerprint.ts) and sends
- * it to the background, which validates it with `pageFingerprintSchema()` before believing any of
+ * it to the background, which validates it (lib/page-fingerprint-schema.ts) before believing any of
  * it: the page controls every string in it, so every string is bounded and the shape is strict.
  * The fingerprint carries no page text beyond a few short bounded fields and no storage values:
  * storage key names only, vocabulary as the matched terms only.
@@ -11,11 +11,8 @@
  * The mapping here is pure; the weights live in scoring.ts. Weak signals (route, vocabulary) are
  * produced freely because the score keeps them from ever warning alone.
  */
-// zod/mini: this module runs in the content script on every page, where bundle size counts.
-import { z } from 'zod/mini';
-import { lazy } from './lazy.ts';
-import { err, ok } from './result.ts';
-import type { Result } from './result.ts';
+// No zod here: this module runs in the content script on every page, where every kilobyte and
+// every schema built is paid for by ordinary pages. The schema is lib/page-fingerprint-schema.ts.
 import type { GatewayFamily, Signal } from './scoring.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -113,35 +110,25 @@ export const FINGERPRINT_LIMITS = {
 } as const;
 
 /**
- * Built on first use (lib/lazy.ts): the background validates fingerprints; the content script,
- * which loads this module on every page, only collects them.
+ * What crosses from the content script to the background. Every string in it is the page's, so
+ * every string is bounded (FINGERPRINT_LIMITS); lib/page-fingerprint-schema.ts validates exactly
+ * this shape before the background believes any of it.
  */
-export const pageFingerprintSchema = lazy(() =>
-  z.strictObject({
-    /** `<meta name="description">` content, whitespace-collapsed. */
-    metaDescription: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.metaDescription))),
-    /** The `<title>` as served, before the SPA renames it. */
-    servedTitle: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.servedTitle))),
-    /** Text of the first few footer-like elements, whitespace-collapsed. */
-    footerText: z.optional(z.string().check(z.maxLength(FINGERPRINT_LIMITS.footerText))),
-    /** localStorage key NAMES; never values. */
-    storageKeys: z.array(z.string().check(z.maxLength(FINGERPRINT_LIMITS.storageKeyLength))).check(z.maxLength(FINGERPRINT_LIMITS.storageKeys)),
-    /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
-    statusStorage: z.optional(z.strictObject({ systemName: z.boolean(), quotaPerUnit: z.boolean() })),
-    /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
-    path: z.string().check(z.maxLength(FINGERPRINT_LIMITS.path)),
-    /** Relay terms found on the page; the page text itself never leaves the page. */
-    vocabulary: z.array(z.enum(RELAY_VOCABULARY)).check(z.maxLength(FINGERPRINT_LIMITS.vocabulary)),
-  }),
-);
-export type PageFingerprint = z.infer<ReturnType<typeof pageFingerprintSchema>>;
-
-/** Validates a fingerprint that arrived in a message; the error is short and names the field. */
-export function parsePageFingerprint(input: unknown): Result<PageFingerprint, string> {
-  const parsed = pageFingerprintSchema().safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  const issue = parsed.error.issues[0];
-  return err(issue ? `page fingerprint: ${issue.path.join('.') || '(root)'}: ${issue.message}` : 'page fingerprint: invalid');
+export interface PageFingerprint {
+  /** `<meta name="description">` content, whitespace-collapsed. */
+  readonly metaDescription?: string;
+  /** The `<title>` as served, before the SPA renames it. */
+  readonly servedTitle?: string;
+  /** Text of the first few footer-like elements, whitespace-collapsed. */
+  readonly footerText?: string;
+  /** localStorage key NAMES; never values. */
+  readonly storageKeys: string[];
+  /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
+  readonly statusStorage?: { readonly systemName: boolean; readonly quotaPerUnit: boolean };
+  /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
+  readonly path: string;
+  /** Relay terms found on the page; the page text itself never leaves the page. */
+  readonly vocabulary: RelayTerm[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,47 +240,4 @@ export function signalsFromFingerprint(fp: PageFingerprint): Signal[] {
     routeSignal(fp.path),
     vocabularySignal(fp.vocabulary),
   ].filter((signal) => signal !== undefined);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The one same-origin status probe.
-
-/**
- * Where the background looks, in this order, when a page is already suspect: the one-api family
- * first (by far the most deployed), then sub2api's public settings.
- */
-export const STATUS_PROBE_PATHS = ['/api/status', '/api/v1/settings/public'] as const;
-
-/** one-api / new-api / one-hub / done-hub / Veloera: `{success, message, data:{system_name, quota_per_unit, …}}`. */
-const oneApiStatusSchema = z.object({
-  success: z.literal(true),
-  data: z.object({
-    system_name: z.string(),
-    quota_per_unit: z.union([z.number(), z.string()]),
-  }),
-});
-
-/** sub2api: `{code: 0, message: "success", data:{site_name, api_base_url, …}}`. */
-const sub2apiSettingsSchema = z.object({
-  code: z.literal(0),
-  message: z.literal('success'),
-  data: z.object({
-    site_name: z.string(),
-    api_base_url: z.string(),
-  }),
-});
-
-/**
- * `gateway-status-endpoint` when a probe's JSON body has a gateway's shape. Several families
- * answer /api/status identically, so that shape names no family. The body's values (the site's
- * chosen name) are not echoed.
- */
-export function statusProbeSignals(json: unknown): Signal[] {
-  if (oneApiStatusSchema.safeParse(json).success) {
-    return [{ id: 'gateway-status-endpoint', detail: '/api/status' }];
-  }
-  if (sub2apiSettingsSchema.safeParse(json).success) {
-    return [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' }];
-  }
-  return [];
 }

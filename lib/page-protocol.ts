@@ -1,15 +1,17 @@
-// zod/mini throughout: this is the part of the message protocol that content scripts load on
-// every page, where bundle size counts. lib/messages.ts composes it into the full protocol.
+// zod/mini throughout: this is the part of the message protocol the page guard loads (the
+// content script the background runs on pages it warns about), where bundle size counts.
+// lib/messages.ts composes it into the full protocol. The page watch, on every page, imports
+// only its types: it sends two requests and parses nothing, so it carries no zod at all.
 //
 // Every schema here is built on first use, by a memoised getter, not when the module loads:
 // building a zod schema costs real time on a page's main thread (every object, field and check
-// is an instance to set up), and a content script on an ordinary page needs only the few it
-// parses: the answer to its one `page/context` request (and a context push, if one comes).
+// is an instance to set up), and the guard needs only the few it parses: the answer to its
+// `page/context` request and the background's pushes.
 // The request schemas are the background's; it builds them once, composing lib/messages.ts.
 import './zod-setup.ts';
 import { z } from 'zod/mini';
 import { lazy } from './lazy.ts';
-import { pageFingerprintSchema } from './page-fingerprint.ts';
+import { pageFingerprintSchema } from './page-fingerprint-schema.ts';
 import { GATEWAY_FAMILIES, signalSchema } from './scoring.ts';
 import { sendValidated, type AnswerSchema, type Envelope } from './send-validated.ts';
 import { reasonSchema, VERDICT_LEVELS } from './verdict.ts';
@@ -53,9 +55,11 @@ export type TabVerdictView = z.infer<ReturnType<typeof tabVerdictSchema>>;
 export const pageRequestSchemas = lazy(
   () =>
     [
-      /** Content script (top frame): what the page's markup and storage show. */
+      /** Page watch (top frame): what the page's markup and storage show. */
       z.object({ type: z.literal('page/fingerprint'), fingerprint: pageFingerprintSchema() }),
-      /** Content script: signals from the one status probe the background granted. */
+      /** Page watch: it holds a paste only the page guard can ask about; start the guard here. */
+      z.object({ type: z.literal('page/guard-needed') }),
+      /** Page guard: signals from the one status probe the background asked for. */
       z.object({ type: z.literal('page/probe-signals'), signals: z.array(signalSchema()).check(z.maxLength(4)) }),
       /** Content script: its tab's verdict and the settings that shape the page's warnings. */
       z.object({ type: z.literal('page/context') }),
@@ -79,16 +83,24 @@ export const pageContextSchema = lazy(() =>
 );
 export type PageContext = z.infer<ReturnType<typeof pageContextSchema>>;
 
-/** Background → content script, when the tab's verdict or the settings change. */
+/** Background → page guard, when the tab's verdict or the settings change. */
 export const pageContextPushSchema = lazy(() => z.object({ type: z.literal('page/context-changed'), context: pageContextSchema() }));
 export type PageContextPush = z.infer<ReturnType<typeof pageContextPushSchema>>;
+
+/** Background → page guard: make the document's one same-origin status probe (lib/content/probe-status.ts). */
+export const statusProbeRequestSchema = lazy(() => z.object({ type: z.literal('page/status-probe') }));
+export type StatusProbeRequest = z.infer<ReturnType<typeof statusProbeRequestSchema>>;
+
+/** Everything the background sends a page guard. */
+export type PageGuardMessage = PageContextPush | StatusProbeRequest;
 
 export type PageRequest = z.infer<ReturnType<typeof pageRequestSchemas>[number]>;
 export type PageRequestType = PageRequest['type'];
 
 /** Each page request's answer payload, built only once that request is made. */
 const pageResponses = {
-  'page/fingerprint': lazy(() => z.object({ probe: z.boolean() })),
+  'page/fingerprint': lazy(() => z.object({ recorded: z.boolean() })),
+  'page/guard-needed': lazy(() => z.object({ started: z.boolean() })),
   'page/probe-signals': lazy(() => z.object({ accepted: nonnegativeInt() })),
   'page/context': pageContextSchema,
   'page/trust-site': lazy(() => z.object({ trusted: z.boolean() })),

@@ -29,6 +29,10 @@ export const tabStateSchema = z.object({
   endpoints: z.array(endpointRecordSchema()).max(MAX_ENDPOINTS).default([]),
   /** Whether the one same-origin status probe was already granted for this document. */
   probed: z.boolean().default(false),
+  /** The browser's id for the committed document (Chromium), so scripts run in it and no other. */
+  documentId: z.string().optional(),
+  /** Whether the page guard was started in this document (lib/background/page-guards.ts). */
+  guarded: z.boolean().default(false),
 });
 export type TabState = z.output<typeof tabStateSchema>;
 

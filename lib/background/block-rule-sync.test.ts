@@ -101,7 +101,8 @@ describe('rebuild', () => {
     blockApiRequests = false;
     const first = sync.rebuild();
     const second = sync.rebuild();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The first rebuild has read the setting once it waits on getDynamicRules (it reads first).
+    await vi.waitFor(() => expect(dnr.timeline).toContain('getDynamicRules:start'));
     blockApiRequests = true; // read by the second rebuild only once the first is done
     open();
     await Promise.all([first, second]);

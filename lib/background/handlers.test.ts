@@ -7,7 +7,7 @@ import type { DnrRule } from '../block-rules.ts';
 import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
 import type { PageFingerprint } from '../page-fingerprint.ts';
-import type { PageContextPush } from '../page-protocol.ts';
+import type { PageContextPush, StatusProbeRequest } from '../page-protocol.ts';
 import { ok } from '../result.ts';
 import type { Signal } from '../scoring.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
@@ -18,6 +18,7 @@ import { createHandlers } from './handlers.ts';
 import type { ListRegistry } from './list-registry.ts';
 import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
+import { PageGuards, type ScriptTarget } from './page-guards.ts';
 import { Preferences } from './preferences.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';
@@ -29,6 +30,8 @@ const ADDED = NOW.toISOString();
 const EXTENSION_ORIGIN = 'chrome-extension://test-extension-id';
 const INTERSTITIAL = `${EXTENSION_ORIGIN}/blocked.html`;
 const API_TYPES = ['xmlhttprequest', 'websocket', 'other'];
+/** When `commit` has the browser commit a page; the document's id (tests/support/extension-apis.ts) follows from it. */
+const COMMITTED_AT = 1_764_144_000_000;
 
 let factory: IDBFactory;
 let database: Promise<ListDatabase> | null;
@@ -41,6 +44,12 @@ let handlers: Handlers;
 let reports: string[];
 let opened: { url: string; besideTabId: number }[];
 let pushes: { tabId: number; message: PageContextPush }[];
+/** Every document the background ran the page guard in, or tried to. */
+let guardRuns: ScriptTarget[];
+/** Tabs where scripting.executeScript rejects (a browser page, the web store, a document gone). */
+let unscriptable: Set<number>;
+/** What the background sent the page guards. */
+let guardMessages: { tabId: number; message: StatusProbeRequest }[];
 
 /** The service worker as entrypoints/background.ts wires it, over fakes of the browser's storage. */
 async function startWorker() {
@@ -56,19 +65,33 @@ async function startWorker() {
     blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
     report: (problem) => void reports.push(problem),
   });
+  const allTabIds = async () => (await fakeBrowser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
   const pageContexts = new PageContexts({
     tabs,
     preferences,
     sendToTab: async (tabId, message) => {
       pushes.push({ tabId, message: structuredClone(message) });
     },
-    allTabIds: async () => (await fakeBrowser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id])),
+    allTabIds,
+  });
+  const pageGuards = new PageGuards({
+    tabs,
+    preferences,
+    runGuard: async (target) => {
+      guardRuns.push({ ...target });
+      if (unscriptable.has(target.tabId)) throw new Error('Cannot access contents of the page.');
+    },
+    sendToGuard: async (tabId, message) => {
+      guardMessages.push({ tabId, message: structuredClone(message) });
+    },
+    allTabIds,
   });
   handlers = createHandlers({
     registry,
     tabs,
     blockRules,
     pageContexts,
+    pageGuards,
     preferences,
     openDatabase,
     openTab: async (url, besideTabId) => void opened.push({ url, besideTabId }),
@@ -84,7 +107,13 @@ async function seedUserEntries(...entries: UserEntry[]) {
   db.close();
 }
 
-const commit = (tabId: number, url: string, timeStamp = 1_764_144_000_000) => commitPage(tabs, tabId, url, timeStamp);
+const commit = (tabId: number, url: string, timeStamp = COMMITTED_AT) => commitPage(tabs, tabId, url, timeStamp);
+
+/** The document `commit` committed in the tab, where the page guard is to run. */
+const committedDocument = (tabId: number): ScriptTarget => ({ tabId, documentId: `doc-${tabId}-0-${COMMITTED_AT}` });
+
+/** For requests that must start nothing: let every pending verdict-change listener run before looking. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 const tabOf = (id: number, url?: string) =>
   ({ id, index: 1, windowId: 1, highlighted: true, active: true, pinned: false, incognito: false, ...(url && { url }) }) as Sender['tab'];
@@ -145,6 +174,9 @@ beforeEach(() => {
   reports = [];
   opened = [];
   pushes = [];
+  guardRuns = [];
+  unscriptable = new Set();
+  guardMessages = [];
 });
 
 describe('interstitial/info', () => {
@@ -328,49 +360,64 @@ describe('page/fingerprint and page/probe-signals', () => {
   const plain: PageFingerprint = { servedTitle: 'Welcome', storageKeys: [], path: '/about', vocabulary: [] };
   const TITLE_SIGNAL: Signal = { id: 'gateway-default-title', detail: 'New API', family: 'new-api' };
   const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status' };
+  const PROBE_REQUEST: StatusProbeRequest = { type: 'page/status-probe' };
 
   const fingerprint = (fp: PageFingerprint, sender: Sender) => handlers['page/fingerprint']({ type: 'page/fingerprint', fingerprint: fp }, sender);
   const probeSignals = (signals: Signal[], sender: Sender) => handlers['page/probe-signals']({ type: 'page/probe-signals', signals }, sender);
 
-  test('a suspect top frame gets its signals recorded and the probe, once', async () => {
+  test('a suspect top frame gets its signals recorded and the guard asked for the probe, once', async () => {
     await startWorker();
     await commit(5, 'https://relay.example/');
     const top = contentScript(5, 'https://relay.example/');
-    expect(await fingerprint(suspect, top)).toEqual({ probe: true });
+    expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
     expect(await store.get(5)).toMatchObject({ signals: [TITLE_SIGNAL], probed: true });
     expect((await tabs.get(5))?.level).toBe('unknown');
+    // An unknown page has nothing to warn about: the guard is started for the probe alone.
+    expect(guardRuns).toEqual([committedDocument(5)]);
+    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
 
-    // The content script's second look: the probe is not granted again.
-    expect(await fingerprint(suspect, top)).toEqual({ probe: false });
+    // The page watch's second look: recorded, but the probe is not granted again.
+    expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
     expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
+    expect(guardRuns).toHaveLength(1);
+    expect(guardMessages).toHaveLength(1);
   });
 
-  test('a page that is not suspect gets its signals recorded but no probe', async () => {
+  test('a page that is not suspect gets its signals recorded; no guard, no probe', async () => {
     await startWorker();
     await commit(5, 'https://shop.example/');
-    expect(await fingerprint({ ...plain, path: '/token' }, contentScript(5, 'https://shop.example/token'))).toEqual({ probe: false });
+    expect(await fingerprint({ ...plain, path: '/token' }, contentScript(5, 'https://shop.example/token'))).toEqual({ recorded: true });
     expect(await store.get(5)).toMatchObject({ signals: [{ id: 'gateway-route', detail: '/token' }], probed: false });
+    await settle();
+    expect(guardRuns).toEqual([]);
+    expect(guardMessages).toEqual([]);
   });
 
   test('a page that already warns, or a listed one, has nothing to probe for', async () => {
     await startWorker();
     await commit(5, 'https://relay.example/');
     const stock = 'OpenAI 接口聚合管理，支持多种渠道包括 Azure，可用于二次分发管理 key，仅单可执行文件，已打包好 Docker 镜像，一键部署，开箱即用';
-    expect(await fingerprint({ ...suspect, metaDescription: stock }, contentScript(5, 'https://relay.example/'))).toEqual({ probe: false });
+    expect(await fingerprint({ ...suspect, metaDescription: stock }, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
     expect((await tabs.get(5))?.level).toBe('unvetted');
+    // The warning needs the guard, so the verdict change starts it; it is never asked to probe.
+    await vi.waitFor(() => expect(guardRuns).toEqual([committedDocument(5)]));
 
     await commit(6, 'https://openrouter.ai/');
-    expect(await fingerprint(suspect, contentScript(6, 'https://openrouter.ai/'))).toEqual({ probe: false });
+    expect(await fingerprint(suspect, contentScript(6, 'https://openrouter.ai/'))).toEqual({ recorded: true });
     expect((await store.get(6))?.probed).toBe(false);
+    await settle();
+    expect(guardRuns).toEqual([committedDocument(5)]);
+    expect(guardMessages).toEqual([]);
   });
 
   test('a subframe is not the page: nothing recorded, no probe', async () => {
     await startWorker();
     await commit(5, 'https://blog.example/');
-    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/embed', { frameId: 4, topUrl: 'https://blog.example/' }))).toEqual({ probe: false });
+    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/embed', { frameId: 4, topUrl: 'https://blog.example/' }))).toEqual({ recorded: false });
     // Even a subframe on the page's own host.
-    expect(await fingerprint(suspect, contentScript(5, 'https://blog.example/frame', { frameId: 4 }))).toEqual({ probe: false });
+    expect(await fingerprint(suspect, contentScript(5, 'https://blog.example/frame', { frameId: 4 }))).toEqual({ recorded: false });
     expect(await store.get(5)).toMatchObject({ signals: [], probed: false });
+    expect(guardMessages).toEqual([]);
   });
 
   test('a late message from the tab’s previous document neither adds evidence nor takes the new page’s probe', async () => {
@@ -379,11 +426,13 @@ describe('page/fingerprint and page/probe-signals', () => {
     // The new page is suspect from what the request observer saw (an AI call to an edge host).
     await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }]);
     const previousDocument = contentScript(5, 'https://blog.example/post/1');
-    expect(await fingerprint(suspect, previousDocument)).toEqual({ probe: false });
+    expect(await fingerprint(suspect, previousDocument)).toEqual({ recorded: false });
     expect(await store.get(5)).toMatchObject({ signals: [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }], probed: false });
+    expect(guardMessages).toEqual([]);
 
     // The page itself still gets its one probe.
-    expect(await fingerprint(plain, contentScript(5, 'https://relay.example/'))).toEqual({ probe: true });
+    expect(await fingerprint(plain, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
+    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
   });
 
   test('probe signals are ignored unless the probe was granted', async () => {
@@ -397,7 +446,8 @@ describe('page/fingerprint and page/probe-signals', () => {
     await startWorker();
     await commit(5, 'https://relay.example/');
     const top = contentScript(5, 'https://relay.example/');
-    expect(await fingerprint(suspect, top)).toEqual({ probe: true });
+    expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
+    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
 
     const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' }, PROBE_SIGNAL];
     expect(await probeSignals(smuggled, contentScript(5, 'https://relay.example/frame', { frameId: 2 }))).toEqual({ accepted: 0 });
@@ -417,9 +467,56 @@ describe('page/fingerprint and page/probe-signals', () => {
   test('a report from another document in the tab is not counted as accepted', async () => {
     await startWorker();
     await commit(5, 'https://relay.example/');
-    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/'))).toEqual({ probe: true });
+    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
     expect(await probeSignals([PROBE_SIGNAL], contentScript(5, 'https://blog.example/'))).toEqual({ accepted: 0 });
     expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
+  });
+});
+
+describe('page/guard-needed', () => {
+  const guardNeeded = (sender: Sender) => handlers['page/guard-needed']({ type: 'page/guard-needed' }, sender);
+
+  test('the committed page’s top frame gets the guard started in its document, once', async () => {
+    await startWorker();
+    // An ordinary page, whose verdict alone never starts the guard: the page watch holds a paste for it.
+    await commit(5, 'https://shop.example/checkout');
+    const top = contentScript(5, 'https://shop.example/checkout');
+    expect(await guardNeeded(top)).toEqual({ started: true });
+    expect(guardRuns).toEqual([committedDocument(5)]);
+    expect(await tabs.isGuarded(5)).toBe(true);
+
+    // Asked again (a second held paste): it runs already.
+    expect(await guardNeeded(top)).toEqual({ started: true });
+    expect(guardRuns).toHaveLength(1);
+  });
+
+  test('a subframe, or a late message from the tab’s previous document, starts nothing', async () => {
+    await startWorker();
+    await commit(5, 'https://blog.example/post/2');
+    expect(await guardNeeded(contentScript(5, 'https://relay.example/embed', { frameId: 3, topUrl: 'https://blog.example/post/2' }))).toEqual({ started: false });
+    expect(await guardNeeded(contentScript(5, 'https://blog.example/frame', { frameId: 3 }))).toEqual({ started: false });
+    expect(await guardNeeded(contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ started: false }); // the document before
+    expect(await guardNeeded(contentScript(8, 'https://blog.example/'))).toEqual({ started: false }); // a tab whose commit RelayGuard never saw
+    expect(guardRuns).toEqual([]);
+    expect(await tabs.isGuarded(5)).toBe(false);
+  });
+
+  test('a document the guard cannot run in answers started: false, and stays unmarked for a later try', async () => {
+    await startWorker();
+    await commit(5, 'https://shop.example/');
+    unscriptable.add(5);
+    expect(await guardNeeded(contentScript(5, 'https://shop.example/'))).toEqual({ started: false });
+    expect(await tabs.isGuarded(5)).toBe(false);
+
+    unscriptable.delete(5);
+    expect(await guardNeeded(contentScript(5, 'https://shop.example/'))).toEqual({ started: true });
+    expect(guardRuns).toEqual([committedDocument(5), committedDocument(5)]);
+  });
+
+  test('refused from a page that is not in a tab', async () => {
+    await startWorker();
+    expect(await refusal(guardNeeded(extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+    expect(guardRuns).toEqual([]);
   });
 });
 
@@ -451,8 +548,9 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
   test('page/dismiss-warning remembers the sender’s site and pushes the new context to its tab', async () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
-    await vi.waitFor(() => expect(pushes).toHaveLength(1)); // the commit's own push
-    pushes = [];
+    // The warning's own button sends this, so the page guard runs in the tab.
+    expect(await handlers['page/guard-needed']({ type: 'page/guard-needed' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ started: true });
+    expect(pushes).toEqual([]); // the commit came before the guard: nothing listened then
     expect(await handlers['page/dismiss-warning']({ type: 'page/dismiss-warning' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ dismissed: true });
     expect(await preferences.isWarningDismissed('chat.relay.example')).toBe(true);
     expect(pushes).toEqual([
@@ -653,13 +751,16 @@ describe('settings', () => {
     expect(await handlers['settings/get']({ type: 'settings/get' }, options)).toEqual(DEFAULT_SETTINGS);
   });
 
-  test('set stores, answers the whole settings, rebuilds the rules and pushes every tab’s context', async () => {
+  test('set stores, answers the whole settings, rebuilds the rules and pushes the context of every tab that runs the guard', async () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
+    // Both tabs were open before RelayGuard started: the review after the first change finds
+    // them, and the blocked one gets the guard (no commit seen, so no document id).
     const first = (await fakeBrowser.tabs.create({ url: 'https://chat.relay.example/' })).id!;
     const second = (await fakeBrowser.tabs.create({ url: 'https://example.com/' })).id!;
     await handlers['settings/set']({ type: 'settings/set', changes: {} }, options);
     expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: true }));
+    await vi.waitFor(() => expect(guardRuns).toEqual([{ tabId: first, documentId: undefined }]));
     pushes = [];
 
     expect(await handlers['settings/set']({ type: 'settings/set', changes: { blockAiRequestsToBlocked: false, pasteGuard: false } }, options)).toEqual({
@@ -671,10 +772,25 @@ describe('settings', () => {
     // Navigations to the relay still land on the interstitial; its API calls are no longer blocked.
     expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: false }));
     expect(dnr.calls.at(-1)).toEqual({ method: 'updateDynamicRules', options: { removeRuleIds: [1, 2], addRules: blockedSubtreeRules('relay.example', { api: false }) } });
-    // Every open tab (fakeBrowser keeps a default tab 0) hears the new settings.
-    expect(pushes.map((push) => push.tabId).sort()).toEqual([0, first, second]);
-    expect(pushes.map((push) => push.message.context)).toEqual(pushes.map(() => expect.objectContaining({ pasteGuard: false, unknownPageNotice: true })));
-    expect(pushes.find((push) => push.tabId === first)?.message.context.verdict).toMatchObject({ hostDisplay: 'chat.relay.example', level: 'blocked' });
+    // The tab whose page guard runs hears the new settings; the others (the second tab, and
+    // fakeBrowser's default tab 0) run only the page watch, which listens for nothing.
+    expect(pushes.map((push) => push.tabId)).toEqual([first]);
+    expect(pushes[0]?.message.context).toMatchObject({ pasteGuard: false, unknownPageNotice: true, verdict: { hostDisplay: 'chat.relay.example', level: 'blocked' } });
+    expect(guardRuns.map((run) => run.tabId)).not.toContain(second);
     expect(reports).toEqual([]);
+  });
+
+  test('turning the unknown-page notice on starts the guard in unknown pages that called AI APIs', async () => {
+    await startWorker();
+    await handlers['settings/set']({ type: 'settings/set', changes: { unknownPageNotice: false } }, options);
+    const tab = (await fakeBrowser.tabs.create({ url: 'https://chat.example.com/' })).id!;
+    await commit(tab, 'https://chat.example.com/');
+    await tabs.recordAiCall(tab, Number.MAX_SAFE_INTEGER, { host: 'api.openai.com', protocol: 'openai', credentialKind: 'vendor-key' });
+    await settle();
+    expect(await tabs.get(tab)).toMatchObject({ level: 'unknown', endpoints: [{ host: 'api.openai.com' }] });
+    expect(guardRuns).toEqual([]);
+
+    await handlers['settings/set']({ type: 'settings/set', changes: { unknownPageNotice: true } }, options);
+    expect(guardRuns).toEqual([committedDocument(tab)]);
   });
 });

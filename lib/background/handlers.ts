@@ -9,6 +9,7 @@ import { verdictForHost } from '../verdict.ts';
 import type { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
 import type { PageContexts } from './page-contexts.ts';
+import type { PageGuards } from './page-guards.ts';
 import type { Preferences } from './preferences.ts';
 import { RequestError, type Handlers } from './message-router.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   readonly tabs: TabVerdicts;
   readonly blockRules: BlockRuleSync;
   readonly pageContexts: PageContexts;
+  readonly pageGuards: PageGuards;
   readonly preferences: Preferences;
   readonly openDatabase: () => Promise<ListDatabase>;
   /** Opens an extension page in a new tab next to `besideTabId`. */
@@ -28,7 +30,7 @@ export interface HandlerDeps {
 
 /** What each request does; the router has already validated it and checked who sent it. */
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { registry, tabs, blockRules, pageContexts, preferences, openDatabase, now = () => new Date() } = deps;
+  const { registry, tabs, blockRules, pageContexts, pageGuards, preferences, openDatabase, now = () => new Date() } = deps;
   const interstitialInfo = async (url: string): Promise<InterstitialInfo & { host: string | null }> => {
     await registry.ready();
     const normalized = normalizeHost(url);
@@ -119,9 +121,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'page/fingerprint': async ({ fingerprint }, sender) => {
       const tabId = senderTab(sender);
       // A late message from the tab's previous document must not spend the new page's one probe.
-      if (sender.frameId !== 0 || !sender.url || !(await isCommittedPage(tabId, sender.url))) return { probe: false };
+      if (sender.frameId !== 0 || !sender.url || !(await isCommittedPage(tabId, sender.url))) return { recorded: false };
       await tabs.recordPageSignals(tabId, sender.url, signalsFromFingerprint(fingerprint));
-      return { probe: await tabs.grantStatusProbe(tabId) };
+      if (await tabs.grantStatusProbe(tabId)) await pageGuards.requestStatusProbe(tabId);
+      return { recorded: true };
+    },
+    'page/guard-needed': async (_request, sender) => {
+      const tabId = senderTab(sender);
+      if (sender.frameId !== 0 || !sender.url || !(await isCommittedPage(tabId, sender.url))) return { started: false };
+      return { started: await pageGuards.ensure(tabId) };
     },
     'page/probe-signals': async ({ signals }, sender) => {
       const tabId = senderTab(sender);
@@ -181,7 +189,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings/get': () => preferences.settings(),
     'settings/set': async ({ changes }) => {
       const settings = await preferences.updateSettings(changes);
-      await Promise.all([blockRules.rebuild(), pageContexts.pushAll()]);
+      await Promise.all([blockRules.rebuild(), pageContexts.pushAll(), pageGuards.reviewAll()]);
       return settings;
     },
   };

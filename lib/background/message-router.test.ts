@@ -45,6 +45,7 @@ const REQUESTS = {
   'interstitial/proceed-once': { type: 'interstitial/proceed-once', url: 'https://relay.example/' },
   'interstitial/always-allow': { type: 'interstitial/always-allow', url: 'https://relay.example/' },
   'page/fingerprint': { type: 'page/fingerprint', fingerprint: { storageKeys: ['system_name', 'quota_per_unit'], path: '/console/token', vocabulary: ['令牌', '额度', '倍率'] } },
+  'page/guard-needed': { type: 'page/guard-needed' },
   'page/probe-signals': { type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/status' }] },
   'page/context': { type: 'page/context' },
   'page/trust-site': { type: 'page/trust-site' },
@@ -61,6 +62,7 @@ const REQUESTS = {
 /** What content scripts send about their own tab; everything else reads or changes lists or other tabs. */
 const CONTENT_SCRIPT_TYPES: readonly RequestType[] = [
   'page/fingerprint',
+  'page/guard-needed',
   'page/probe-signals',
   'page/context',
   'page/trust-site',
@@ -98,7 +100,8 @@ const handlers: Handlers = {
   }),
   'interstitial/proceed-once': record({ url: 'https://relay.example/' }),
   'interstitial/always-allow': record({ url: 'https://relay.example/' }),
-  'page/fingerprint': record({ probe: false }),
+  'page/fingerprint': record({ recorded: true }),
+  'page/guard-needed': record({ started: true }),
   'page/probe-signals': record({ accepted: 1 }),
   'page/context': record({ verdict: null, warningDismissed: false, pasteGuard: true, unknownPageNotice: true }),
   'page/trust-site': record({ trusted: true }),

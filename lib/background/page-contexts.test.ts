@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { committedDetails } from '../../tests/support/extension-apis.ts';
+import { commitPage, committedDetails } from '../../tests/support/extension-apis.ts';
 import type { TabVerdictView } from '../messages.ts';
 import type { PageContext, PageContextPush } from '../page-protocol.ts';
 import { createTabStateStore } from '../tab-state.ts';
@@ -12,7 +12,7 @@ import { Preferences } from './preferences.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
-const NO_CONTENT_SCRIPT = 'Could not establish connection. Receiving end does not exist.';
+const NO_PAGE_GUARD = 'Could not establish connection. Receiving end does not exist.';
 
 let registry: ListRegistry;
 let tabs: TabVerdicts;
@@ -20,7 +20,7 @@ let preferences: Preferences;
 let contexts: PageContexts;
 /** Every push the background tried, delivered or not. */
 let pushes: { tabId: number; message: PageContextPush }[];
-/** Tabs with a content script listening in their top frame. */
+/** Tabs whose page guard listens in their top frame. */
 let listening: Set<number>;
 let openTabIds: number[];
 
@@ -44,7 +44,7 @@ beforeEach(async () => {
     // As browser.tabs.sendMessage: rejects when nothing listens in the tab.
     sendToTab: async (tabId, message) => {
       pushes.push({ tabId, message: structuredClone(message) });
-      if (!listening.has(tabId)) throw new Error(NO_CONTENT_SCRIPT);
+      if (!listening.has(tabId)) throw new Error(NO_PAGE_GUARD);
       return undefined;
     },
     allTabIds: async () => [...openTabIds],
@@ -96,16 +96,24 @@ describe('contextFor', () => {
 });
 
 describe('pushes', () => {
-  test('a change to the tab’s verdict is pushed to that tab', async () => {
+  const RELAY_HEADER = { id: 'dashboard-user-header', detail: 'New-API-User', family: 'new-api' } as const;
+
+  /** A committed page whose document runs the page guard, as lib/background/page-guards.ts marks it when it starts one. */
+  async function guardedPage(tabId: number, url: string, timeStamp = 1000) {
+    await commitPage(tabs, tabId, url, timeStamp);
+    expect(await tabs.markGuarded(tabId)).not.toBeNull();
+  }
+
+  test('a change to a guarded tab’s verdict is pushed to that tab', async () => {
     listening.add(5);
-    await fakeBrowser.webNavigation.onCommitted.trigger(committed(5, 'https://chat.relay.example/c/1', 1000));
-    await vi.waitFor(() => expect(pushesTo(5)).toHaveLength(1));
+    await guardedPage(5, 'https://chat.relay.example/c/1');
+    await contexts.push(5);
     expect(pushesTo(5)).toEqual([
       { type: 'page/context-changed', context: { verdict: relayView(5), warningDismissed: false, pasteGuard: true, unknownPageNotice: true } },
     ]);
 
     // New evidence on the page: pushed again, with the new verdict.
-    await tabs.recordSignals(5, 2000, [{ id: 'dashboard-user-header', detail: 'New-API-User', family: 'new-api' }]);
+    await tabs.recordSignals(5, 2000, [RELAY_HEADER]);
     await vi.waitFor(() => expect(pushesTo(5)).toHaveLength(2));
     expect(pushesTo(5)[1]).toEqual({
       type: 'page/context-changed',
@@ -124,29 +132,46 @@ describe('pushes', () => {
     expect(pushes.every((push) => push.tabId === 5)).toBe(true);
   });
 
-  test('a tab without a content script makes the push fail quietly', async () => {
-    // Nothing listens in tab 6 (a page still loading, a browser page): push must not reject.
+  test('pushes go only to tabs whose document runs the page guard: the page watch listens for nothing', async () => {
+    listening.add(5).add(6);
+    await guardedPage(5, 'https://chat.relay.example/c/1');
+    await commitPage(tabs, 6, 'https://chat.relay.example/c/1', 1000);
+
+    await tabs.recordSignals(6, 2000, [RELAY_HEADER]);
+    await tabs.recordSignals(5, 2000, [RELAY_HEADER]);
+    await vi.waitFor(() => expect(pushesTo(5)).toHaveLength(1));
+    await contexts.push(6);
+    expect(pushesTo(6)).toEqual([]);
+
+    // A new document in tab 5 runs no guard until one is started there: its commit is not pushed.
+    await commitPage(tabs, 5, 'https://chat.relay.example/c/2', 3000);
+    await contexts.push(5);
+    expect(pushesTo(5)).toHaveLength(1);
+  });
+
+  test('a guard not listening yet (still starting, or its document gone) makes the push fail quietly', async () => {
+    await guardedPage(6, 'https://chat.relay.example/c/1');
     await expect(contexts.push(6)).resolves.toBeUndefined();
-    expect(pushes).toEqual([{ tabId: 6, message: { type: 'page/context-changed', context: { verdict: null, warningDismissed: false, pasteGuard: true, unknownPageNotice: true } } }]);
+    expect(pushes).toEqual([{ tabId: 6, message: { type: 'page/context-changed', context: { verdict: relayView(6), warningDismissed: false, pasteGuard: true, unknownPageNotice: true } } }]);
 
     // And the change listener's push does not become an unhandled rejection either.
-    await fakeBrowser.webNavigation.onCommitted.trigger(committed(6, 'https://chat.relay.example/c/1'));
+    await tabs.recordSignals(6, 2000, [RELAY_HEADER]);
     await vi.waitFor(() => expect(pushesTo(6)).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 5));
   });
 
-  test('pushAll pushes to every tab, whether or not each one listens', async () => {
-    openTabIds = [5, 6, 9];
-    listening.add(5).add(9);
-    await fakeBrowser.webNavigation.onCommitted.trigger(committed(5, 'https://chat.relay.example/c/1'));
-    await vi.waitFor(() => expect(pushesTo(5)).toHaveLength(1));
-    pushes = [];
+  test('pushAll pushes to every guarded tab, whether or not its guard listens yet', async () => {
+    openTabIds = [5, 6, 7, 9];
+    listening.add(5).add(7).add(9);
+    await guardedPage(5, 'https://chat.relay.example/c/1');
+    await guardedPage(6, 'https://chat.relay.example/c/1');
+    // Tab 7 has a page but no guard; tab 9 has no web page at all.
+    await commitPage(tabs, 7, 'https://chat.relay.example/c/1', 1000);
 
     await preferences.updateSettings({ pasteGuard: false });
     await expect(contexts.pushAll()).resolves.toBeUndefined();
-    expect(pushes.map((push) => push.tabId).sort()).toEqual([5, 6, 9]);
+    expect(pushes.map((push) => push.tabId).sort()).toEqual([5, 6]);
     expect(pushesTo(5)).toEqual([{ type: 'page/context-changed', context: { verdict: relayView(5), warningDismissed: false, pasteGuard: false, unknownPageNotice: true } }]);
-    expect(pushesTo(9)).toEqual([{ type: 'page/context-changed', context: { verdict: null, warningDismissed: false, pasteGuard: false, unknownPageNotice: true } }]);
   });
 
   test('pushAll with no tabs does nothing', async () => {

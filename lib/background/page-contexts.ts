@@ -5,15 +5,17 @@ import type { TabVerdicts } from './tab-verdicts.ts';
 export interface PageContextsDeps {
   readonly tabs: TabVerdicts;
   readonly preferences: Preferences;
-  /** tabs.sendMessage to the tab's top frame; rejects when no content script listens there. */
+  /** tabs.sendMessage to the tab's top frame; rejects when no page guard listens there. */
   readonly sendToTab: (tabId: number, message: PageContextPush) => Promise<unknown>;
   readonly allTabIds: () => Promise<number[]>;
 }
 
 /**
- * What a page's content script needs in order to decide what to show (the tab's verdict, whether
- * the person dismissed the warning on this site, the paste-guard settings), answered on request
- * and pushed whenever it changes, so a warning appears within moments of the evidence.
+ * What a page guard needs in order to decide what to show (the tab's verdict, whether the person
+ * dismissed the warning on this site, the paste-guard settings), answered on request and pushed
+ * whenever it changes, so a warning appears within moments of the evidence. Pushed only to tabs
+ * whose document runs the guard (lib/background/page-guards.ts): the page watch on other pages
+ * listens for nothing, and a message to it would only cost the page.
  */
 export class PageContexts {
   readonly #deps: PageContextsDeps;
@@ -35,10 +37,11 @@ export class PageContexts {
   }
 
   async push(tabId: number): Promise<void> {
+    if (!(await this.#deps.tabs.isGuarded(tabId))) return;
     try {
       await this.#deps.sendToTab(tabId, { type: 'page/context-changed', context: await this.contextFor(tabId) });
     } catch {
-      // No content script in that tab (a browser page, a page still loading): it asks when it starts.
+      // The guard is still starting (it asks when it starts) or the document just went away.
     }
   }
 

@@ -128,6 +128,8 @@ describe('AI API calls', () => {
       signals: [],
       endpoints: [{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'] }],
       probed: false,
+      documentId: `doc-5-0-${COMMITTED_AT}`,
+      guarded: false,
     };
     expect(await store.get(5)).toEqual(expected);
     expect((await tabs.get(5))?.level).toBe('unvetted');

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { committedDetails } from '../../tests/support/extension-apis.ts';
+import { committedDetails, type CommittedDetails } from '../../tests/support/extension-apis.ts';
 import { openListDatabase, putUserEntry } from '../list-store.ts';
 import type { TabVerdictView } from '../messages.ts';
 import { createTabStateStore, type TabState } from '../tab-state.ts';
@@ -72,6 +72,8 @@ describe('navigation', () => {
       signals: [],
       endpoints: [],
       probed: false,
+      documentId: 'doc-5-0-1234',
+      guarded: false,
     };
     expect(await store.get(5)).toEqual(expected);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({ 'tab:5': expected });
@@ -151,6 +153,96 @@ describe('navigation', () => {
     });
     expect(await store.get(tab.id!)).toMatchObject({ host: 'api.openai.com', committedAt: 0 });
     expect(await tabs.get(999)).toBeNull(); // no such tab
+  });
+});
+
+describe('the document and its page guard', () => {
+  const PAGE = 'https://chat.relay.example/c/1';
+
+  test('a Chromium commit records the id of the document that committed; each new document brings its own', async () => {
+    const { tabs, store } = await startWorker();
+    await commit(tabs, 5, PAGE, 1234);
+    expect((await store.get(5))?.documentId).toBe('doc-5-0-1234');
+    await commit(tabs, 5, PAGE, 5678);
+    expect((await store.get(5))?.documentId).toBe('doc-5-0-5678');
+  });
+
+  test('Firefox names no document, nor does an adopted tab: the state has no id and the mark says so', async () => {
+    const { tabs, store } = await startWorker();
+    const { documentId: _chromiumOnly, ...firefoxDetails } = committed(5, PAGE, 0, 1234) as CommittedDetails & { documentId?: string };
+    const changed = nextChange(tabs, 5);
+    await fakeBrowser.webNavigation.onCommitted.trigger(firefoxDetails as CommittedDetails);
+    await changed;
+    expect(await store.get(5)).toMatchObject({ host: 'chat.relay.example', committedAt: 1234 });
+    expect(await store.get(5)).not.toHaveProperty('documentId');
+    // The guard then goes to the tab's top frame (entrypoints/background.ts), named by no id.
+    expect(await tabs.markGuarded(5)).toEqual({ documentId: undefined });
+
+    const tab = await fakeBrowser.tabs.create({ url: 'https://openrouter.ai/' });
+    expect((await tabs.get(tab.id!))?.level).toBe('vetted');
+    expect(await store.get(tab.id!)).not.toHaveProperty('documentId');
+  });
+
+  test('markGuarded marks the current document once: the first call gets its id, later calls null', async () => {
+    const { tabs } = await startWorker();
+    await commit(tabs, 5, PAGE, 1234);
+    expect(await tabs.isGuarded(5)).toBe(false);
+    expect(await tabs.markGuarded(5)).toEqual({ documentId: 'doc-5-0-1234' });
+    expect(await tabs.isGuarded(5)).toBe(true);
+    expect(await tabs.markGuarded(5)).toBeNull();
+  });
+
+  test('concurrent marks (a verdict change and the page watch asking at once): exactly one wins', async () => {
+    const { tabs } = await startWorker();
+    await commit(tabs, 5, PAGE, 1234);
+    const marks = await Promise.all([tabs.markGuarded(5), tabs.markGuarded(5), tabs.markGuarded(5)]);
+    expect(marks.filter((mark) => mark !== null)).toEqual([{ documentId: 'doc-5-0-1234' }]);
+  });
+
+  test('a tab without a page cannot be marked, and marking creates no state for it', async () => {
+    const { tabs, store } = await startWorker();
+    expect(await tabs.markGuarded(42)).toBeNull();
+    expect(await tabs.isGuarded(42)).toBe(false);
+    await tabs.unmarkGuarded(42, undefined);
+    expect(await store.get(42)).toBeNull();
+  });
+
+  test('a new navigation starts unmarked, and is marked with its own id', async () => {
+    const { tabs } = await startWorker();
+    await commit(tabs, 5, PAGE, 1000);
+    await tabs.markGuarded(5);
+    await commit(tabs, 5, PAGE, 2000);
+    expect(await tabs.isGuarded(5)).toBe(false);
+    expect(await tabs.markGuarded(5)).toEqual({ documentId: 'doc-5-0-2000' });
+  });
+
+  test('unmarkGuarded takes the mark off only the document it names', async () => {
+    const { tabs } = await startWorker();
+    await commit(tabs, 5, PAGE, 1000);
+    await tabs.markGuarded(5);
+    await tabs.unmarkGuarded(5, 'doc-5-0-999');
+    expect(await tabs.isGuarded(5)).toBe(true);
+    await tabs.unmarkGuarded(5, 'doc-5-0-1000');
+    expect(await tabs.isGuarded(5)).toBe(false);
+
+    // The guard failed to start in the previous document only after the tab moved on and the new
+    // document got its own guard: that failure must not take the new document's mark.
+    await tabs.markGuarded(5);
+    await commit(tabs, 5, PAGE, 2000);
+    await tabs.markGuarded(5);
+    await tabs.unmarkGuarded(5, 'doc-5-0-1000');
+    expect(await tabs.isGuarded(5)).toBe(true);
+  });
+
+  test('the mark is kept in storage.session: a restarted worker does not start the guard again', async () => {
+    const first = await startWorker();
+    await commit(first.tabs, 5, PAGE, 1234);
+    await first.tabs.markGuarded(5);
+    stopWorker();
+
+    const second = await startWorker();
+    expect(await second.tabs.isGuarded(5)).toBe(true);
+    expect(await second.tabs.markGuarded(5)).toBeNull();
   });
 });
 

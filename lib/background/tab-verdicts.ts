@@ -54,7 +54,9 @@ export class TabVerdicts {
       // #fragments) arrive as other events and keep it.
       if (details.frameId !== 0) return;
       this.#committedTabs.add(details.tabId);
-      void this.#startPage(details.tabId, details.url, details.timeStamp);
+      // Chromium names the committed document; Firefox does not (scripts then go to the top frame).
+      const { documentId } = details as { documentId?: unknown };
+      void this.#startPage(details.tabId, details.url, details.timeStamp, typeof documentId === 'string' ? documentId : undefined);
     });
     deps.browser.tabs.onRemoved.addListener((tabId) => {
       this.#pendingDocuments.delete(tabId);
@@ -129,6 +131,31 @@ export class TabVerdicts {
     await this.recordSignals(tabId, Number.MAX_SAFE_INTEGER, signals);
   }
 
+  /**
+   * Marks the tab's current document as guarded; resolves to that document (its id, when the
+   * browser gave one) only for the call that changed the mark, null when it was already set or
+   * the tab has no page. The page guard is started once per document this way.
+   */
+  async markGuarded(tabId: number): Promise<{ documentId: string | undefined } | null> {
+    let marked: { documentId: string | undefined } | null = null;
+    await this.#deps.store.update(tabId, (state) => {
+      if (state.guarded) return null;
+      marked = { documentId: state.documentId };
+      return { ...state, guarded: true };
+    });
+    return marked;
+  }
+
+  /** Takes the mark off again (the guard could not be started: the document is gone, or not scriptable). */
+  async unmarkGuarded(tabId: number, documentId: string | undefined): Promise<void> {
+    await this.#deps.store.update(tabId, (state) => (state.guarded && state.documentId === documentId ? { ...state, guarded: false } : null));
+  }
+
+  /** Whether the page guard runs in the tab's current document. */
+  async isGuarded(tabId: number): Promise<boolean> {
+    return (await this.#deps.store.get(tabId))?.guarded ?? false;
+  }
+
   /** Whether the tab's one status probe was granted (and so its answer may be recorded). */
   async wasProbeGranted(tabId: number): Promise<boolean> {
     return (await this.#deps.store.get(tabId))?.probed ?? false;
@@ -199,7 +226,7 @@ export class TabVerdicts {
     for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay);
   }
 
-  async #startPage(tabId: number, url: string, committedAt: number): Promise<TabState | null> {
+  async #startPage(tabId: number, url: string, committedAt: number, documentId?: string): Promise<TabState | null> {
     const pending = this.#pendingDocuments.get(tabId);
     this.#pendingDocuments.delete(tabId);
     url = this.#standsFor(url);
@@ -210,7 +237,7 @@ export class TabVerdicts {
     }
     const { host, display, scope } = normalized.value;
     const signals = pending?.url === url ? pending.signals : [];
-    const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt, signals, endpoints: [], probed: false };
+    const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt, signals, endpoints: [], probed: false, guarded: false, ...(documentId && { documentId }) };
     await this.#deps.store.set(state);
     await this.#deps.registry.ready();
     // Evidence recorded while the lists loaded (the content script's report, the page's first

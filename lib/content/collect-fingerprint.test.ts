@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { collectFingerprint, shouldReportFingerprint } from './collect-fingerprint.ts';
 import type { KeyValueStorage, PageLocation } from './collect-fingerprint.ts';
-import { FINGERPRINT_LIMITS, STOCK_META_DESCRIPTION, pageFingerprintSchema, signalsFromFingerprint } from '../page-fingerprint.ts';
+import { FINGERPRINT_LIMITS, STOCK_META_DESCRIPTION, signalsFromFingerprint } from '../page-fingerprint.ts';
+import { pageFingerprintSchema } from '../page-fingerprint-schema.ts';
 import type { PageFingerprint } from '../page-fingerprint.ts';
 import { scoreSignals } from '../scoring.ts';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
@@ -54,6 +55,11 @@ function fakeStorage(entries: Record<string, string>): KeyValueStorage & { reado
   };
 }
 
+/** The page's own localStorage, as the content script asks for it. */
+const pageStorage = () => localStorage;
+/** A page without storage (sandboxed, storage blocked). */
+const noStorage = () => null;
+
 function collectedSignals(fp: PageFingerprint) {
   expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
   return signalsFromFingerprint(fp);
@@ -67,7 +73,7 @@ beforeEach(() => {
 describe('fixture: stock one-api (oneapi-default)', () => {
   test('at document_end: meta description, served title, footer credit, vocabulary → unvetted one-api', () => {
     loadPage(fixtureHtml('oneapi-default'));
-    const fp = collectFingerprint(document, localStorage, at('/'));
+    const fp = collectFingerprint(document, pageStorage, at('/'));
 
     expect(fp.metaDescription).toBe(STOCK_META_DESCRIPTION);
     expect(fp.servedTitle).toBe('One API');
@@ -85,14 +91,14 @@ describe('fixture: stock one-api (oneapi-default)', () => {
     window.dispatchEvent(new Event('load'));
     expect(document.title).toBe('控制台 | 某某 API');
 
-    const late = collectFingerprint(document, localStorage, at('/token'));
+    const late = collectFingerprint(document, pageStorage, at('/token'));
     expect(late.servedTitle).toBe('控制台 | 某某 API');
     expect(collectedSignals(late).map((signal) => signal.id)).not.toContain('gateway-default-title');
 
-    const withInitialTitle = collectFingerprint(document, localStorage, at('/token'), initialTitle);
+    const withInitialTitle = collectFingerprint(document, pageStorage, at('/token'), initialTitle);
     expect(withInitialTitle.servedTitle).toBe('One API');
     // A capture taken before <title> was parsed is empty: the element is read instead.
-    expect(collectFingerprint(document, localStorage, at('/'), '').servedTitle).toBe('控制台 | 某某 API');
+    expect(collectFingerprint(document, pageStorage, at('/'), '').servedTitle).toBe('控制台 | 某某 API');
     expect(collectedSignals(withInitialTitle).map((signal) => signal.id)).toEqual([
       'gateway-meta-description',
       'gateway-footer-credit',
@@ -107,7 +113,7 @@ describe('fixture: rebranded new-api (newapi-rebranded)', () => {
   test('own title and description, but its storage and footer credit give it away → unvetted new-api', () => {
     loadPage(fixtureHtml('newapi-rebranded'));
     runInlineScripts();
-    const fp = collectFingerprint(document, localStorage, at('/'));
+    const fp = collectFingerprint(document, pageStorage, at('/'));
 
     expect(fp.servedTitle).toBe('星河API');
     expect(fp.storageKeys).toEqual(expect.arrayContaining(['status', 'system_name', 'quota_per_unit']));
@@ -121,7 +127,7 @@ describe('fixture: rebranded new-api (newapi-rebranded)', () => {
   test('storage values never enter the fingerprint', () => {
     loadPage(fixtureHtml('newapi-rebranded'));
     runInlineScripts();
-    const { servedTitle, ...rest } = collectFingerprint(document, localStorage, at('/'));
+    const { servedTitle, ...rest } = collectFingerprint(document, pageStorage, at('/'));
     const sent = JSON.stringify(rest);
     for (const value of ['500000', '1735689600', 'v0.6.6', '/logo.png']) expect(sent).not.toContain(value);
     expect(servedTitle).toBe('星河API');
@@ -132,7 +138,7 @@ describe('fixture: a blog post about relays (relay-blog)', () => {
   test('vocabulary only: at most a weak signal, stays unknown', () => {
     loadPage(fixtureHtml('relay-blog'));
     runInlineScripts();
-    const fp = collectFingerprint(document, localStorage, at('/2025/03/02/one-api-relay/'));
+    const fp = collectFingerprint(document, pageStorage, at('/2025/03/02/one-api-relay/'));
 
     expect(fp.servedTitle).toContain('小林的技术笔记');
     // The post quotes the stock credit in its article; only footers are read.
@@ -147,7 +153,7 @@ describe('fixture: a blog post about relays (relay-blog)', () => {
 describe('fixture: API docs with code samples (api-docs)', () => {
   test('nothing relay-related: no signals, nothing to report', () => {
     loadPage(fixtureHtml('api-docs'));
-    const fp = collectFingerprint(document, localStorage, at('/docs/quickstart'));
+    const fp = collectFingerprint(document, pageStorage, at('/docs/quickstart'));
 
     expect(fp.servedTitle).toBe('Quickstart — Model API Docs');
     expect(fp.vocabulary).toEqual([]);
@@ -158,7 +164,7 @@ describe('fixture: API docs with code samples (api-docs)', () => {
 
 describe('collectFingerprint stays bounded', () => {
   test('an empty page gives the minimal fingerprint and is not reported', () => {
-    const fp = collectFingerprint(document, null, at('/'));
+    const fp = collectFingerprint(document, noStorage, at('/'));
     expect(fp).toEqual({ storageKeys: [], path: '/', vocabulary: [] });
     expect(shouldReportFingerprint(fp)).toBe(false);
   });
@@ -166,10 +172,10 @@ describe('collectFingerprint stays bounded', () => {
   test('vocabulary is read from a bounded sample: terms past it are not seen', () => {
     const filler = Array.from({ length: 2000 }, (_, index) => `<p>Paragraph ${index} of an ordinary long page.</p>`).join('');
     loadPage(`<head><title>Long</title></head><body>${filler}<p>令牌 额度 渠道 充值</p></body>`);
-    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual([]);
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual([]);
 
     loadPage(`<head><title>Short</title></head><body><p>令牌 额度 渠道 充值</p>${filler}</body>`);
-    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual(['令牌', '额度', '充值', '渠道']);
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual(['令牌', '额度', '充值', '渠道']);
   });
 
   test('script, style and template text is not page prose', () => {
@@ -177,37 +183,37 @@ describe('collectFingerprint stays bounded', () => {
       '<head><title>App</title><style>.令牌{}</style></head><body><script>window.i18n={"令牌":1,"额度":2,"渠道":3}</script>' +
         '<template><p>令牌 额度 渠道</p></template><noscript>令牌 额度 渠道</noscript><p>Hello</p></body>',
     );
-    expect(collectFingerprint(document, null, at('/')).vocabulary).toEqual([]);
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual([]);
   });
 
   test('footer text is bounded and read from the first few footer-like elements, nested ones once', () => {
     const longFooter = '<footer><div class="custom-footer">' + '很长的页脚 '.repeat(500) + '</div></footer>';
     loadPage(`<head><title>x</title></head><body>${longFooter}<div class="footer-links">由 JustSong 构建</div></body>`);
-    const fp = collectFingerprint(document, null, at('/'));
+    const fp = collectFingerprint(document, noStorage, at('/'));
     expect(fp.footerText?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.footerText);
     expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
 
     loadPage('<head><title>x</title></head><body><footer><div class="custom-footer">One API 由 JustSong 构建</div></footer></body>');
-    expect(collectFingerprint(document, null, at('/')).footerText).toBe('One API 由 JustSong 构建');
+    expect(collectFingerprint(document, noStorage, at('/')).footerText).toBe('One API 由 JustSong 构建');
   });
 
   test('a footer named only by its class is found near the end of the page', () => {
     loadPage('<head><title>x</title></head><body><main><p>Hello</p></main><div class="app-footer"><span>One API 由 JustSong 构建</span></div><div id="modal-root"></div></body>');
-    expect(collectFingerprint(document, null, at('/')).footerText).toBe('One API 由 JustSong 构建');
+    expect(collectFingerprint(document, noStorage, at('/')).footerText).toBe('One API 由 JustSong 构建');
 
     // <footer> and .custom-footer come first: with one of them on the page, other classes are not read.
     loadPage('<head><title>x</title></head><body><div class="post-footer">由 JustSong 构建</div><footer>© Example</footer></body>');
-    expect(collectFingerprint(document, null, at('/')).footerText).toBe('© Example');
+    expect(collectFingerprint(document, noStorage, at('/')).footerText).toBe('© Example');
 
     // Bounded: a class-named footer far from the end of a large page is not looked for.
     const filler = '<p>para</p>'.repeat(1000);
     loadPage(`<head><title>x</title></head><body><div class="app-footer">由 JustSong 构建</div>${filler}</body>`);
-    expect(collectFingerprint(document, null, at('/')).footerText).toBeUndefined();
+    expect(collectFingerprint(document, noStorage, at('/')).footerText).toBeUndefined();
   });
 
   test('an oversized meta description or title is cut to the schema limit', () => {
     loadPage(`<head><meta name="description" content="${'描述 '.repeat(5000)}"><title>${'T'.repeat(5000)}</title></head><body></body>`);
-    const fp = collectFingerprint(document, null, at('/'));
+    const fp = collectFingerprint(document, noStorage, at('/'));
     expect(fp.metaDescription?.length).toBeLessThanOrEqual(FINGERPRINT_LIMITS.metaDescription);
     expect(fp.servedTitle?.length).toBe(FINGERPRINT_LIMITS.servedTitle);
     expect(pageFingerprintSchema().safeParse(fp).success).toBe(true);
@@ -217,7 +223,7 @@ describe('collectFingerprint stays bounded', () => {
     const entries: Record<string, string> = { ['k'.repeat(65)]: 'x' };
     for (let index = 0; index < 200; index++) entries[`key_${index}`] = 'secret value';
     const storage = fakeStorage(entries);
-    const fp = collectFingerprint(document, storage, at('/'));
+    const fp = collectFingerprint(document, () => storage, at('/'));
     expect(fp.storageKeys).toHaveLength(FINGERPRINT_LIMITS.storageKeys - 1);
     expect(fp.storageKeys.every((key) => key.length <= FINGERPRINT_LIMITS.storageKeyLength)).toBe(true);
     expect(storage.valuesRead).toEqual(['status']);
@@ -232,7 +238,7 @@ describe('collectFingerprint stays bounded', () => {
     ['another app’s status', '{"online":true}', { systemName: false, quotaPerUnit: false }],
     ['the gateway’s status', '{"system_name":"One API","quota_per_unit":500000}', { systemName: true, quotaPerUnit: true }],
   ])('status %s → %j', (_, status, expected) => {
-    const fp = collectFingerprint(document, fakeStorage({ status }), at('/'));
+    const fp = collectFingerprint(document, () => fakeStorage({ status }), at('/'));
     expect(fp.statusStorage).toEqual(expected);
   });
 
@@ -244,22 +250,124 @@ describe('collectFingerprint stays bounded', () => {
       key: () => null,
       getItem: () => null,
     };
-    expect(collectFingerprint(document, throwing, at('/')).storageKeys).toEqual([]);
+    expect(collectFingerprint(document, () => throwing, at('/')).storageKeys).toEqual([]);
   });
 
   test('the path keeps a hash route without its query, and drops other fragments', () => {
-    expect(collectFingerprint(document, null, at('/', '#/token?p=2')).path).toBe('/#/token');
-    expect(collectFingerprint(document, null, at('/callback', '#access_token=abc123')).path).toBe('/callback');
-    expect(collectFingerprint(document, null, at('/' + 'a'.repeat(500))).path).toHaveLength(FINGERPRINT_LIMITS.path);
+    expect(collectFingerprint(document, noStorage, at('/', '#/token?p=2')).path).toBe('/#/token');
+    expect(collectFingerprint(document, noStorage, at('/callback', '#access_token=abc123')).path).toBe('/callback');
+    expect(collectFingerprint(document, noStorage, at('/' + 'a'.repeat(500))).path).toHaveLength(FINGERPRINT_LIMITS.path);
   });
 });
 
 describe('what a person typed never enters the fingerprint', () => {
   test('text in an editable region of the footer is skipped, and key-shaped text is cut out', () => {
     document.body.innerHTML = `<footer>由 JustSong 构建 <span>${sampleKeys.anthropic}</span><div contenteditable="true">typed ${sampleKeys.openai}</div></footer>`;
-    const fp = collectFingerprint(document, null, { pathname: '/', hash: '' });
+    const fp = collectFingerprint(document, noStorage, { pathname: '/', hash: '' });
     expect(fp.footerText).toBe('由 JustSong 构建 …');
     expect(JSON.stringify(fp)).not.toContain(sampleKeys.anthropic.slice(20, 40));
     expect(JSON.stringify(fp)).not.toContain('typed');
+  });
+});
+
+describe('how far a look goes', () => {
+  /** A storage getter that counts how often the page's storage was asked for. */
+  function countedStorage(entries: Record<string, string> = {}) {
+    const storage = fakeStorage(entries);
+    let opened = 0;
+    return {
+      storage,
+      get opened() {
+        return opened;
+      },
+      open: () => {
+        opened++;
+        return storage;
+      },
+    };
+  }
+
+  const GATEWAY_STORAGE = { status: '{"system_name":"One API","quota_per_unit":500000}', system_name: 'One API', quota_per_unit: '500000' };
+
+  test('a quick look at a page whose markup shows nothing reads neither its words nor its storage', () => {
+    loadPage('<head><title>Pricing</title></head><body><main><p>令牌 额度 渠道 充值</p></main></body>');
+    const quick = countedStorage(GATEWAY_STORAGE);
+    const fp = collectFingerprint(document, quick.open, at('/pricing'), undefined, { thorough: false });
+    expect(fp.vocabulary).toEqual([]);
+    expect(fp.storageKeys).toEqual([]);
+    // Opening a page's storage area is a round trip to the browser: an ordinary page never pays it.
+    expect(quick.opened).toBe(0);
+
+    // The same page looked at thoroughly (it was an app shell when parsed) shows both.
+    const thorough = countedStorage(GATEWAY_STORAGE);
+    const full = collectFingerprint(document, thorough.open, at('/pricing'), undefined, { thorough: true });
+    expect(full.vocabulary).toEqual(['令牌', '额度', '充值', '渠道']);
+    expect(full.statusStorage).toEqual({ systemName: true, quotaPerUnit: true });
+    expect(thorough.opened).toBe(1);
+  });
+
+  test('the default look is thorough', () => {
+    loadPage('<head><title>Pricing</title></head><body><p>令牌 额度 渠道</p></body>');
+    const counted = countedStorage();
+    expect(collectFingerprint(document, counted.open, at('/')).vocabulary).toEqual(['令牌', '额度', '渠道']);
+    expect(counted.opened).toBe(1);
+  });
+
+  test('a quick look reads words and storage once the markup shows a gateway trait', () => {
+    loadPage('<head><title>星河API</title></head><body><p>令牌 额度 渠道</p><footer>由 Calcium-Ion 开发，基于 One API</footer></body>');
+    const counted = countedStorage(GATEWAY_STORAGE);
+    const fp = collectFingerprint(document, counted.open, at('/'), undefined, { thorough: false });
+    expect(fp.vocabulary).toEqual(['令牌', '额度', '渠道']);
+    expect(fp.statusStorage).toEqual({ systemName: true, quotaPerUnit: true });
+    expect(collectedSignals(fp).map((signal) => signal.id)).toEqual(['gateway-status-storage', 'gateway-storage-keys', 'gateway-footer-credit', 'relay-vocabulary']);
+    expect(counted.opened).toBe(1);
+  });
+
+  test('a dashboard route is a trait too', () => {
+    loadPage('<head><title>Console</title></head><body><p>令牌 额度 渠道</p></body>');
+    const counted = countedStorage();
+    const fp = collectFingerprint(document, counted.open, at('/', '#/token'), undefined, { thorough: false });
+    expect(fp.vocabulary).toEqual(['令牌', '额度', '渠道']);
+    expect(counted.opened).toBe(1);
+  });
+
+  test('storage whose getter throws (sandboxed frame, storage blocked) counts as none', () => {
+    loadPage('<head><title>One API</title></head><body></body>');
+    const fp = collectFingerprint(document, () => {
+      throw new DOMException('The document is sandboxed and lacks the allow-same-origin flag.', 'SecurityError');
+    }, at('/'));
+    expect(fp.storageKeys).toEqual([]);
+    expect(fp.statusStorage).toBeUndefined();
+    expect(fp.servedTitle).toBe('One API');
+  });
+});
+
+describe('editable text is never sampled', () => {
+  test('words in an editable region are skipped, the rest of the page is read', () => {
+    loadPage(
+      '<head><title>x</title></head><body><div contenteditable="true"><p>令牌 额度</p></div><div contenteditable="plaintext-only">充值</div>' +
+        '<div contenteditable="false"><p>渠道</p></div><p>倍率</p></body>',
+    );
+    // contenteditable="false" is not editable: its words are the page's.
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual(['倍率', '渠道']);
+  });
+
+  test('a body that is itself editable gives no words', () => {
+    loadPage('<head><title>x</title></head><body contenteditable="true"><p>令牌 额度 渠道</p></body>');
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual([]);
+  });
+
+  test('a document in design mode gives no text at all', () => {
+    loadPage('<head><title>x</title></head><body><p>令牌 额度 渠道</p><footer>One API 由 JustSong 构建</footer></body>');
+    // happy-dom has no designMode of its own: set it as a browser reports it for such a document.
+    Object.defineProperty(document, 'designMode', { value: 'on', configurable: true });
+    try {
+      const fp = collectFingerprint(document, noStorage, at('/'));
+      expect(fp.vocabulary).toEqual([]);
+      expect(fp.footerText).toBeUndefined();
+    } finally {
+      delete (document as { designMode?: string }).designMode;
+    }
+    expect(collectFingerprint(document, noStorage, at('/')).vocabulary).toEqual(['令牌', '额度', '渠道']);
   });
 });

@@ -6,8 +6,9 @@
  * - text is read through a TreeWalker capped by node count and characters, so a huge page costs
  *   the same as a small one (`body.textContent` would build the whole page's text, scripts and
  *   JSON blobs included, before it could be sliced);
- * - localStorage: key names only, at most 64 of them; the one value read is `status`, parsed in
- *   place to learn two booleans and then dropped.
+ * - on a rendered page, words and localStorage only once its markup or route shows a gateway
+ *   trait (LookDepth); storage: key names only, at most 64 of them; the one value read is
+ *   `status`, parsed in place to learn two booleans and then dropped.
  * Nothing page-written leaves this function except short bounded fields, and vocabulary leaves as
  * the matched terms only.
  *
@@ -25,6 +26,8 @@ export type KeyValueStorage = Pick<Storage, 'length' | 'key' | 'getItem'>;
 
 /** `NodeFilter.SHOW_TEXT`, spelled out so nothing reads a DOM global at import time. */
 const SHOW_TEXT = 4;
+/** `Node.ELEMENT_NODE`. */
+const ELEMENT_NODE = 1;
 /** `Node.DOCUMENT_POSITION_FOLLOWING`. */
 const DOCUMENT_POSITION_FOLLOWING = 4;
 /** Elements whose text is not page prose: code, styles, JSON payloads. */
@@ -32,6 +35,8 @@ const NON_PROSE_PARENTS: ReadonlySet<string> = new Set(['SCRIPT', 'STYLE', 'NOSC
 
 /** Editable regions: their text may be what the person typed, never sampled. */
 const EDITABLE_REGION = '[contenteditable]:not([contenteditable="false"])';
+/** Whether a document has any candidate at all: the plainest selector, for one pass over it. */
+const EDITABLE_ATTRIBUTE = '[contenteditable]';
 
 /** The vocabulary sample: enough for a dashboard's navigation and cards, bounded on any page. */
 const VOCABULARY_SAMPLE_CHARS = 4000;
@@ -57,7 +62,19 @@ const FOOTER_TEXT_NODES = 60;
 /** A `status` value larger than this is not the gateway's (a few KB at most) and is not parsed. */
 const STATUS_VALUE_MAX_CHARS = 64 * 1024;
 
+/** How far a look goes beyond the markup. */
+export interface LookDepth {
+  /**
+   * Read the page's words and storage even when its markup shows no gateway trait: for a page
+   * that was an app shell when parsed (its content rendered by script, as gateway dashboards
+   * are), where the markup alone says little.
+   */
+  readonly thorough: boolean;
+}
+
 /**
+ * @param storage the page's localStorage, asked for only when it is to be read (opening a page's
+ *   storage area is work of its own, so an ordinary page never has it opened: see below)
  * @param initialTitle the `<title>` text captured before the SPA could rename it (the served
  *   title); when absent or empty, the `<title>` element is read now, which is still the served
  *   one at document_end on pages that rename it after load (setting `document.title` rewrites
@@ -65,25 +82,43 @@ const STATUS_VALUE_MAX_CHARS = 64 * 1024;
  */
 export function collectFingerprint(
   doc: Document,
-  keyValues: KeyValueStorage | null,
+  storage: () => KeyValueStorage | null,
   location: PageLocation,
   initialTitle?: string,
+  depth: LookDepth = { thorough: true },
 ): PageFingerprint {
   const metaDescription = readMetaDescription(doc);
   // An empty capture means the <title> had not been parsed yet when it was taken; read it now.
   const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
   const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
   const footerText = withoutSecrets(readFooterText(doc));
-  const { storageKeys, statusStorage } = readStorage(keyValues);
-  return {
+  const markup: PageFingerprint = {
     ...(metaDescription && { metaDescription }),
     ...(servedTitle && { servedTitle }),
     ...(footerText && { footerText }),
-    storageKeys,
-    ...(statusStorage && { statusStorage }),
+    storageKeys: [],
     path: readPath(location),
-    vocabulary: doc.body ? matchVocabulary(boundedText(doc.body, VOCABULARY_SAMPLE_CHARS, VOCABULARY_SAMPLE_NODES)) : [],
+    vocabulary: [],
   };
+  // Words and storage are supporting evidence: weak alone (relay vocabulary never warns by
+  // itself), so on a rendered page they are read only once the markup or route shows a trait.
+  const trait = signalsFromFingerprint(markup).length > 0;
+  if (!trait && !depth.thorough) return markup;
+  const withWords: PageFingerprint = { ...markup, vocabulary: doc.body ? matchVocabulary(boundedText(doc.body, VOCABULARY_SAMPLE_CHARS, VOCABULARY_SAMPLE_NODES)) : [] };
+  // Storage confirms a gateway's front end, and is read with the words (so never on an ordinary
+  // rendered page): the first touch of localStorage opens the origin's storage area (a round
+  // trip to the browser), which such a page should not pay for.
+  const { storageKeys, statusStorage } = readStorage(openStorage(storage));
+  return { ...withWords, storageKeys, ...(statusStorage && { statusStorage }) };
+}
+
+/** The storage, or null where even asking for it throws (sandboxed, storage blocked). */
+function openStorage(storage: () => KeyValueStorage | null): KeyValueStorage | null {
+  try {
+    return storage();
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -162,6 +197,13 @@ function lastDescendant(element: Element): Element {
 function boundedText(root: Node, maxChars: number, maxNodes: number): string {
   const ownerDocument = root.ownerDocument;
   if (!ownerDocument) return '';
+  // A document in design mode is editable as a whole: nothing in it is the page's own text.
+  if (ownerDocument.designMode === 'on') return '';
+  // Checked once for the subtree instead of an ancestor match per text node: most pages have no
+  // editable region at all, and then no node needs the check.
+  const rootElement = root.nodeType === ELEMENT_NODE ? (root as Element) : null;
+  if (rootElement?.closest(EDITABLE_REGION)) return '';
+  const mayBeEditable = rootElement ? rootElement.querySelector(EDITABLE_ATTRIBUTE) !== null : true;
   const walker = ownerDocument.createTreeWalker(root, SHOW_TEXT);
   let text = '';
   for (let visited = 0; visited < maxNodes && text.length < maxChars; visited++) {
@@ -170,7 +212,7 @@ function boundedText(root: Node, maxChars: number, maxNodes: number): string {
     const parent = node.parentElement;
     if (!parent || NON_PROSE_PARENTS.has(parent.tagName)) continue;
     // What a person types (a key in an editable region) is theirs, not the page's fingerprint.
-    if (parent.closest(EDITABLE_REGION)) continue;
+    if (mayBeEditable && parent.closest(EDITABLE_REGION)) continue;
     // Separate nodes so words from adjacent elements do not run together.
     text += (node.nodeValue ?? '') + ' ';
   }

@@ -8,6 +8,9 @@
 
 export type TextField = HTMLInputElement | HTMLTextAreaElement;
 
+/** The `inputType` the inserted text is announced with. */
+export type InsertInputType = 'insertFromPaste' | 'insertFromDrop';
+
 /** Where a paste or drop was aimed, captured when it happened. */
 export type InsertionPoint =
   | {
@@ -82,7 +85,7 @@ export function captureDropPoint(target: TextField | HTMLElement, x: number, y: 
  * caret after it and fires `input` (inputType `insertFromPaste` or `insertFromDrop`).
  * Returns false when the target has left the page.
  */
-export function insertText(point: InsertionPoint, text: string, inputType: 'insertFromPaste' | 'insertFromDrop' = 'insertFromPaste'): boolean {
+export function insertText(point: InsertionPoint, text: string, inputType: InsertInputType = 'insertFromPaste'): boolean {
   const { element } = point;
   if (!element.isConnected) return false;
   element.focus({ preventScroll: true });

@@ -14,23 +14,37 @@ export interface Lifetime {
 }
 
 export function createLifetime(extensionAlive: () => boolean): Lifetime {
-  const controller = new AbortController();
-  const { signal } = controller;
+  // Made on first use: the page watch on an ordinary page never needs one (nor its set-up cost).
+  let controller: AbortController | null = null;
+  let ended = false;
+  const control = (): AbortController => {
+    if (!controller) {
+      controller = new AbortController();
+      if (ended) controller.abort();
+    }
+    return controller;
+  };
   return {
-    signal,
+    get signal() {
+      return control().signal;
+    },
     onInvalidated(callback) {
+      const { signal } = control();
       signal.addEventListener('abort', callback, { once: true });
       return () => signal.removeEventListener('abort', callback);
     },
     check() {
-      if (signal.aborted) return false;
+      if (ended) return false;
       let alive = false;
       try {
         alive = extensionAlive();
       } catch {
         alive = false;
       }
-      if (!alive) controller.abort();
+      if (!alive) {
+        ended = true;
+        controller?.abort();
+      }
       return alive;
     },
   };

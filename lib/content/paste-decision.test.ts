@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { chars, HEX, KEY_CHARS, LOWER_ALNUM, oneApiUuidTail, sampleKeys } from '../../tests/support/generated-keys.ts';
 import type { VerdictLevel } from '../verdict.ts';
-import { decidePaste, isClaudeHost } from './paste-decision.ts';
+import { decidePaste, holdsUntilGuarded, isClaudeHost } from './paste-decision.ts';
 import { pageContext } from './test-support.ts';
 
 const RELAY = 'relay.example';
@@ -119,5 +119,45 @@ describe('isClaudeHost', () => {
   test('claude.ai and anthropic.com with subdomains, nothing else', () => {
     expect(['claude.ai', 'api.claude.ai', 'anthropic.com', 'docs.anthropic.com'].every(isClaudeHost)).toBe(true);
     expect(['claude.ai.example', 'fakeclaude.ai', 'anthropic.co', 'anthropic.com.cn', 'xn--anthropic-7ya.com'].some(isClaudeHost)).toBe(false);
+  });
+});
+
+describe('holdsUntilGuarded', () => {
+  const credentials = {
+    session: sampleKeys.claudeSession,
+    oauthAccess: 'sk-ant-oat01-' + chars(100, 208, KEY_CHARS),
+    oauthRefresh: 'sk-ant-ort01-' + chars(100, 209, KEY_CHARS),
+  };
+
+  test('a Claude subscription credential is held on any host that is not Claude’s, in whatever text it sits', () => {
+    for (const credential of Object.values(credentials)) {
+      for (const host of [RELAY, 'platform.openai.com', 'claude.ai.evil.example', 'notclaude.ai', 'anthropic.com.relay.example']) {
+        expect(holdsUntilGuarded(credential, host)).toBe(true);
+        expect(holdsUntilGuarded(`CLAUDE_SESSION="${credential}"\n`, host)).toBe(true);
+      }
+    }
+    // Pasted together with a vendor key, the credential still decides.
+    expect(holdsUntilGuarded(`${sampleKeys.openai} ${credentials.session}`, RELAY)).toBe(true);
+  });
+
+  test('on Claude’s own sites nothing is held', () => {
+    for (const host of ['claude.ai', 'www.claude.ai', 'anthropic.com', 'console.anthropic.com', 'CLAUDE.AI', 'claude.ai.']) {
+      for (const credential of Object.values(credentials)) expect(holdsUntilGuarded(credential, host)).toBe(false);
+    }
+  });
+
+  test('vendor keys, relay tokens and ordinary text pass: without a guard in the page there is no verdict to hold them for', () => {
+    for (const text of [sampleKeys.openai, sampleKeys.anthropic, sampleKeys.google, ...Object.values(relayTokens), 'hello', '', 'sk-ant-sid01-xxxx']) {
+      expect(holdsUntilGuarded(text, RELAY)).toBe(false);
+    }
+  });
+
+  test('what it holds, the guard holds too once it knows the context, on every level (with the paste guard on, as by default)', () => {
+    for (const credential of Object.values(credentials)) {
+      expect(decidePaste(credential, RELAY, null)).toEqual({ action: 'wait' });
+      for (const level of ALL_LEVELS) {
+        expect(decidePaste(credential, RELAY, pageContext(level))).toEqual({ action: 'hold', vendor: 'anthropic', kind: 'subscription-credential' });
+      }
+    }
   });
 });

@@ -63,6 +63,18 @@ export function decidePaste(text: string, pageHost: string, context: PageContext
 }
 
 /**
+ * Before the page guard runs in a page (the background starts it only where there is something
+ * to warn about or guard), the page watch decides alone, without a context: a Claude
+ * subscription credential outside Claude's own sites is held until the guard can ask about it,
+ * since it is held on every such page whatever the verdict. Everything else passes untouched:
+ * on a page without a guard there is nothing a vendor key needs holding for.
+ */
+export function holdsUntilGuarded(text: string, pageHost: string): boolean {
+  if (typeof text !== 'string' || text.length === 0 || isClaudeHost(pageHost)) return false;
+  return findSecrets(text).some((match) => match.kind === 'subscription-credential' && match.vendor !== undefined);
+}
+
+/**
  * `sk-` + 32 lower-case alphanumerics is only called a DeepSeek key where DeepSeek is involved
  * (lib/keys.ts): DeepSeek's own site, or a page that called DeepSeek's API.
  */

@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
 import type { PageContext } from '../page-protocol.ts';
-import { HeldText, installPasteGuard, type PasteGuardDeps, type PastePrompt } from './paste-guard.ts';
+import { HeldText, type HeldPaste } from './held-text.ts';
+import { captureDropPoint, captureInsertionPoint } from './insert-text.ts';
+import { installPasteGuard, type PasteGuardDeps, type PastePrompt } from './paste-guard.ts';
 import { drop, pageContext, paste } from './test-support.ts';
 
 const KEY = sampleKeys.openai;
@@ -277,5 +279,87 @@ describe('installPasteGuard', () => {
     abort.abort();
     expect(paste(input, KEY).defaultPrevented).toBe(false);
     expect(ask).not.toHaveBeenCalled();
+  });
+
+  describe('adopt: a paste the page watch held before the guard ran', () => {
+    function heldFor(text: string): HeldPaste {
+      return { held: new HeldText(text), point: captureInsertionPoint(input), inputType: 'insertFromPaste' };
+    }
+
+    test('asks the background first, even when a context is already known, then asks the person', async () => {
+      let context: PageContext | null = pageContext('official');
+      const refreshContext = vi.fn(async () => (context = pageContext('unvetted')));
+      const { guard, ask, answer } = install(null, { context: () => context, refreshContext });
+      guard.adopt(heldFor(sampleKeys.claudeSession));
+      expect(guard.holding).toBe(true);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1));
+      expect(refreshContext).toHaveBeenCalledTimes(1);
+      expect(ask.mock.calls[0]![0]).toEqual({ vendor: 'anthropic', kind: 'subscription-credential', host: 'relay.example', level: 'unvetted' });
+      expect(input.value).toBe('ab');
+      answer(true);
+      await guard.settling;
+      expect(input.value).toBe(`ab${sampleKeys.claudeSession}`);
+      expect(guard.holding).toBe(false);
+    });
+
+    test('"cancel" drops the adopted text and gives focus back to the field', async () => {
+      const { guard, ask, answer } = install(pageContext('unvetted'));
+      const adopted = heldFor(sampleKeys.claudeSession);
+      guard.adopt(adopted);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      input.blur();
+      answer(false);
+      await guard.settling;
+      expect(input.value).toBe('ab');
+      expect(adopted.held.present).toBe(false);
+      expect(document.activeElement).toBe(input);
+    });
+
+    test('a background that cannot answer still gets a credential asked about, not let through', async () => {
+      const { guard, ask } = install(null, { refreshContext: () => Promise.reject(new Error('no receiver')) });
+      guard.adopt(heldFor(sampleKeys.claudeSession));
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      expect(ask.mock.calls[0]![0]).toMatchObject({ kind: 'subscription-credential', level: 'unknown' });
+      expect(input.value).toBe('ab');
+    });
+
+    test('an adopted drop goes in as a drop', async () => {
+      const { guard } = install(pageContext('official'));
+      const inputTypes: string[] = [];
+      input.addEventListener('input', (event) => inputTypes.push((event as InputEvent).inputType));
+      // A vendor key on an official page: nothing to ask, it goes in once the context is confirmed.
+      guard.adopt({ held: new HeldText(KEY), point: captureDropPoint(input, 5, 5), inputType: 'insertFromDrop' });
+      await guard.settling;
+      expect(input.value).toBe(`ab${KEY}`);
+      expect(inputTypes).toEqual(['insertFromDrop']);
+    });
+
+    test('a paste made after the adopted one replaces it: the adopted text is dropped', async () => {
+      const { guard, ask, answer } = install(pageContext('unvetted'));
+      const adopted = heldFor(sampleKeys.claudeSession);
+      guard.adopt(adopted);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1));
+      const other = document.createElement('textarea');
+      document.body.append(other);
+      paste(other, KEY);
+      expect(adopted.held.present).toBe(false);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(2));
+      answer(true);
+      await guard.settling;
+      expect(other.value).toBe(KEY);
+      expect(input.value).toBe('ab');
+    });
+
+    test('a guard whose lifetime already ended drops the text and inserts nothing', () => {
+      const { guard, ask, refreshContext } = install(pageContext('unvetted'));
+      abort.abort();
+      const adopted = heldFor(sampleKeys.claudeSession);
+      guard.adopt(adopted);
+      expect(adopted.held.present).toBe(false);
+      expect(guard.holding).toBe(false);
+      expect(refreshContext).not.toHaveBeenCalled();
+      expect(ask).not.toHaveBeenCalled();
+      expect(input.value).toBe('ab');
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The key paste guard's event side: capture-phase `paste` and `drop` listeners on the window
- * (registered at document_start, so they run before any listener the page adds), which hold a
- * paste whose text carries a guarded key, ask the person, and then insert it or drop it.
+ * The key paste guard's event side: capture-phase `paste` and `drop` listeners (on the page
+ * bridge, whose own window listeners the page watch registered at document_start, so they run
+ * before any listener the page adds), which hold a paste whose text carries a guarded key, ask
+ * the person, and then insert it or drop it.
  *
  * The pasted text lives in exactly one place while a decision is open, a `HeldText`, and is
  * released the moment the decision is made. It never reaches a message, storage, the console
@@ -11,7 +12,8 @@
 import type { VendorId } from '../keys.ts';
 import type { PageContext } from '../page-protocol.ts';
 import type { VerdictLevel } from '../verdict.ts';
-import { captureDropPoint, captureInsertionPoint, editableTarget, insertText, restoreFocus, type InsertionPoint, type TextField } from './insert-text.ts';
+import { HeldText, type HeldPaste } from './held-text.ts';
+import { captureDropPoint, captureInsertionPoint, editableTarget, insertText, restoreFocus, type InsertInputType, type InsertionPoint, type TextField } from './insert-text.ts';
 import { decidePaste, type GuardedKind, type PasteDecision } from './paste-decision.ts';
 import { isTrustedEvent } from './trusted-event.ts';
 
@@ -25,8 +27,8 @@ export interface PastePrompt {
 }
 
 export interface PasteGuardDeps {
-  /** Where the listeners go: the page's window. */
-  readonly target: Pick<Window, 'addEventListener'>;
+  /** Where the listeners go: the page bridge's paste and drop events (or a window, in tests). */
+  readonly target: Pick<EventTarget, 'addEventListener'>;
   /** The page's ASCII host (`location.hostname`). */
   readonly pageHost: () => string;
   readonly context: () => PageContext | null;
@@ -47,6 +49,8 @@ export interface PasteGuard {
   readonly holding: boolean;
   /** The decision in progress, if any (tests await it). */
   readonly settling: Promise<void> | null;
+  /** Takes over a paste the page watch held before this guard ran, and decides it now. */
+  adopt(paste: HeldPaste): void;
 }
 
 /**
@@ -55,40 +59,10 @@ export interface PasteGuard {
  */
 const UNREACHABLE_CONTEXT: PageContext = { verdict: null, warningDismissed: false, pasteGuard: true, unknownPageNotice: false };
 
-/** The only holder of a held paste's text; `take` hands it over once and forgets it. */
-export class HeldText {
-  #text: string | null;
-
-  constructor(text: string) {
-    this.#text = text;
-  }
-
-  get present(): boolean {
-    return this.#text !== null;
-  }
-
-  /** For deciding again once the context is known; the text stays held. */
-  peek(): string {
-    return this.#text ?? '';
-  }
-
-  take(): string {
-    const text = this.#text ?? '';
-    this.#text = null;
-    return text;
-  }
-
-  drop(): void {
-    this.#text = null;
-  }
-}
-
-type InputType = 'insertFromPaste' | 'insertFromDrop';
-
 export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
   let current: { held: HeldText; abort: AbortController; settling: Promise<void> } | null = null;
 
-  const intercept = (event: Event, data: DataTransfer | null, inputType: InputType, pointFor: (target: TextField | HTMLElement) => InsertionPoint) => {
+  const intercept = (event: Event, data: DataTransfer | null, inputType: InsertInputType, pointFor: (target: TextField | HTMLElement) => InsertionPoint) => {
     // Synthetic paste and drop events insert nothing by themselves: only real ones are guarded.
     if (!isTrustedEvent(event)) return;
     const target = editableTarget(event.composedPath()[0] ?? event.target);
@@ -119,7 +93,7 @@ export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
     return { vendor: decision.vendor, kind: decision.kind, host: verdict?.hostDisplay ?? deps.pageHost(), level: verdict?.level ?? 'unknown' };
   };
 
-  const hold = (held: HeldText, point: InsertionPoint, decision: PasteDecision, inputType: InputType) => {
+  const hold = (held: HeldText, point: InsertionPoint, decision: PasteDecision, inputType: InsertInputType) => {
     // One question at a time: a newer held paste replaces an older one, which is dropped.
     if (current) {
       current.abort.abort();
@@ -134,7 +108,7 @@ export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
     current = entry;
   };
 
-  const settle = async (held: HeldText, point: InsertionPoint, decision: PasteDecision, inputType: InputType, signal: AbortSignal): Promise<void> => {
+  const settle = async (held: HeldText, point: InsertionPoint, decision: PasteDecision, inputType: InsertInputType, signal: AbortSignal): Promise<void> => {
     let outcome = decision;
     if (outcome.action === 'wait') {
       const context = (await withTimeout(deps.refreshContext(), deps.contextTimeoutMs ?? 3000)) ?? UNREACHABLE_CONTEXT;
@@ -177,6 +151,13 @@ export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
     },
     get settling() {
       return current?.settling ?? null;
+    },
+    adopt(paste) {
+      if (deps.signal?.aborted) {
+        paste.held.drop();
+        return;
+      }
+      hold(paste.held, paste.point, { action: 'wait' }, paste.inputType);
     },
   };
 }

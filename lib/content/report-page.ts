@@ -1,14 +1,14 @@
-import { sendPageRequest } from '../page-protocol.ts';
-import { STATUS_PROBE_PATHS, signalsFromFingerprint, statusProbeSignals } from '../page-fingerprint.ts';
+import type { PageRequest } from '../page-protocol.ts';
+import { signalsFromFingerprint, type PageFingerprint } from '../page-fingerprint.ts';
 import { collectFingerprint, type KeyValueStorage, type PageLocation } from './collect-fingerprint.ts';
 
 export interface ReportPageDeps {
-  readonly send: (message: unknown) => Promise<unknown>;
+  /** runtime.sendMessage; the answer is not needed (the background acts on a report by itself). */
+  readonly send: (message: PageRequest) => Promise<unknown>;
   readonly document: Document;
-  readonly storage: KeyValueStorage | null;
+  /** The page's localStorage, asked for only if it is to be read (collect-fingerprint.ts). */
+  readonly storage: () => KeyValueStorage | null;
   readonly location: PageLocation;
-  /** GET a same-origin path and parse JSON; null on any failure. */
-  readonly fetchJson: (path: string) => Promise<unknown>;
   readonly wait: (ms: number) => Promise<void>;
 }
 
@@ -16,47 +16,39 @@ export interface ReportPageDeps {
 export const SECOND_LOOK_DELAY_MS = 2000;
 
 /**
- * Looks at the page twice (at document_end, and once more after the app had time to render),
- * and tells the background only when there is something to tell: ordinary pages cost one
- * bounded DOM read each time and no message. When the background grants it, makes the single
- * same-origin status probe and reports what it shows.
+ * A page with at least this many elements when its HTML is parsed was rendered by its server,
+ * not by a single-page app still to start: gateway dashboards are single-page apps whose HTML is
+ * a near-empty shell (one-api, new-api, sub2api: a root element and their scripts).
+ */
+export const RENDERED_PAGE_ELEMENTS = 1000;
+
+/**
+ * Looks at the page at document_end and tells the background only when there is something to
+ * tell: an ordinary page costs one bounded read of its markup and no message.
+ * - An app shell (few elements when parsed) is looked at thoroughly (words, storage) and again
+ *   once the app had time to render: that is where a gateway dashboard shows itself.
+ * - A page that came rendered is read for its markup; its words and storage only once the markup
+ *   or route shows a gateway trait, and then it is looked at again too (the page may show more).
+ * What the background makes of a report (a verdict, the page guard, the one status probe) it
+ * does by itself; nothing comes back here to parse.
  */
 export async function reportPage(deps: ReportPageDeps): Promise<void> {
   const servedTitle = deps.document.querySelector('title')?.textContent ?? '';
-  let reportedSignals = 0;
-  let probed = false;
-  for (const delay of [0, SECOND_LOOK_DELAY_MS]) {
-    if (delay > 0) await deps.wait(delay);
-    const fingerprint = collectFingerprint(deps.document, deps.storage, deps.location, servedTitle);
-    const signalCount = signalsFromFingerprint(fingerprint).length;
-    if (signalCount <= reportedSignals) continue;
-    reportedSignals = signalCount;
-    const answer = await sendPageRequest(deps.send, { type: 'page/fingerprint', fingerprint });
-    if (answer.ok && answer.data.probe && !probed) {
-      probed = true;
-      await probeStatus(deps);
-    }
-  }
+  const appShell = deps.document.getElementsByTagName('*').length < RENDERED_PAGE_ELEMENTS;
+  const look = (thorough: boolean) => collectFingerprint(deps.document, deps.storage, deps.location, servedTitle, { thorough });
+  const first = look(appShell);
+  const firstSignals = signalsFromFingerprint(first).length;
+  if (firstSignals > 0) await report(deps, first);
+  if (!appShell && firstSignals === 0) return;
+  await deps.wait(SECOND_LOOK_DELAY_MS);
+  const second = look(true);
+  if (signalsFromFingerprint(second).length > firstSignals) await report(deps, second);
 }
 
-async function probeStatus(deps: ReportPageDeps): Promise<void> {
-  for (const path of STATUS_PROBE_PATHS) {
-    const signals = statusProbeSignals(await deps.fetchJson(path));
-    if (signals.length > 0) {
-      await sendPageRequest(deps.send, { type: 'page/probe-signals', signals });
-      return;
-    }
-  }
-}
-
-/** The probe as the content script makes it: same origin, no cookies, small answers only. */
-export async function fetchSameOriginJson(path: string): Promise<unknown> {
+async function report(deps: ReportPageDeps, fingerprint: PageFingerprint): Promise<void> {
   try {
-    const response = await fetch(path, { credentials: 'omit', redirect: 'error', headers: { accept: 'application/json' } });
-    if (!response.ok || Number(response.headers.get('content-length') ?? 0) > 64 * 1024) return null;
-    const text = await response.text();
-    return text.length > 64 * 1024 ? null : JSON.parse(text);
+    await deps.send({ type: 'page/fingerprint', fingerprint });
   } catch {
-    return null;
+    // The background is restarting or the extension is gone: the next page tells it.
   }
 }

@@ -1,15 +1,19 @@
 /**
- * Everything the page content script does besides fingerprinting, wired together: the page
- * context (asked for once, then pushed), the in-page warning, and the key paste guard.
+ * The page guard, wired together: the page context (asked for once, then pushed), the in-page
+ * warning, the key paste guard and the status probe. The background runs the guard only in
+ * pages that need it (lib/background/page-guards.ts); the page watch, on every page, handed it
+ * the paste and drop events through the page bridge, and perhaps a paste it held meanwhile.
  * Browser APIs come in as parameters, so the whole thing runs under happy-dom in tests.
  */
-import { sendPageRequest } from '../page-protocol.ts';
+import { sendPageRequest, statusProbeRequestSchema } from '../page-protocol.ts';
+import { whenDomReady } from './dom-ready.ts';
+import type { HeldPaste } from './held-text.ts';
 import { PageContextSource } from './page-context-source.ts';
 import { installPasteGuard, type PasteGuard } from './paste-guard.ts';
 import { askPaste, NoticeSurface, WarningSurface, type PageUi } from './page-ui.tsx';
 
 export interface PageScriptDeps {
-  readonly window: Window;
+  readonly window: Pick<Window, 'addEventListener'>;
   readonly document: Document;
   /** The page's ASCII host (`location.hostname`). */
   readonly pageHost: () => string;
@@ -18,6 +22,12 @@ export interface PageScriptDeps {
   /** Adds a runtime.onMessage listener; returns the function that removes it. */
   readonly listen: (listener: (message: unknown) => void) => () => void;
   readonly ui: PageUi;
+  /** Where paste and drop arrive: the page bridge's `guardEvents`. */
+  readonly pasteEvents: Pick<EventTarget, 'addEventListener'>;
+  /** A paste the page watch held before the guard started, if any. */
+  readonly heldPaste?: HeldPaste | null;
+  /** The status probe, made when the background asks for it (at most once). */
+  readonly probeStatus: () => Promise<void>;
   /** The content script's lifetime: aborting it takes everything off the page. */
   readonly signal: AbortSignal;
 }
@@ -34,12 +44,16 @@ export interface PageScript {
 export function startPageScript(deps: PageScriptDeps): PageScript {
   const { window, document, send, ui, signal } = deps;
   const context = new PageContextSource({ send, pageHost: deps.pageHost });
-  const unlisten = deps.listen((message) => void context.receive(message));
+  let probed = false;
+  const unlisten = deps.listen((message) => {
+    if (context.receive(message) || probed || !statusProbeRequestSchema().safeParse(message).success) return;
+    probed = true;
+    void deps.probeStatus().catch(() => undefined);
+  });
 
   const notice = new NoticeSurface(ui);
-  // Paste listeners first, before the page's own scripts run (document_start).
   const pasteGuard = installPasteGuard({
-    target: window,
+    target: deps.pasteEvents,
     pageHost: deps.pageHost,
     context: () => context.current,
     refreshContext: () => context.refresh(),
@@ -48,6 +62,7 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
     signal,
   });
   void context.refresh();
+  if (deps.heldPaste) pasteGuard.adopt(deps.heldPaste);
 
   const warning = new WarningSurface(ui, {
     details: () => sendPageRequest(send, { type: 'page/open-details' }),
@@ -76,10 +91,4 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
     { once: true },
   );
   return { context, pasteGuard, warning, notice, ready };
-}
-
-/** Resolves once the document is parsed (at once if it already is). */
-export function whenDomReady(document: Document): Promise<void> {
-  if (document.readyState !== 'loading') return Promise.resolve();
-  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
 }

@@ -1,0 +1,52 @@
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { createContentTranslator } from '../../lib/content/content-i18n.ts';
+import { contentExtensionApi } from '../../lib/content/extension-api.ts';
+import { createLifetime } from '../../lib/content/lifetime.ts';
+import { openPageBridge } from '../../lib/content/page-bridge.ts';
+import { shadowRootHosts } from '../../lib/content/page-ui.tsx';
+import { fetchSameOriginJson, probeStatus } from '../../lib/content/probe-status.ts';
+import { startPageScript } from '../../lib/content/start-page.ts';
+
+// The page guard: the in-page warning, the key paste guard and the status probe. Not declared
+// in the manifest: the background runs it in the top frame of the pages that need it
+// (lib/background/page-guards.ts), so ordinary pages never load its UI or its zod. An unlisted
+// script, like the page watch, so it brings neither WXT's content-script wrapper nor the polyfill
+// (lib/content/extension-api.ts); its lifetime is lib/content/lifetime.ts, which a page cannot end.
+export default defineUnlistedScript(() => {
+  const browser = contentExtensionApi();
+  const lifetime = createLifetime(() => browser.runtime.id !== undefined);
+  const bridge = openPageBridge(window, () => lifetime.check(), lifetime.signal);
+  // The background may run the guard again in a document it already guards: one is enough.
+  if (!bridge.claimGuard()) return;
+  const send = async (message: unknown) => {
+    if (!lifetime.check()) throw new Error('RelayGuard was updated or removed.');
+    return browser.runtime.sendMessage(message);
+  };
+  const translate = createContentTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
+
+  startPageScript({
+    window,
+    document,
+    pageHost: () => location.hostname,
+    send,
+    listen: (listener) => {
+      const onMessage = (message: unknown, sender: { id?: string }) => {
+        // Only the background speaks to this script; it answers nothing back.
+        if (sender.id === browser.runtime.id) listener(message);
+      };
+      browser.runtime.onMessage.addListener(onMessage);
+      return () => browser.runtime.onMessage.removeListener(onMessage);
+    },
+    ui: {
+      translate,
+      get lang() {
+        return browser.i18n.getUILanguage();
+      },
+      createHost: shadowRootHosts(lifetime),
+    },
+    pasteEvents: bridge.guardEvents,
+    heldPaste: bridge.takeHeld(),
+    probeStatus: () => probeStatus({ send, fetchJson: fetchSameOriginJson }),
+    signal: lifetime.signal,
+  });
+});

@@ -1,0 +1,23 @@
+import { createLifetime } from '../lib/content/lifetime.ts';
+import { contentExtensionApi } from '../lib/content/extension-api.ts';
+import { watchPage } from '../lib/content/watch-page.ts';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+
+// The page watch: the one content script on every page (top frame, document_start; declared in
+// wxt.config.ts). Built as an unlisted script because WXT's content-script wrapper brings
+// webextension-polyfill and a start-up DOM event into every page (lib/content/extension-api.ts);
+// lib/content/watch-page.ts says what it does, and README.md "Performance" what it costs.
+export default defineUnlistedScript(() => {
+  // Read on first use: most pages never need the extension API at all (lib/content/watch-page.ts).
+  let api: ReturnType<typeof contentExtensionApi> | null = null;
+  const runtime = () => (api ??= contentExtensionApi()).runtime;
+  watchPage({
+    window,
+    document,
+    location,
+    storage: () => window.localStorage,
+    send: (message) => runtime().sendMessage(message),
+    lifetime: createLifetime(() => runtime().id !== undefined),
+    wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+});

@@ -1,0 +1,107 @@
+import type { StatusProbeRequest, TabVerdictView } from '../page-protocol.ts';
+import type { Settings } from '../settings.ts';
+import type { VerdictLevel } from '../verdict.ts';
+import type { Preferences } from './preferences.ts';
+import type { TabVerdicts } from './tab-verdicts.ts';
+
+/** The page guard's bundle (entrypoints/page-guard/), run where it is needed. */
+export const PAGE_GUARD_SCRIPT = '/page-guard.js';
+
+/** Where a script is run: the tab's top frame, and in Chromium exactly the document RelayGuard saw commit. */
+export interface ScriptTarget {
+  readonly tabId: number;
+  readonly documentId: string | undefined;
+}
+
+export interface PageGuardsDeps {
+  readonly tabs: TabVerdicts;
+  readonly preferences: Pick<Preferences, 'settings'>;
+  /** Runs the page guard script in that document (scripting.executeScript); rejects when it cannot. */
+  readonly runGuard: (target: ScriptTarget) => Promise<void>;
+  /** tabs.sendMessage to the tab's top frame; rejects when no page guard listens there. */
+  readonly sendToGuard: (tabId: number, message: StatusProbeRequest) => Promise<unknown>;
+  readonly allTabIds: () => Promise<number[]>;
+}
+
+/**
+ * The page guard (the in-page warning, the key paste guard's questions, the status probe) runs
+ * only in the pages that need it; the page watch, on every page, carries none of it. This
+ * starts the guard in a tab's document once that document needs it:
+ * - its verdict is `unvetted` or `blocked` (the warning, and vendor keys held on paste);
+ * - it is `unknown` but called AI APIs, and the person wants the notice on such pages;
+ * - the page watch holds a paste only the guard can ask about (`page/guard-needed`);
+ * - the background wants the page's one status probe made.
+ * At most once per document: the tab's state carries the mark, and a new document starts unmarked.
+ */
+export class PageGuards {
+  readonly #deps: PageGuardsDeps;
+  /** The start under way in each tab, if any. */
+  readonly #starting = new Map<number, Promise<boolean>>();
+
+  constructor(deps: PageGuardsDeps) {
+    this.#deps = deps;
+    deps.tabs.onChange((tabId, verdict) => void this.#review(tabId, verdict.level));
+  }
+
+  /**
+   * Starts the guard in the tab's current document unless it runs there already; resolves true
+   * once it does run there. Starts in one tab go one after another, so a caller never hears
+   * "started" while an earlier start is still under way (or about to fail).
+   */
+  ensure(tabId: number): Promise<boolean> {
+    const previous = this.#starting.get(tabId) ?? Promise.resolve(false);
+    const start = previous.then(() => this.#start(tabId));
+    this.#starting.set(tabId, start);
+    void start.finally(() => {
+      if (this.#starting.get(tabId) === start) this.#starting.delete(tabId);
+    });
+    return start;
+  }
+
+  async #start(tabId: number): Promise<boolean> {
+    const marked = await this.#deps.tabs.markGuarded(tabId);
+    if (!marked) return this.#deps.tabs.isGuarded(tabId);
+    try {
+      await this.#deps.runGuard({ tabId, documentId: marked.documentId });
+      return true;
+    } catch {
+      // The document is gone or cannot be scripted (a browser page, another extension's page).
+      await this.#deps.tabs.unmarkGuarded(tabId, marked.documentId);
+      return false;
+    }
+  }
+
+  /** Has the tab's guard make the page's one status probe (the background granted it). */
+  async requestStatusProbe(tabId: number): Promise<void> {
+    if (!(await this.ensure(tabId))) return;
+    try {
+      await this.#deps.sendToGuard(tabId, { type: 'page/status-probe' });
+    } catch {
+      // The page navigated away meanwhile: nothing left to probe.
+    }
+  }
+
+  /** After a settings change: tabs that now need the guard get it. */
+  async reviewAll(): Promise<void> {
+    await Promise.all(
+      (await this.#deps.allTabIds()).map(async (tabId) => {
+        const view = await this.#deps.tabs.get(tabId);
+        if (view) await this.#review(tabId, view.level);
+      }),
+    );
+  }
+
+  async #review(tabId: number, level: VerdictLevel): Promise<void> {
+    if (level === 'official' || level === 'vetted') return;
+    const settings = level === 'unknown' ? await this.#deps.preferences.settings() : null;
+    // Only an unknown page's endpoints matter, and only with the notice on: read them only then.
+    const view = settings?.unknownPageNotice ? await this.#deps.tabs.get(tabId) : null;
+    if (needsGuard(view ?? { level, endpoints: [] }, settings ?? { unknownPageNotice: false })) await this.ensure(tabId);
+  }
+}
+
+/** Whether a page with this verdict has anything for the guard to show or hold. */
+export function needsGuard(verdict: Pick<TabVerdictView, 'level' | 'endpoints'>, settings: Pick<Settings, 'unknownPageNotice'>): boolean {
+  if (verdict.level === 'unvetted' || verdict.level === 'blocked') return true;
+  return verdict.level === 'unknown' && verdict.endpoints.length > 0 && settings.unknownPageNotice;
+}
