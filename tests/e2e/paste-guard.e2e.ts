@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { chars, sampleKeys } from '../support/generated-keys.ts';
+import type { ExtensionBrowser } from './support/browser.ts';
 import { RealClipboard } from './support/clipboard.ts';
 import { containsSecret, ExtensionAudit, findSecret, plantCanary } from './support/extension-audit.ts';
 import { PASTE_GUARD_SELECTOR, PasteGuardDialog, warningLevel } from './support/in-page.ts';
@@ -18,11 +19,17 @@ import { describe, expect, test as base } from './support/fixtures.ts';
  */
 
 const KEY = sampleKeys.anthropic; // sk-ant-api03-…AA, the shape lib/keys.ts calls an Anthropic API key
+/** sk-ant-sid01-…: a Claude subscription (session) credential, held on every page but Claude's own. */
+const SESSION = sampleKeys.claudeSession;
 const RELAY_URL = `http://${HOSTS.oneApiChannelForm}/`;
+/** An ordinary page (no verdict beyond `unknown`) with a text field: API documentation's search box. */
+const ORDINARY_URL = `http://${HOSTS.apiDocs}/`;
 const NOT_A_KEY = `Claude channel for the writing team, ${chars(12, 7_301)}`;
 
 /** Pastes this file made of the key, by outcome: the audit test checks the flow really ran. */
 const keyPastes = { held: 0, pastedAnyway: 0, cancelled: 0, passedThrough: 0 };
+/** The same for the Claude session credential. */
+const sessionPastes = { held: 0, pastedAnyway: 0, cancelled: 0 };
 
 const test = base
   // Installed before any test of the file acts: every message from then on is recorded.
@@ -186,6 +193,73 @@ describe('where a key belongs, the same paste goes straight in', () => {
   });
 });
 
+/**
+ * Whether the background started the page guard in the tab's current document (the tab state it
+ * keeps in storage.session, lib/background/page-guards.ts). Ordinary pages run only the page watch.
+ */
+/** The one extension API this file calls in the service worker (no @types/chrome here). */
+declare const chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } };
+
+async function guardStarted(browser: ExtensionBrowser, page: Page): Promise<boolean> {
+  const tabId = await browser.tabIdOf(page);
+  const worker = await browser.serviceWorker();
+  return worker.evaluate(async (key) => Boolean(((await chrome.storage.session.get(key))[key] as { guarded?: boolean } | undefined)?.guarded), `tab:${tabId}`);
+}
+
+describe('on an ordinary page, where only the page watch runs', () => {
+  test('an Anthropic API key goes straight in, and the page guard never starts', async ({ openWatched, openPopup, clipboard, browser }) => {
+    const page = await openWatched(ORDINARY_URL);
+    expect(await (await openPopup(page)).level()).toBe('unknown');
+    const field = page.locator('input[type="search"]');
+
+    await clipboard.paste(KEY, field);
+    keyPastes.passedThrough++;
+    await expect.poll(() => valueOf(field), { timeout: 5_000 }).toBe(KEY);
+    expect((await readWatch(page)).pastes).toEqual([expect.objectContaining({ isTrusted: true, length: KEY.length })]);
+    expect(await pasteGuardEverShown(page)).toBe(false);
+    expect(await guardStarted(browser, page)).toBe(false);
+  });
+
+  test('a Claude session credential is held by the watch; the guard it asks for names Claude and the host; "paste anyway" inserts it exactly', async ({
+    openWatched,
+    clipboard,
+    browser,
+  }) => {
+    const page = await openWatched(ORDINARY_URL);
+    const field = page.locator('input[type="search"]');
+    const guard = new PasteGuardDialog(page);
+    expect(await guardStarted(browser, page)).toBe(false);
+
+    await clipboard.paste(SESSION, field);
+    sessionPastes.held++;
+    await guard.waitOpen();
+    expect(await guardStarted(browser, page)).toBe(true);
+    expect(await valueOf(field)).toBe('');
+    expect((await readWatch(page)).pastes).toEqual([]);
+    const text = await guard.text();
+    expect(text).toContain('Claude subscription credential');
+    expect(text).toContain(HOSTS.apiDocs);
+    expect(containsSecret(await guard.markup(), SESSION)).toBe(false);
+    // Asking about a credential is not a warning about the page.
+    expect(await warningLevel(page)).toBeNull();
+
+    await guard.pasteAnyway.click();
+    sessionPastes.pastedAnyway++;
+    await guard.waitClosed();
+    expect(await valueOf(field)).toBe(SESSION);
+
+    // Once the guard runs here it answers the next paste itself: cancelled, the field keeps its text.
+    await field.fill('');
+    await clipboard.paste(SESSION, field);
+    sessionPastes.held++;
+    await guard.waitOpen();
+    await guard.cancel.click();
+    sessionPastes.cancelled++;
+    await guard.waitClosed();
+    expect(await valueOf(field)).toBe('');
+  });
+});
+
 describe('the key is never stored, logged or messaged', () => {
   test('not in any message the background got or sent, its console, storage, IndexedDB or caches, nor any console or request', async ({
     audit,
@@ -195,18 +269,20 @@ describe('the key is never stored, logged or messaged', () => {
     browser,
   }) => {
     // This reads what the tests above did; alone it would prove nothing.
-    expect(keyPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 5, pastedAnyway: 2, cancelled: 3, passedThrough: 2 });
+    expect(keyPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 5, pastedAnyway: 2, cancelled: 3, passedThrough: 3 });
+    expect(sessionPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 2, pastedAnyway: 1, cancelled: 1 });
 
     const dump = await audit.dump();
     // The recorder really listened: the relay form's content script talked to the background.
     expect(dump.received.some((message) => message.includes(HOSTS.oneApiChannelForm))).toBe(true);
     expect(Object.keys(dump.storage)).toEqual(['local', 'session', 'sync']);
     expect(findSecret(dump, KEY)).toEqual([]);
-    expect(pageConsole.filter((line) => containsSecret(line, KEY))).toEqual([]);
+    expect(findSecret(dump, SESSION)).toEqual([]);
+    expect(pageConsole.filter((line) => containsSecret(line, KEY) || containsSecret(line, SESSION))).toEqual([]);
     // Nor did any request carry it (the fixture pages send nothing of what is typed into them).
     for (const log of [traffic, serverLog]) expect(log.some((line) => line.includes(HOSTS.oneApiChannelForm))).toBe(true);
-    expect(traffic.filter((line) => containsSecret(line, KEY))).toEqual([]);
-    expect(serverLog.filter((line) => containsSecret(line, KEY))).toEqual([]);
+    expect(traffic.filter((line) => containsSecret(line, KEY) || containsSecret(line, SESSION))).toEqual([]);
+    expect(serverLog.filter((line) => containsSecret(line, KEY) || containsSecret(line, SESSION))).toEqual([]);
 
     // And the dump is not blind: a canary put in each place it reads is found in each.
     const canary = `e2e-canary-${chars(40, 7_302)}`;
