@@ -27,7 +27,8 @@ export interface ProfileSummary {
   readonly named: 'source map' | 'minified names';
 }
 
-const CONTENT_SCRIPT = /^chrome-extension:\/\/[a-p]{32}\/content-scripts\//;
+/** Any script of an extension: on the benchmark's ordinary page that is the page watch alone. */
+const CONTENT_SCRIPT = /^chrome-extension:\/\/[a-p]{32}\//;
 
 /** `../../../../work/main/node_modules/zod/v4/core/schemas.js` → `zod/v4/core/schemas.js`; repo files repo-relative. */
 function filePath(source: string): string {
@@ -71,10 +72,11 @@ function top(map: Map<string, number>, total: number, count: number): ProfileSha
 }
 
 /**
- * @param script the measured content script's text (names frames the map does not cover)
+ * @param scriptPath the measured content script's path in the extension (`page-watch.js`)
+ * @param script its text (names frames the map does not cover)
  * @param sourceMapPayload its source map (with sourcesContent), or null
  */
-export function summariseProfiles(profiles: readonly CpuProfile[], script: string, sourceMapPayload: object | null): ProfileSummary {
+export function summariseProfiles(profiles: readonly CpuProfile[], scriptPath: string, script: string, sourceMapPayload: object | null): ProfileSummary {
   const sourceMap = sourceMapPayload ? new SourceMap(sourceMapPayload as never) : null;
   const payload = sourceMapPayload as { sources?: string[]; sourcesContent?: (string | null)[] } | null;
   const originalLines = new Map<string, string[]>();
@@ -104,7 +106,7 @@ export function summariseProfiles(profiles: readonly CpuProfile[], script: strin
     const entry = sourceMap?.findEntry(frame.lineNumber, bodyStart(scriptLines[frame.lineNumber] ?? '', frame.columnNumber)) as
       | { originalSource?: string; originalLine?: number }
       | undefined;
-    if (!entry?.originalSource) return { module: sourceMap ? '(bundler code, unmapped)' : 'content-scripts/page.js', fn: `page.js col ${frame.columnNumber} ${generated}` };
+    if (!entry?.originalSource) return { module: sourceMap ? '(bundler code, unmapped)' : scriptPath, fn: `${scriptPath} col ${frame.columnNumber} ${generated}` };
     const line = headerLine(entry.originalSource, entry.originalLine ?? 0);
     const code = excerpt(originalLine(entry.originalSource, line), 0);
     return { module: moduleName(entry.originalSource), fn: `${filePath(entry.originalSource)}:${line + 1}${code ? ` \`${code}\`` : ''}` };

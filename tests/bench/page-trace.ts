@@ -3,8 +3,8 @@ import type { TraceEvent } from './page-load.ts';
 /**
  * Attributes a load's trace (devtools.timeline + v8 + v8.execute categories) to the content
  * script, on the page renderer's main thread, with exact durations:
- * - injection: the `EvaluateScript` slice of the content script (compile + top-level run, which
- *   includes WXT's wrapper and `main()`), with its `v8.compile` part;
+ * - injection: the `EvaluateScript` slice of the content script (compile + top-level run), with
+ *   its `v8.compile` part;
  * - callbacks: each `v8.callFunction` slice whose `FunctionCall` is a function of the content
  *   script (event listeners), including the microtasks that run at its end (promise
  *   continuations, e.g. the first fingerprint look after DOMContentLoaded);
@@ -13,8 +13,8 @@ import type { TraceEvent } from './page-load.ts';
  * - messages: extension messages arriving after injection, i.e. microtask checkpoints and
  *   extension-binding calls (a `FunctionCall` with no script URL) outside every slice above and
  *   outside the page's own parsing, events and timers: the continuation of a runtime.sendMessage
- *   reply (where the content script parses the `page/context` answer) and runtime.onMessage
- *   pushes. On the bench page, whose own script does nothing asynchronous, nothing else runs there
+ *   reply and runtime.onMessage deliveries (the page watch sends a message only about a page that
+ *   shows relay signals, and listens for none). On the bench page, whose own script does nothing asynchronous, nothing else runs there
  *   (the baseline arm's empty script shows ~0).
  * Nested attributed slices are counted once. Not attributed: Blink's set-up of the isolated world
  * and bindings outside script; that shows up only in the A/B comparison.
@@ -37,8 +37,6 @@ export interface TraceAttribution {
   readonly total: TracePhase;
 }
 
-/** RelayGuard's content script; pass another pattern to attribute the baseline's empty script. */
-export const CONTENT_SCRIPT_URL = /^chrome-extension:\/\/[a-p]{32}\/content-scripts\/page\.js$/;
 
 const urlOf = (event: TraceEvent): string => {
   const url = event.args?.data?.url;
@@ -53,7 +51,8 @@ function phase(events: readonly TraceEvent[]): TracePhase {
 }
 
 /** null when the trace has no evaluation of the content script (it did not run on this load). */
-export function attributeTrace(trace: readonly TraceEvent[], scriptUrl: RegExp = CONTENT_SCRIPT_URL): TraceAttribution | null {
+/** @param scriptUrl the content script to attribute: RelayGuard's page watch, or the baseline's empty script */
+export function attributeTrace(trace: readonly TraceEvent[], scriptUrl: RegExp): TraceAttribution | null {
   const evaluation = trace.find((e) => e.ph === 'X' && e.name === 'EvaluateScript' && scriptUrl.test(urlOf(e)));
   if (!evaluation) return null;
   const { pid, tid } = evaluation;
