@@ -174,9 +174,17 @@ function storageKeysSignal(storageKeys: readonly string[]): Signal | undefined {
   return { id: 'gateway-storage-keys', detail: matched.slice(0, 4).join(', ') };
 }
 
+/**
+ * Every credit names one of these (lower-cased); a footer naming none is done with in one pass,
+ * without compiling and running each credit's pattern on every ordinary page.
+ */
+const FOOTER_CREDIT_NAMES = ['calcium-ion', 'new api', 'newapi', 'martialbe', 'justsong'] as const;
+
 function footerCreditSignal(footerText: string | undefined): Signal | undefined {
   if (!footerText) return undefined;
   const text = collapseWhitespace(footerText);
+  const lower = text.toLowerCase();
+  if (!FOOTER_CREDIT_NAMES.some((name) => lower.includes(name))) return undefined;
   const credit = FOOTER_CREDITS.find(({ pattern }) => pattern.test(text));
   return credit && { id: 'gateway-footer-credit', detail: credit.detail, family: credit.family };
 }

@@ -313,14 +313,28 @@ describe('how far a look goes', () => {
     expect(counted.opened).toBe(1);
   });
 
-  test('a quick look reads words and storage once the markup shows a gateway trait', () => {
-    loadPage('<head><title>星河API</title></head><body><p>令牌 额度 渠道</p><footer>由 Calcium-Ion 开发，基于 One API</footer></body>');
+  test('a quick look reads the footer, words and storage once the head shows a gateway trait', () => {
+    loadPage('<head><title>One API</title></head><body><p>令牌 额度 渠道</p><footer>由 Calcium-Ion 开发，基于 One API</footer></body>');
     const counted = countedStorage(GATEWAY_STORAGE);
     const fp = collectFingerprint(document, counted.open, at('/'), undefined, { thorough: false });
     expect(fp.vocabulary).toEqual(['令牌', '额度', '渠道']);
     expect(fp.statusStorage).toEqual({ systemName: true, quotaPerUnit: true });
-    expect(collectedSignals(fp).map((signal) => signal.id)).toEqual(['gateway-status-storage', 'gateway-storage-keys', 'gateway-footer-credit', 'relay-vocabulary']);
+    expect(collectedSignals(fp).map((signal) => signal.id)).toEqual([
+      'gateway-status-storage',
+      'gateway-storage-keys',
+      'gateway-footer-credit',
+      'gateway-default-title',
+      'relay-vocabulary',
+    ]);
     expect(counted.opened).toBe(1);
+  });
+
+  test('a quick look does not read the footer when the head and route show nothing (gateways render theirs by script)', () => {
+    loadPage('<head><title>星河API</title></head><body><p>令牌 额度 渠道</p><footer>由 Calcium-Ion 开发，基于 One API</footer></body>');
+    const counted = countedStorage(GATEWAY_STORAGE);
+    const fp = collectFingerprint(document, counted.open, at('/'), undefined, { thorough: false });
+    expect(fp).toEqual({ servedTitle: '星河API', storageKeys: [], path: '/', vocabulary: [] });
+    expect(counted.opened).toBe(0);
   });
 
   test('a dashboard route is a trait too', () => {

@@ -6,9 +6,9 @@
  * - text is read through a TreeWalker capped by node count and characters, so a huge page costs
  *   the same as a small one (`body.textContent` would build the whole page's text, scripts and
  *   JSON blobs included, before it could be sliced);
- * - on a rendered page, words and localStorage only once its markup or route shows a gateway
- *   trait (LookDepth); storage: key names only, at most 64 of them; the one value read is
- *   `status`, parsed in place to learn two booleans and then dropped.
+ * - on a page its server rendered, only the head and route, and the rest only once they show a
+ *   gateway trait (LookDepth); storage: key names only, at most 64 of them; the one value read
+ *   is `status`, parsed in place to learn two booleans and then dropped.
  * Nothing page-written leaves this function except short bounded fields, and vocabulary leaves as
  * the matched terms only.
  *
@@ -62,12 +62,12 @@ const FOOTER_TEXT_NODES = 60;
 /** A `status` value larger than this is not the gateway's (a few KB at most) and is not parsed. */
 const STATUS_VALUE_MAX_CHARS = 64 * 1024;
 
-/** How far a look goes beyond the markup. */
+/** How far a look goes beyond the document's head and route. */
 export interface LookDepth {
   /**
-   * Read the page's words and storage even when its markup shows no gateway trait: for a page
-   * that was an app shell when parsed (its content rendered by script, as gateway dashboards
-   * are), where the markup alone says little.
+   * Read the whole fingerprint (footer, words, storage) even when the head and route show no
+   * gateway trait: for a page that was an app shell when parsed, whose content (footer, menus)
+   * its scripts render, as gateway dashboards do.
    */
   readonly thorough: boolean;
 }
@@ -79,6 +79,10 @@ export interface LookDepth {
  *   title); when absent or empty, the `<title>` element is read now, which is still the served
  *   one at document_end on pages that rename it after load (setting `document.title` rewrites
  *   that element, so reading it later shows the new name).
+ * @param depth a quick look (`thorough: false`) reads the head (title, meta description) and the
+ *   route, and the rest only if they show a gateway trait. Gateway front ends are single-page
+ *   apps: what a page its server rendered could share with one is its head and its route;
+ *   everything else a gateway shows, its scripts render, and an app shell's thorough look reads.
  */
 export function collectFingerprint(
   doc: Document,
@@ -91,25 +95,29 @@ export function collectFingerprint(
   // An empty capture means the <title> had not been parsed yet when it was taken; read it now.
   const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
   const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
-  const footerText = withoutSecrets(readFooterText(doc));
-  const markup: PageFingerprint = {
+  const head: PageFingerprint = {
     ...(metaDescription && { metaDescription }),
     ...(servedTitle && { servedTitle }),
-    ...(footerText && { footerText }),
     storageKeys: [],
     path: readPath(location),
     vocabulary: [],
   };
-  // Words and storage are supporting evidence: weak alone (relay vocabulary never warns by
-  // itself), so on a rendered page they are read only once the markup or route shows a trait.
-  const trait = signalsFromFingerprint(markup).length > 0;
-  if (!trait && !depth.thorough) return markup;
-  const withWords: PageFingerprint = { ...markup, vocabulary: doc.body ? matchVocabulary(boundedText(doc.body, VOCABULARY_SAMPLE_CHARS, VOCABULARY_SAMPLE_NODES)) : [] };
-  // Storage confirms a gateway's front end, and is read with the words (so never on an ordinary
+  if (!depth.thorough && signalsFromFingerprint(head).length === 0) return head;
+  const footerText = withoutSecrets(readFooterText(doc));
+  const vocabulary = doc.body ? matchVocabulary(boundedText(doc.body, VOCABULARY_SAMPLE_CHARS, VOCABULARY_SAMPLE_NODES)) : [];
+  // Storage confirms a gateway's front end, and is read only here (never on an ordinary
   // rendered page): the first touch of localStorage opens the origin's storage area (a round
   // trip to the browser), which such a page should not pay for.
   const { storageKeys, statusStorage } = readStorage(openStorage(storage));
-  return { ...withWords, storageKeys, ...(statusStorage && { statusStorage }) };
+  return {
+    ...(metaDescription && { metaDescription }),
+    ...(servedTitle && { servedTitle }),
+    ...(footerText && { footerText }),
+    storageKeys,
+    ...(statusStorage && { statusStorage }),
+    path: head.path,
+    vocabulary,
+  };
 }
 
 /** The storage, or null where even asking for it throws (sandboxed, storage blocked). */

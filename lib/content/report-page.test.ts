@@ -70,21 +70,31 @@ describe('reportPage on a page that came rendered', () => {
     expect(waits).toEqual([]);
   });
 
-  test('a page whose markup shows a gateway trait is reported, read in full, and looked at again', async () => {
-    storageEntries = { status: '{"system_name":"星河","quota_per_unit":500000}' };
-    loadPage('<title>星河API</title>', `<p>令牌 额度 渠道</p>${ONE_API_FOOTER}`, RENDERED_PAGE_ELEMENTS + 5);
+  test('a page whose head shows a gateway trait is reported, read in full, and looked at again', async () => {
+    storageEntries = { status: '{"system_name":"One API","quota_per_unit":500000}' };
+    loadPage('<title>One API</title>', `<p>令牌 额度 渠道</p>${ONE_API_FOOTER}`, RENDERED_PAGE_ELEMENTS + 5);
     await reportPage(deps());
-    expect(reported().map(signalIds)).toEqual([['gateway-status-storage', 'gateway-footer-credit', 'relay-vocabulary']]);
+    expect(reported().map(signalIds)).toEqual([['gateway-status-storage', 'gateway-footer-credit', 'gateway-default-title', 'relay-vocabulary']]);
     expect(waits).toEqual([SECOND_LOOK_DELAY_MS]);
     // The second look showed nothing more: no second message.
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  test('a rendered page whose head and route show nothing is not read further: not its footer, words or storage', async () => {
+    storageEntries = { status: '{"system_name":"星河","quota_per_unit":500000}' };
+    loadPage('<title>星河API</title>', `<p>令牌 额度 渠道</p>${ONE_API_FOOTER}`, RENDERED_PAGE_ELEMENTS + 5);
+    await reportPage(deps());
+    // Gateways render their footer by script: on a page its server rendered, it is not theirs.
+    expect(send).not.toHaveBeenCalled();
+    expect(storageOpened).toBe(0);
+    expect(waits).toEqual([]);
+  });
+
   test('reported again when the second look shows more', async () => {
-    loadPage('<title>星河API</title>', ONE_API_FOOTER, RENDERED_PAGE_ELEMENTS);
+    loadPage('<title>One API</title>', ONE_API_FOOTER, RENDERED_PAGE_ELEMENTS);
     whileWaiting = () => document.body.insertAdjacentHTML('afterbegin', '<nav>令牌 额度 倍率 渠道</nav>');
     await reportPage(deps());
-    expect(reported().map(signalIds)).toEqual([['gateway-footer-credit'], ['gateway-footer-credit', 'relay-vocabulary']]);
+    expect(reported().map(signalIds)).toEqual([['gateway-footer-credit', 'gateway-default-title'], ['gateway-footer-credit', 'gateway-default-title', 'relay-vocabulary']]);
   });
 });
 

@@ -27,14 +27,15 @@ export const RENDERED_PAGE_ELEMENTS = 1000;
  * tell: an ordinary page costs one bounded read of its markup and no message.
  * - An app shell (few elements when parsed) is looked at thoroughly (words, storage) and again
  *   once the app had time to render: that is where a gateway dashboard shows itself.
- * - A page that came rendered is read for its markup; its words and storage only once the markup
- *   or route shows a gateway trait, and then it is looked at again too (the page may show more).
+ * - A page that came rendered is read for its head and route; the rest (footer, words, storage)
+ *   only once they show a gateway trait, and then it is looked at again too (it may show more).
  * What the background makes of a report (a verdict, the page guard, the one status probe) it
  * does by itself; nothing comes back here to parse.
  */
 export async function reportPage(deps: ReportPageDeps): Promise<void> {
   const servedTitle = deps.document.querySelector('title')?.textContent ?? '';
-  const appShell = deps.document.getElementsByTagName('*').length < RENDERED_PAGE_ELEMENTS;
+  // Whether there is an element at that position: the walk stops there, however large the page.
+  const appShell = deps.document.getElementsByTagName('*')[RENDERED_PAGE_ELEMENTS - 1] === undefined;
   const look = (thorough: boolean) => collectFingerprint(deps.document, deps.storage, deps.location, servedTitle, { thorough });
   const first = look(appShell);
   const firstSignals = signalsFromFingerprint(first).length;

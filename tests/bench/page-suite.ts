@@ -26,7 +26,7 @@ import { bootstrapMedianDifference, median } from './stats.ts';
  * which code it is spent in.
  */
 
-const LOADS = 30;
+const LOADS = 50;
 const WARMUP_LOADS = 3;
 /** Pause between one browser's load event and the other browser's next navigation. */
 const HANDOFF_GAP_MS = 100;
