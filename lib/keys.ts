@@ -5,6 +5,7 @@
  * Results carry positions only, never the secret: callers redact or warn with them, and nothing
  * in here keeps a copy of what it was given.
  */
+import { CLAUDE_SUBSCRIPTION_BODY_MAX, claudeSubscriptionCredential } from './claude-credentials.ts';
 import { lazy } from './lazy.ts';
 
 export type SecretKind = 'vendor-key' | 'subscription-credential' | 'relay-token';
@@ -83,19 +84,6 @@ const OPENAI_SCOPED_HALF = '(?:[A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})';
 
 function openAiScopedKey(scope: string): RegExp {
   return new RegExp(`^sk-${scope}-${OPENAI_SCOPED_HALF}T3BlbkFJ${OPENAI_SCOPED_HALF}$`);
-}
-
-/**
- * Claude subscription credentials: §4 fixes only the prefix. Observed tokens are ~108 characters,
- * but rather than hard-code an unverified length we take any plausible token body: the floor keeps
- * placeholders such as `sk-ant-oat01-xxxx` out, the ceiling keeps whole blobs from being claimed.
- */
-const CLAUDE_SUBSCRIPTION_BODY_MIN = 40;
-const CLAUDE_SUBSCRIPTION_BODY_MAX = 256;
-
-function claudeSubscriptionCredential(type: string): RegExp {
-  const body = `[A-Za-z0-9_-]{${CLAUDE_SUBSCRIPTION_BODY_MIN},${CLAUDE_SUBSCRIPTION_BODY_MAX}}`;
-  return new RegExp(`^sk-ant-${type}01-${body}$`);
 }
 
 /**

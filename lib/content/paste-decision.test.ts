@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { chars, HEX, KEY_CHARS, LOWER_ALNUM, oneApiUuidTail, sampleKeys } from '../../tests/support/generated-keys.ts';
 import type { VerdictLevel } from '../verdict.ts';
-import { decidePaste, holdsUntilGuarded, isClaudeHost } from './paste-decision.ts';
+import { isClaudeHost } from '../claude-credentials.ts';
+import { decidePaste, holdsUntilGuarded } from './paste-decision.ts';
 import { pageContext } from './test-support.ts';
 
 const RELAY = 'relay.example';

@@ -14,6 +14,7 @@
  *
  * The answer names the vendor and kind of the key, never the key or where it sits in the text.
  */
+import { containsClaudeSubscriptionCredential, isClaudeHost } from '../claude-credentials.ts';
 import { findSecrets, type SecretMatch, type VendorId } from '../keys.ts';
 import type { PageContext } from '../page-protocol.ts';
 
@@ -27,15 +28,6 @@ export type PasteDecision =
   | { readonly action: 'notice'; readonly vendor: VendorId; readonly kind: GuardedKind };
 
 const PASS: PasteDecision = { action: 'pass' };
-
-/** Where a Claude subscription credential legitimately goes. */
-const CLAUDE_DOMAINS = ['claude.ai', 'anthropic.com'] as const;
-
-/** `host` is the page's ASCII host name (`location.hostname`). */
-export function isClaudeHost(host: string): boolean {
-  const bare = host.toLowerCase().replace(/\.$/, '');
-  return CLAUDE_DOMAINS.some((domain) => bare === domain || bare.endsWith(`.${domain}`));
-}
 
 export function decidePaste(text: string, pageHost: string, context: PageContext | null): PasteDecision {
   if (typeof text !== 'string' || text.length === 0) return PASS;
@@ -71,7 +63,7 @@ export function decidePaste(text: string, pageHost: string, context: PageContext
  */
 export function holdsUntilGuarded(text: string, pageHost: string): boolean {
   if (typeof text !== 'string' || text.length === 0 || isClaudeHost(pageHost)) return false;
-  return findSecrets(text).some((match) => match.kind === 'subscription-credential' && match.vendor !== undefined);
+  return containsClaudeSubscriptionCredential(text);
 }
 
 /**
