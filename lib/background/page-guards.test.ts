@@ -45,6 +45,31 @@ async function blockRelays() {
   await registry.reloadPolicy();
 }
 
+/**
+ * PageGuards over stand-ins for the two browser calls: runGuard as scripting.executeScript
+ * (rejects where it cannot run; once it resolves, the guard listens), sendToGuard as
+ * tabs.sendMessage (rejects when nothing listens in the tab). `started`, when given, holds each
+ * run until it resolves, as a real injection takes its time.
+ */
+function createGuards(started: Promise<void> = Promise.resolve()): PageGuards {
+  return new PageGuards({
+    tabs,
+    preferences,
+    runGuard: async (target) => {
+      runs.push({ ...target });
+      await started;
+      if (unscriptable.has(target.tabId)) throw new Error(NOT_SCRIPTABLE);
+      listening.add(target.tabId);
+    },
+    sendToGuard: async (tabId, message) => {
+      sent.push({ tabId, message: structuredClone(message) });
+      if (!listening.has(tabId)) throw new Error(NO_PAGE_GUARD);
+      return undefined;
+    },
+    allTabIds: async () => [...openTabIds],
+  });
+}
+
 beforeEach(async () => {
   fakeBrowser.reset();
   fakeBrowser.webNavigation.onCommitted.removeAllListeners();
@@ -56,23 +81,7 @@ beforeEach(async () => {
   listening = new Set();
   sent = [];
   openTabIds = [];
-  guards = new PageGuards({
-    tabs,
-    preferences,
-    // As scripting.executeScript: rejects where it cannot run; once it resolves, the guard listens.
-    runGuard: async (target) => {
-      runs.push({ ...target });
-      if (unscriptable.has(target.tabId)) throw new Error(NOT_SCRIPTABLE);
-      listening.add(target.tabId);
-    },
-    // As tabs.sendMessage: rejects when nothing listens in the tab.
-    sendToGuard: async (tabId, message) => {
-      sent.push({ tabId, message: structuredClone(message) });
-      if (!listening.has(tabId)) throw new Error(NO_PAGE_GUARD);
-      return undefined;
-    },
-    allTabIds: async () => [...openTabIds],
-  });
+  guards = createGuards();
   await registry.ready();
 });
 
@@ -220,23 +229,7 @@ describe('a start still under way', () => {
   /** Makes runGuard take as long as a real executeScript does, until `finish()`. */
   function slowRunGuard(): { finish: () => void } {
     let finish = () => undefined as void;
-    const gate = new Promise<void>((resolve) => (finish = resolve));
-    guards = new PageGuards({
-      tabs,
-      preferences,
-      runGuard: async (target) => {
-        runs.push({ ...target });
-        await gate;
-        if (unscriptable.has(target.tabId)) throw new Error(NOT_SCRIPTABLE);
-        listening.add(target.tabId);
-      },
-      sendToGuard: async (tabId, message) => {
-        sent.push({ tabId, message: structuredClone(message) });
-        if (!listening.has(tabId)) throw new Error(NO_PAGE_GUARD);
-        return undefined;
-      },
-      allTabIds: async () => [...openTabIds],
-    });
+    guards = createGuards(new Promise<void>((resolve) => (finish = resolve)));
     return { finish };
   }
 

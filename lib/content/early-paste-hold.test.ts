@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { chars, HEX, KEY_CHARS, sampleKeys } from '../../tests/support/generated-keys.ts';
 import { earlyPasteHold, GUARD_WAIT_MS } from './early-paste-hold.ts';
 import { openPageBridge, type PageBridge } from './page-bridge.ts';
-import { drop, paste } from './test-support.ts';
+import { drop, focusedField, paste } from './test-support.ts';
 
 const CREDENTIAL = sampleKeys.claudeSession;
 
@@ -33,11 +33,7 @@ beforeEach(() => {
       setTimeout: (handler, ms) => timers.push({ handler, ms }),
     }),
   );
-  input = document.createElement('input');
-  input.value = 'ab';
-  document.body.append(input);
-  input.focus();
-  input.setSelectionRange(2, 2);
+  input = focusedField();
   // A page's own listener, registered after the page watch's (which ran at document_start).
   pageListener = vi.fn((_event: Event) => undefined);
   window.addEventListener('paste', pageListener, { capture: true, signal: stop.signal });

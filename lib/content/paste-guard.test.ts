@@ -5,7 +5,7 @@ import type { PageContext } from '../page-protocol.ts';
 import { HeldText, type HeldPaste } from './held-text.ts';
 import { captureDropPoint, captureInsertionPoint } from './insert-text.ts';
 import { installPasteGuard, type PasteGuardDeps, type PastePrompt } from './paste-guard.ts';
-import { drop, pageContext, paste } from './test-support.ts';
+import { drop, focusedField, pageContext, paste } from './test-support.ts';
 
 const KEY = sampleKeys.openai;
 
@@ -16,11 +16,7 @@ let consoleSpies: ReturnType<typeof vi.spyOn>[];
 
 beforeEach(() => {
   abort = new AbortController();
-  input = document.createElement('input');
-  input.value = 'ab';
-  document.body.append(input);
-  input.focus();
-  input.setSelectionRange(2, 2);
+  input = focusedField();
   // A page's own listener, registered after the content script's (it ran at document_start).
   pageListener = vi.fn((_event: Event) => undefined);
   consoleSpies = (['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) => vi.spyOn(console, method));

@@ -23,6 +23,16 @@ export const LANGUAGES: ReadonlyArray<readonly [locale: 'en' | 'zh_CN', t: Trans
   (locale) => [locale, createTranslator(getMessageFrom(locale))] as const,
 );
 
+/** A text field on the page holding 'ab', focused, the caret at its end: where a test pastes. */
+export function focusedField(): HTMLInputElement {
+  const input = document.createElement('input');
+  input.value = 'ab';
+  document.body.append(input);
+  input.focus();
+  input.setSelectionRange(2, 2);
+  return input;
+}
+
 /** Marks an event as the browser marks real input (happy-dom, like page scripts, cannot). */
 export function trusted<E extends Event>(event: E): E {
   Object.defineProperty(event, 'isTrusted', { value: true });
