@@ -3,7 +3,7 @@ import { chars, sampleKeys } from '../support/generated-keys.ts';
 import type { ExtensionBrowser } from './support/browser.ts';
 import { RealClipboard } from './support/clipboard.ts';
 import { containsSecret, ExtensionAudit, findSecret, plantCanary } from './support/extension-audit.ts';
-import { PASTE_GUARD_SELECTOR, PasteGuardDialog, warningLevel } from './support/in-page.ts';
+import { NOTICE_SELECTOR, PASTE_GUARD_SELECTOR, PasteGuardDialog, warningLevel } from './support/in-page.ts';
 import { readWatch, watchPage } from './support/page-watch.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
@@ -260,6 +260,51 @@ describe('on an ordinary page, where only the page watch runs', () => {
   });
 });
 
+describe('on an ordinary page that called an AI API the lists vouch for', () => {
+  test('it stays unknown; a vendor key pasted there goes straight in, with a small notice beside it', async ({ openWatched, openPopup, clipboard, browser, server }) => {
+    // The chat page's OpenAI SDK pointed at OpenRouter, a vetted gateway (bundled allowlist).
+    const endpoint = 'http://openrouter.ai/api/v1/chat/completions';
+    server.json(endpoint, {
+      id: 'gen-e2e0001',
+      object: 'chat.completion',
+      created: 1_767_225_600,
+      model: 'openai/gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello via OpenRouter.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 },
+    });
+    const page = await openWatched(`http://${HOSTS.openAiSdkChat}/?base=${encodeURIComponent('http://openrouter.ai/api/v1')}`);
+    expect(await guardStarted(browser, page)).toBe(false);
+    await page.locator('#api-key').fill(`sk-or-v1-${chars(64, 7_303, '0123456789abcdef')}`);
+    await page.locator('#send').click();
+    await expect.poll(() => page.locator('#reply').textContent(), { timeout: 10_000 }).toBe('Hello via OpenRouter.');
+
+    // The popup lists the endpoint the page called, and the page stays unknown for it.
+    const popup = await openPopup(page);
+    await expect
+      .poll(
+        async () => {
+          await popup.refresh();
+          return (await popup.page.locator('body').textContent()) ?? '';
+        },
+        { timeout: 10_000 },
+      )
+      .toContain('openrouter.ai');
+    expect(await popup.level()).toBe('unknown');
+    // AI-API evidence on an unknown page, with the notice on (the default): the guard runs here.
+    await expect.poll(() => guardStarted(browser, page), { timeout: 10_000 }).toBe(true);
+
+    const prompt = page.locator('#prompt');
+    await prompt.fill('');
+    await clipboard.paste(KEY, prompt);
+    keyPastes.passedThrough++;
+    await expect.poll(() => valueOf(prompt), { timeout: 5_000 }).toBe(KEY);
+    expect((await readWatch(page)).pastes).toEqual([expect.objectContaining({ isTrusted: true, length: KEY.length })]);
+    await expect.poll(() => page.locator(NOTICE_SELECTOR).count(), { timeout: 5_000 }).toBe(1);
+    expect(await pasteGuardEverShown(page)).toBe(false);
+    expect(await warningLevel(page)).toBeNull();
+  });
+});
+
 describe('the key is never stored, logged or messaged', () => {
   test('not in any message the background got or sent, its console, storage, IndexedDB or caches, nor any console or request', async ({
     audit,
@@ -269,7 +314,7 @@ describe('the key is never stored, logged or messaged', () => {
     browser,
   }) => {
     // This reads what the tests above did; alone it would prove nothing.
-    expect(keyPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 5, pastedAnyway: 2, cancelled: 3, passedThrough: 3 });
+    expect(keyPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 5, pastedAnyway: 2, cancelled: 3, passedThrough: 4 });
     expect(sessionPastes, 'run the whole file: the audit needs the pastes above').toEqual({ held: 2, pastedAnyway: 1, cancelled: 1 });
 
     const dump = await audit.dump();

@@ -13,6 +13,8 @@ import type { Locator, Page } from 'playwright-core';
 
 export const WARNING_SELECTOR = '[data-relayguard="warning"]';
 export const PASTE_GUARD_SELECTOR = '[data-relayguard="paste-guard"]';
+/** The small, non-blocking notice after a key paste on an unknown page that called AI APIs. */
+export const NOTICE_SELECTOR = '[data-relayguard="notice"]';
 
 export function warningHost(page: Page): Locator {
   return page.locator(WARNING_SELECTOR);
