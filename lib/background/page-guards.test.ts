@@ -218,6 +218,15 @@ describe('ensure', () => {
     expect(runs).toEqual([{ tabId: 5, documentId: 'doc-5-0-1000' }]);
   });
 
+  test('a storage failure while marking answers "not started" and leaves the next call free to try', async () => {
+    await commit(5, 'https://shop.example/');
+    vi.spyOn(tabs, 'markGuarded').mockRejectedValueOnce(new Error('storage.session is not available'));
+    expect(await guards.ensure(5)).toBe(false);
+    expect(runs).toEqual([]);
+    expect(await guards.ensure(5)).toBe(true);
+    expect(runs).toHaveLength(1);
+  });
+
   test('concurrent calls (a verdict change and the page watch asking at once) run it once', async () => {
     await commit(5, 'https://shop.example/');
     expect(await Promise.all([guards.ensure(5), guards.ensure(5), guards.ensure(5)])).toEqual([true, true, true]);

@@ -50,7 +50,8 @@ export class PageGuards {
    */
   ensure(tabId: number): Promise<boolean> {
     const previous = this.#starting.get(tabId) ?? Promise.resolve(false);
-    const start = previous.then(() => this.#start(tabId));
+    // Storage can fail too (the session area, while the browser shuts down): then not started.
+    const start = previous.then(() => this.#start(tabId)).catch(() => false);
     this.#starting.set(tabId, start);
     void start.finally(() => {
       if (this.#starting.get(tabId) === start) this.#starting.delete(tabId);

@@ -5,7 +5,8 @@
  * - opens the page bridge, whose capture-phase paste and drop listeners run before any of the
  *   page's own; while no page guard runs here, a Claude subscription credential is held for the
  *   guard (lib/content/early-paste-hold.ts) and everything else passes untouched;
- * - looks at the page's fingerprint twice and reports it when it shows a relay signal.
+ * - looks at the page's fingerprint and reports it when it shows a relay signal (once on a page
+ *   its server rendered; app shells and pages with a signal get a second look once rendered).
  * Everything a relay page needs (the warning, the key paste guard, the status probe) is the page
  * guard's, which the background runs in the pages that need it (lib/background/page-guards.ts).
  *
@@ -33,7 +34,7 @@ export interface PageWatchDeps {
 
 export interface PageWatch {
   readonly bridge: PageBridge;
-  /** Resolves once both looks at the page are done. */
+  /** Resolves once the watch is done looking at the page (lib/content/report-page.ts). */
   readonly reported: Promise<void>;
 }
 
