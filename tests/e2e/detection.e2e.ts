@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { FixtureServer } from './support/fixture-server.ts';
 import { chars, HEX, sampleKeys } from '../support/generated-keys.ts';
+import { chatCompletion } from './support/api-answers.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test } from './support/fixtures.ts';
 
@@ -88,14 +89,7 @@ describe('AI API calls from a page to a relay on another host', () => {
   test('the OpenAI SDK in the page, pointed at a relay: unvetted, naming the endpoint host', async ({ server, openSite, openPopup }) => {
     const endpoint = `http://${HOSTS.openAiRelayEndpoint}/v1/chat/completions`;
     const replyText = 'Hello from the relay (OpenAI-compatible).';
-    server.json(endpoint, {
-      id: 'chatcmpl-e2e0001',
-      object: 'chat.completion',
-      created: 1_767_225_600,
-      model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: replyText, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
-    });
+    server.json(endpoint, chatCompletion({ id: 'chatcmpl-e2e0001', content: replyText }));
 
     const page = await openSite(`http://${HOSTS.openAiSdkChat}/`);
     const popup = await openPopup(page);

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { chars, sampleKeys } from '../support/generated-keys.ts';
+import { chatCompletion } from './support/api-answers.ts';
 import type { ExtensionBrowser } from './support/browser.ts';
 import { RealClipboard } from './support/clipboard.ts';
 import { containsSecret, ExtensionAudit, findSecret, plantCanary } from './support/extension-audit.ts';
@@ -264,14 +265,7 @@ describe('on an ordinary page that called an AI API the lists vouch for', () => 
   test('it stays unknown; a vendor key pasted there goes straight in, with a small notice beside it', async ({ openWatched, openPopup, clipboard, browser, server }) => {
     // The chat page's OpenAI SDK pointed at OpenRouter, a vetted gateway (bundled allowlist).
     const endpoint = 'http://openrouter.ai/api/v1/chat/completions';
-    server.json(endpoint, {
-      id: 'gen-e2e0001',
-      object: 'chat.completion',
-      created: 1_767_225_600,
-      model: 'openai/gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello via OpenRouter.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 },
-    });
+    server.json(endpoint, chatCompletion({ id: 'gen-e2e0001', model: 'openai/gpt-4o-mini', content: 'Hello via OpenRouter.' }));
     const page = await openWatched(`http://${HOSTS.openAiSdkChat}/?base=${encodeURIComponent('http://openrouter.ai/api/v1')}`);
     expect(await guardStarted(browser, page)).toBe(false);
     await page.locator('#api-key').fill(`sk-or-v1-${chars(64, 7_303, '0123456789abcdef')}`);

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { sampleKeys } from '../support/generated-keys.ts';
+import { chatCompletion } from './support/api-answers.ts';
 import { WARNING_SELECTOR, warningHost, warningLevel } from './support/in-page.ts';
 import { InterstitialPage } from './support/interstitial-page.ts';
 import { subscribeList, type TestList } from './support/lists.ts';
@@ -118,14 +119,7 @@ describe('where the warning shows, and how soon', () => {
     openPopup,
   }) => {
     const endpoint = `http://${HOSTS.openAiRelayEndpoint}/v1/chat/completions`;
-    server.json(endpoint, {
-      id: 'chatcmpl-e2e0002',
-      object: 'chat.completion',
-      created: 1_767_225_600,
-      model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-    });
+    server.json(endpoint, chatCompletion({ id: 'chatcmpl-e2e0002', content: 'Hello.' }));
     const page = await openWatched(`http://${HOSTS.openAiSdkChat}/`);
     // An ordinary page until it calls anything: no warning, even past the second look.
     expect(await (await openPopup(page)).level()).toBe('unknown');
