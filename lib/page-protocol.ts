@@ -91,9 +91,6 @@ export type PageContextPush = z.infer<ReturnType<typeof pageContextPushSchema>>;
 export const statusProbeRequestSchema = lazy(() => z.object({ type: z.literal('page/status-probe') }));
 export type StatusProbeRequest = z.infer<ReturnType<typeof statusProbeRequestSchema>>;
 
-/** Everything the background sends a page guard. */
-export type PageGuardMessage = PageContextPush | StatusProbeRequest;
-
 export type PageRequest = z.infer<ReturnType<typeof pageRequestSchemas>[number]>;
 export type PageRequestType = PageRequest['type'];
 

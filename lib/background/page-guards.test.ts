@@ -87,13 +87,12 @@ beforeEach(async () => {
 
 describe('needsGuard', () => {
   test('unvetted and blocked pages always; unknown ones only with AI endpoints and the notice on; listed ones never', () => {
-    const endpoint = { host: 'api.openai.com', protocol: 'openai', count: 1, credentialKinds: [], level: 'official' as const };
     const answers: Record<string, boolean> = {};
     for (const level of VERDICT_LEVELS) {
-      for (const endpoints of [[], [endpoint]]) {
+      for (const aiCalls of [0, 1]) {
         for (const unknownPageNotice of [true, false]) {
-          const row = `${level}, ${endpoints.length > 0 ? 'AI endpoints' : 'no endpoints'}, notice ${unknownPageNotice ? 'on' : 'off'}`;
-          answers[row] = needsGuard({ level, endpoints }, { unknownPageNotice });
+          const row = `${level}, ${aiCalls > 0 ? 'AI endpoints' : 'no endpoints'}, notice ${unknownPageNotice ? 'on' : 'off'}`;
+          answers[row] = needsGuard({ level, aiCalls }, { unknownPageNotice });
         }
       }
     }

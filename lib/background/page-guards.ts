@@ -1,4 +1,4 @@
-import type { StatusProbeRequest, TabVerdictView } from '../page-protocol.ts';
+import type { StatusProbeRequest } from '../page-protocol.ts';
 import type { Settings } from '../settings.ts';
 import type { VerdictLevel } from '../verdict.ts';
 import type { Preferences } from './preferences.ts';
@@ -40,7 +40,7 @@ export class PageGuards {
 
   constructor(deps: PageGuardsDeps) {
     this.#deps = deps;
-    deps.tabs.onChange((tabId, verdict) => void this.#review(tabId, verdict.level));
+    deps.tabs.onChange((tabId, verdict, _host, aiCalls) => void this.#review(tabId, { level: verdict.level, aiCalls }));
   }
 
   /**
@@ -87,22 +87,26 @@ export class PageGuards {
     await Promise.all(
       (await this.#deps.allTabIds()).map(async (tabId) => {
         const view = await this.#deps.tabs.get(tabId);
-        if (view) await this.#review(tabId, view.level);
+        if (view) await this.#review(tabId, { level: view.level, aiCalls: view.endpoints.length });
       }),
     );
   }
 
-  async #review(tabId: number, level: VerdictLevel): Promise<void> {
-    if (level === 'official' || level === 'vetted') return;
-    const settings = level === 'unknown' ? await this.#deps.preferences.settings() : null;
-    // Only an unknown page's endpoints matter, and only with the notice on: read them only then.
-    const view = settings?.unknownPageNotice ? await this.#deps.tabs.get(tabId) : null;
-    if (needsGuard(view ?? { level, endpoints: [] }, settings ?? { unknownPageNotice: false })) await this.ensure(tabId);
+  async #review(tabId: number, page: GuardedPage): Promise<void> {
+    // The settings matter only to an unknown page that called AI APIs: read them only then.
+    const settings = page.level === 'unknown' && page.aiCalls > 0 ? await this.#deps.preferences.settings() : { unknownPageNotice: false };
+    if (needsGuard(page, settings)) await this.ensure(tabId);
   }
 }
 
-/** Whether a page with this verdict has anything for the guard to show or hold. */
-export function needsGuard(verdict: Pick<TabVerdictView, 'level' | 'endpoints'>, settings: Pick<Settings, 'unknownPageNotice'>): boolean {
-  if (verdict.level === 'unvetted' || verdict.level === 'blocked') return true;
-  return verdict.level === 'unknown' && verdict.endpoints.length > 0 && settings.unknownPageNotice;
+/** What decides whether a page needs its guard: its level, and how many AI-API endpoints it called. */
+export interface GuardedPage {
+  readonly level: VerdictLevel;
+  readonly aiCalls: number;
+}
+
+/** Whether a page has anything for the guard to show or hold. */
+export function needsGuard(page: GuardedPage, settings: Pick<Settings, 'unknownPageNotice'>): boolean {
+  if (page.level === 'unvetted' || page.level === 'blocked') return true;
+  return page.level === 'unknown' && page.aiCalls > 0 && settings.unknownPageNotice;
 }

@@ -27,7 +27,8 @@ export interface AiCall {
   readonly credentialKind?: string;
 }
 
-type ChangeListener = (tabId: number, verdict: Verdict, hostDisplay: string) => void;
+/** `aiCalls`: how many AI-API endpoints the page called (a page guard's notice depends on it). */
+type ChangeListener = (tabId: number, verdict: Verdict, hostDisplay: string, aiCalls: number) => void;
 
 /** Response signals of a top-level document arrive before its commit; they wait here for it. */
 interface PendingDocument {
@@ -223,7 +224,7 @@ export class TabVerdicts {
   async #emit(state: TabState): Promise<void> {
     await this.#deps.registry.ready();
     const verdict = this.verdictOf(state);
-    for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay);
+    for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay, state.endpoints.length);
   }
 
   async #startPage(tabId: number, url: string, committedAt: number, documentId?: string): Promise<TabState | null> {
