@@ -2,10 +2,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitPage, committedDetails, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import { commitPage, committedDetails, quietPageView, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import type { DnrRule } from '../block-rules.ts';
 import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../list-store.ts';
-import type { TabVerdictView } from '../messages.ts';
 import type { PageFingerprint } from '../page-fingerprint.ts';
 import type { PageContextPush, StatusProbeRequest } from '../page-protocol.ts';
 import { ok } from '../result.ts';
@@ -521,16 +520,7 @@ describe('page/guard-needed', () => {
 });
 
 describe('page/context, page/dismiss-warning, page/open-details', () => {
-  const relayView = (tabId: number): TabVerdictView => ({
-    tabId,
-    url: 'https://chat.relay.example/c/1',
-    hostDisplay: 'chat.relay.example',
-    level: 'unknown',
-    reasons: [],
-    endpoints: [],
-    family: undefined,
-    control: { userEntry: null, managed: false },
-  });
+  const relayView = (tabId: number) => quietPageView(tabId, 'https://chat.relay.example/c/1');
 
   test('page/context answers for the sender’s tab: verdict, dismissal and settings', async () => {
     await startWorker();

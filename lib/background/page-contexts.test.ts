@@ -2,8 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitPage, committedDetails } from '../../tests/support/extension-apis.ts';
-import type { TabVerdictView } from '../messages.ts';
+import { commitPage, committedDetails, quietPageView } from '../../tests/support/extension-apis.ts';
 import type { PageContext, PageContextPush } from '../page-protocol.ts';
 import { createTabStateStore } from '../tab-state.ts';
 import type { ListRegistry } from './list-registry.ts';
@@ -52,16 +51,7 @@ beforeEach(async () => {
   await registry.ready();
 });
 
-const relayView = (tabId: number): TabVerdictView => ({
-  tabId,
-  url: 'https://chat.relay.example/c/1',
-  hostDisplay: 'chat.relay.example',
-  level: 'unknown',
-  reasons: [],
-  endpoints: [],
-  family: undefined,
-  control: { userEntry: null, managed: false },
-});
+const relayView = (tabId: number) => quietPageView(tabId, 'https://chat.relay.example/c/1');
 
 describe('contextFor', () => {
   test('a tab without a web page: no verdict, the default settings', async () => {

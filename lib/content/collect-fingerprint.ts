@@ -128,14 +128,6 @@ function openStorage(storage: () => KeyValueStorage | null): KeyValueStorage | n
   }
 }
 
-/**
- * Worth a message to the background only when it shows a signal: ordinary pages (nearly all of
- * them) send nothing. The background re-derives the signals from the validated fingerprint.
- */
-export function shouldReportFingerprint(fp: PageFingerprint): boolean {
-  return signalsFromFingerprint(fp).length > 0;
-}
-
 function bounded(text: string, maxChars: number): string {
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 }

@@ -8,6 +8,7 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { DnrRule } from '../../lib/block-rules.ts';
+import type { TabVerdictView } from '../../lib/messages.ts';
 
 type BrowserApi = typeof browserApi;
 
@@ -222,4 +223,9 @@ export async function commitPage(tabs: { onChange(listener: (tabId: number) => v
   });
   await fakeBrowser.webNavigation.onCommitted.trigger(committedDetails(tabId, url, timeStamp));
   await announced;
+}
+
+/** What TabVerdicts answers for a public page commitPage committed and nothing was seen on since. */
+export function quietPageView(tabId: number, url: string): TabVerdictView {
+  return { tabId, url, hostDisplay: new URL(url).hostname, level: 'unknown', reasons: [], endpoints: [], family: undefined, control: { userEntry: null, managed: false } };
 }
