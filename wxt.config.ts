@@ -18,10 +18,10 @@ export default defineConfig({
   vite: ({ command }) => ({
     plugins: [preact()],
     // Built bundles get the same polyfill object without the bundler's CommonJS interop walking
-    // every extension API on every page (see lib/wxt-browser.cjs). Overrides
+    // every extension API on every page (see lib/platform/wxt-browser.cjs). Overrides
     // @wxt-dev/webextension-polyfill's alias of the same name (a module's vite config is merged
     // under the project's). Not for the dev server, which serves source files as ES modules.
-    ...(command === 'build' && { resolve: { alias: { 'wxt/browser': fileURLToPath(new URL('./lib/wxt-browser.cjs', import.meta.url)) } } }),
+    ...(command === 'build' && { resolve: { alias: { 'wxt/browser': fileURLToPath(new URL('./lib/platform/wxt-browser.cjs', import.meta.url)) } } }),
   }),
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',

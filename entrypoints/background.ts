@@ -11,12 +11,12 @@ import { registerMessageRouter } from '../lib/background/message-router.ts';
 import { RequestObserver } from '../lib/background/request-observer.ts';
 import { TabVerdicts } from '../lib/background/tab-verdicts.ts';
 import { ToolbarBadge } from '../lib/background/toolbar-badge.ts';
-import { loadBundledLists } from '../lib/bundled-lists.ts';
-import { createTranslator } from '../lib/i18n.ts';
-import { openListDatabase } from '../lib/list-store.ts';
-import { createLookalikeDetector, lookalikeCheck } from '../lib/lookalike.ts';
-import { downloadList } from '../lib/subscriptions.ts';
-import { createTabStateStore } from '../lib/tab-state.ts';
+import { loadBundledLists } from '../lib/lists/bundled-lists.ts';
+import { createTranslator } from '../lib/core/i18n.ts';
+import { openListDatabase } from '../lib/lists/list-store.ts';
+import { createLookalikeDetector, lookalikeCheck } from '../lib/detection/lookalike.ts';
+import { downloadList } from '../lib/lists/subscriptions.ts';
+import { createTabStateStore } from '../lib/verdicts/tab-state.ts';
 
 // Everything here runs synchronously in the service worker's first task: MV3 only wakes a
 // worker for events whose listeners were registered then. Loading lists happens afterwards.

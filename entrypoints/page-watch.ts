@@ -1,14 +1,14 @@
-import { createLifetime } from '../lib/content/lifetime.ts';
-import { contentExtensionApi } from '../lib/content/extension-api.ts';
-import { watchPage } from '../lib/content/watch-page.ts';
+import { createLifetime } from '../lib/page/lifetime.ts';
+import { contentExtensionApi } from '../lib/platform/extension-api.ts';
+import { watchPage } from '../lib/page/watch-page.ts';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 
 // The page watch: the one content script on every page (top frame, document_start; declared in
 // wxt.config.ts). Built as an unlisted script because WXT's content-script wrapper brings
-// webextension-polyfill and a start-up DOM event into every page (lib/content/extension-api.ts);
-// lib/content/watch-page.ts says what it does, and README.md "Performance" what it costs.
+// webextension-polyfill and a start-up DOM event into every page (lib/platform/extension-api.ts);
+// lib/page/watch-page.ts says what it does, and README.md "Performance" what it costs.
 export default defineUnlistedScript(() => {
-  // Read on first use: most pages never need the extension API at all (lib/content/watch-page.ts).
+  // Read on first use: most pages never need the extension API at all (lib/page/watch-page.ts).
   let api: ReturnType<typeof contentExtensionApi> | null = null;
   const runtime = () => (api ??= contentExtensionApi()).runtime;
   watchPage({

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
-// Unit and component tests live beside the code they test (lib/host.test.ts); this config
+// Unit and component tests live beside the code they test (lib/core/host.test.ts); this config
 // only says where. WxtVitest wires WXT's fake browser and the project's aliases.
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),

@@ -1,10 +1,10 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { I18nContext } from '../../components/i18n-context.ts';
-import { Interstitial } from '../../components/Interstitial.tsx';
-import { createTranslator } from '../../lib/i18n.ts';
-import { sendRequest, type InterstitialInfo, type Request } from '../../lib/messages.ts';
+import { I18nContext } from '../../components/common/i18n-context.ts';
+import { Interstitial } from '../../components/block-page/Interstitial.tsx';
+import { createTranslator } from '../../lib/core/i18n.ts';
+import { sendRequest, type InterstitialInfo, type Request } from '../../lib/protocol/messages.ts';
 import '../popup/style.css';
 import './style.css';
 

@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { I18nContext } from '../../components/i18n-context.ts';
-import { OptionsApp } from '../../components/OptionsApp.tsx';
-import { SendContext } from '../../components/send-context.ts';
-import { createTranslator } from '../../lib/i18n.ts';
+import { I18nContext } from '../../components/common/i18n-context.ts';
+import { OptionsApp } from '../../components/options/OptionsApp.tsx';
+import { SendContext } from '../../components/common/send-context.ts';
+import { createTranslator } from '../../lib/core/i18n.ts';
 import '../popup/style.css';
 import '../popup/controls.css';
 import './style.css';

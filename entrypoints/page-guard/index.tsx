@@ -1,17 +1,17 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { createContentTranslator } from '../../lib/content/content-i18n.ts';
-import { contentExtensionApi } from '../../lib/content/extension-api.ts';
-import { createLifetime } from '../../lib/content/lifetime.ts';
-import { openPageBridge } from '../../lib/content/page-bridge.ts';
-import { shadowRootHosts } from '../../lib/content/page-ui.tsx';
-import { fetchSameOriginJson, probeStatus } from '../../lib/content/probe-status.ts';
-import { startPageScript } from '../../lib/content/start-page.ts';
+import { createContentTranslator } from '../../lib/page/content-i18n.ts';
+import { contentExtensionApi } from '../../lib/platform/extension-api.ts';
+import { createLifetime } from '../../lib/page/lifetime.ts';
+import { openPageBridge } from '../../lib/page/page-bridge.ts';
+import { shadowRootHosts } from '../../components/page/page-ui.tsx';
+import { fetchSameOriginJson, probeStatus } from '../../lib/page/fingerprint/probe-status.ts';
+import { startPageScript } from '../../lib/page/start-page.ts';
 
 // The page guard: the in-page warning, the key paste guard and the status probe. Not declared
 // in the manifest: the background runs it in the top frame of the pages that need it
 // (lib/background/page-guards.ts), so ordinary pages never load its UI or its zod. An unlisted
 // script, like the page watch, so it brings neither WXT's content-script wrapper nor the polyfill
-// (lib/content/extension-api.ts); its lifetime is lib/content/lifetime.ts, which a page cannot end.
+// (lib/platform/extension-api.ts); its lifetime is lib/page/lifetime.ts, which a page cannot end.
 export default defineUnlistedScript(() => {
   const browser = contentExtensionApi();
   const lifetime = createLifetime(() => browser.runtime.id !== undefined);

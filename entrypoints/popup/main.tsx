@@ -1,9 +1,9 @@
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import { I18nContext } from '../../components/i18n-context.ts';
-import { PopupApp } from '../../components/PopupApp.tsx';
-import { SendContext } from '../../components/send-context.ts';
-import { createTranslator } from '../../lib/i18n.ts';
+import { I18nContext } from '../../components/common/i18n-context.ts';
+import { PopupApp } from '../../components/popup/PopupApp.tsx';
+import { SendContext } from '../../components/common/send-context.ts';
+import { createTranslator } from '../../lib/core/i18n.ts';
 import './style.css';
 import './controls.css';
 import './popup.css';

@@ -1,8 +1,8 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
-import type { DnrRule } from '../block-rules.ts';
-import { openListDatabase, putUserEntry } from '../list-store.ts';
+import type { DnrRule } from '../lists/block-rules.ts';
+import { openListDatabase, putUserEntry } from '../lists/list-store.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';

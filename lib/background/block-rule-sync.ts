@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { buildBlockRules, proceedOnceRule, type DnrRule } from '../block-rules.ts';
+import { buildBlockRules, proceedOnceRule, type DnrRule } from '../lists/block-rules.ts';
 import type { ListRegistry } from './list-registry.ts';
 
 type Dnr = (typeof browserApi)['declarativeNetRequest'];

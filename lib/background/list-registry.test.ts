@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { loadBundledLists } from '../bundled-lists.ts';
-import { DATABASE_NAME, DATABASE_VERSION, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../list-store.ts';
-import type { ListSummary } from '../messages.ts';
-import { ok } from '../result.ts';
-import { downloadList } from '../subscriptions.ts';
+import { loadBundledLists } from '../lists/bundled-lists.ts';
+import { DATABASE_NAME, DATABASE_VERSION, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../lists/list-store.ts';
+import type { ListSummary } from '../protocol/messages.ts';
+import { ok } from '../core/result.ts';
+import { downloadList } from '../lists/subscriptions.ts';
 import { ListRegistry, type ListRegistryDeps } from './list-registry.ts';
 
 // A real HTTP server serving the subscribed lists; each test sets what a path answers.

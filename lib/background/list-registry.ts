@@ -1,5 +1,5 @@
-import { compileMatcher, type Matcher, type SourcedList } from '../matcher.ts';
-import type { ListSummary } from '../messages.ts';
+import { compileMatcher, type Matcher, type SourcedList } from '../lists/matcher.ts';
+import type { ListSummary } from '../protocol/messages.ts';
 import {
   loadSubscriptions,
   loadUserEntries,
@@ -10,10 +10,10 @@ import {
   userEntriesAsList,
   type ListDatabase,
   type StoredSubscription,
-} from '../list-store.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyAsList, type ManagedPolicy } from '../policy.ts';
-import { err, ok, type Result } from '../result.ts';
-import type { downloadList } from '../subscriptions.ts';
+} from '../lists/list-store.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyAsList, type ManagedPolicy } from '../lists/policy.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import type { downloadList } from '../lists/subscriptions.ts';
 
 export interface ListRegistryDeps {
   readonly bundled: readonly SourcedList[];

@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { requestSchema, sendRequest, type ListSummary, type RequestType } from '../messages.ts';
-import { DEFAULT_SETTINGS } from '../settings.ts';
+import { requestSchema, sendRequest, type ListSummary, type RequestType } from '../protocol/messages.ts';
+import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
 
 /** The request types in schema order (classic and zod/mini literals both keep them in _zod.def.values). */

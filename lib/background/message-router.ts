@@ -1,6 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { pageRequestSchemas } from '../page-protocol.ts';
-import { requestSchema, type Envelope, type Request, type RequestType, type ResponseFor } from '../messages.ts';
+import { pageRequestSchemas } from '../protocol/page-protocol.ts';
+import { requestSchema, type Envelope, type Request, type RequestType, type ResponseFor } from '../protocol/messages.ts';
 
 type BrowserApi = typeof browserApi;
 type Sender = Parameters<Parameters<BrowserApi['runtime']['onMessage']['addListener']>[0]>[1];

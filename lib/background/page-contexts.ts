@@ -1,4 +1,4 @@
-import type { PageContext, PageContextPush } from '../page-protocol.ts';
+import type { PageContext, PageContextPush } from '../protocol/page-protocol.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 

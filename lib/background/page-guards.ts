@@ -1,6 +1,6 @@
-import type { StatusProbeRequest } from '../page-protocol.ts';
-import type { Settings } from '../settings.ts';
-import type { VerdictLevel } from '../verdict.ts';
+import type { StatusProbeRequest } from '../protocol/page-protocol.ts';
+import type { Settings } from '../core/settings.ts';
+import type { VerdictLevel } from '../verdicts/verdict.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 

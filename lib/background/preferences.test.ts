@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { DEFAULT_SETTINGS } from '../settings.ts';
+import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { Preferences } from './preferences.ts';
 
 // The real WXT storage over fakeBrowser's storage.local, as entrypoints/background.ts wires it.

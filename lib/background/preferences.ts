@@ -1,4 +1,4 @@
-import { parseSettings, SETTINGS_KEY, type Settings } from '../settings.ts';
+import { parseSettings, SETTINGS_KEY, type Settings } from '../core/settings.ts';
 
 /** The part of WXT storage this needs (`storage` from wxt/utils/storage fits). */
 export interface KeyValueStore {

@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { commitPage, committedDetails, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
-import { createTabStateStore, type TabState, type TabStateStore } from '../tab-state.ts';
+import { createTabStateStore, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
 import { RequestObserver } from './request-observer.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';

@@ -1,8 +1,8 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { classifyAiRequest } from '../ai-request.ts';
-import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../gateway-headers.ts';
-import { normalizeHost } from '../host.ts';
-import type { Signal } from '../scoring.ts';
+import { classifyAiRequest } from '../detection/ai-request.ts';
+import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
+import { normalizeHost } from '../core/host.ts';
+import type { Signal } from '../detection/scoring.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
 type BrowserApi = typeof browserApi;

@@ -1,10 +1,10 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { normalizeHost } from '../host.ts';
-import { winningHit } from '../precedence.ts';
-import type { TabVerdictView } from '../messages.ts';
-import { scoreSignals, type Signal } from '../scoring.ts';
-import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../tab-state.ts';
-import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from '../verdict.ts';
+import { normalizeHost } from '../core/host.ts';
+import { winningHit } from '../lists/precedence.ts';
+import type { TabVerdictView } from '../protocol/messages.ts';
+import { scoreSignals, type Signal } from '../detection/scoring.ts';
+import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
+import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from '../verdicts/verdict.ts';
 import type { ListRegistry } from './list-registry.ts';
 
 type BrowserApi = typeof browserApi;

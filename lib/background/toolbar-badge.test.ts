@@ -2,8 +2,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import english from '../../public/_locales/en/messages.json' with { type: 'json' };
 import { actionForOpenTabs } from '../../tests/support/extension-apis.ts';
-import { createTranslator, formatMessage, type MessagesJson } from '../i18n.ts';
-import type { VerdictLevel } from '../verdict.ts';
+import { createTranslator, formatMessage, type MessagesJson } from '../core/i18n.ts';
+import type { VerdictLevel } from '../verdicts/verdict.ts';
 import { BADGE_STYLE, ToolbarBadge } from './toolbar-badge.ts';
 
 /** browser.i18n.getMessage with the real English catalogue. */

@@ -1,6 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
-import type { Translate } from '../i18n.ts';
-import type { Verdict, VerdictLevel } from '../verdict.ts';
+import type { Translate } from '../core/i18n.ts';
+import type { Verdict, VerdictLevel } from '../verdicts/verdict.ts';
 
 type BrowserApi = typeof browserApi;
 type Action = BrowserApi['action'];

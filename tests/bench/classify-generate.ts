@@ -1,4 +1,4 @@
-import type { AiProtocol, AiRequestInput } from '../../lib/ai-request.ts';
+import type { AiProtocol, AiRequestInput } from '../../lib/detection/ai-request.ts';
 import { ALNUM, HEX, KEY_CHARS, LOWER_ALNUM, OPENAI_MARKER, chars, oneApiUuidTail } from '../support/generated-keys.ts';
 import { weightedPicker, type Rng } from './prng.ts';
 

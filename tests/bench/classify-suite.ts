@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { classifyAiRequest, type AiRequestInput } from '../../lib/ai-request.ts';
+import { classifyAiRequest, type AiRequestInput } from '../../lib/detection/ai-request.ts';
 import { generateRequests, REQUEST_MIX, type RequestSample } from './classify-generate.ts';
 import { createRng } from './prng.ts';
 import { fixed, int, markdownTable } from './report.ts';

@@ -1,6 +1,6 @@
-import type { ListEntry, ListLevel, RelayList } from '../../lib/list-schema.ts';
-import type { SourcedList } from '../../lib/matcher.ts';
-import type { ListSource } from '../../lib/precedence.ts';
+import type { ListEntry, ListLevel, RelayList } from '../../lib/lists/list-schema.ts';
+import type { SourcedList } from '../../lib/lists/matcher.ts';
+import type { ListSource } from '../../lib/lists/precedence.ts';
 import { shuffle, weightedPicker, type Rng } from './prng.ts';
 
 /**

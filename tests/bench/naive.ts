@@ -1,7 +1,7 @@
-import { patternSpecificity } from '../../lib/host-pattern.ts';
-import type { ListEntry } from '../../lib/list-schema.ts';
-import type { ListHit, SourcedList } from '../../lib/matcher.ts';
-import { winningHit } from '../../lib/precedence.ts';
+import { patternSpecificity } from '../../lib/core/host-pattern.ts';
+import type { ListEntry } from '../../lib/lists/list-schema.ts';
+import type { ListHit, SourcedList } from '../../lib/lists/matcher.ts';
+import { winningHit } from '../../lib/lists/precedence.ts';
 
 /**
  * The baseline the matcher has to beat: one linear scan over every entry of every list per

@@ -1,4 +1,4 @@
-import { GATEWAY_STORAGE_KEYS, RELAY_VOCABULARY } from '../../lib/page-fingerprint.ts';
+import { GATEWAY_STORAGE_KEYS, RELAY_VOCABULARY } from '../../lib/detection/page-fingerprint.ts';
 import { createRng, type Rng } from './prng.ts';
 
 /**

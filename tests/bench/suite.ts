@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { parseList } from '../../lib/list-schema.ts';
-import { compileMatcher, type ListHit, type SourcedList } from '../../lib/matcher.ts';
+import { parseList } from '../../lib/lists/list-schema.ts';
+import { compileMatcher, type ListHit, type SourcedList } from '../../lib/lists/matcher.ts';
 import { generateListJson, generateLists, generateQueries, QUERY_MIX } from './generate.ts';
 import { compileNaive } from './naive.ts';
 import { createRng } from './prng.ts';

@@ -19,7 +19,7 @@ import { describe, expect, test as base } from './support/fixtures.ts';
  * the last test reads it and every storage area of the extension, and looks for the key.
  */
 
-const KEY = sampleKeys.anthropic; // sk-ant-api03-…AA, the shape lib/keys.ts calls an Anthropic API key
+const KEY = sampleKeys.anthropic; // sk-ant-api03-…AA, the shape lib/detection/keys.ts calls an Anthropic API key
 /** sk-ant-sid01-…: a Claude subscription (session) credential, held on every page but Claude's own. */
 const SESSION = sampleKeys.claudeSession;
 const RELAY_URL = `http://${HOSTS.oneApiChannelForm}/`;

@@ -1,8 +1,8 @@
 import { render, type RenderResult } from '@testing-library/preact';
 import type { ComponentChildren } from 'preact';
-import { I18nContext } from '../../components/i18n-context.ts';
-import { SendContext, type Send } from '../../components/send-context.ts';
-import { createTranslator, formatMessage, type MessagesJson, type Translate } from '../../lib/i18n.ts';
+import { I18nContext } from '../../components/common/i18n-context.ts';
+import { SendContext, type Send } from '../../components/common/send-context.ts';
+import { createTranslator, formatMessage, type MessagesJson, type Translate } from '../../lib/core/i18n.ts';
 
 import english from '../../public/_locales/en/messages.json' with { type: 'json' };
 import chinese from '../../public/_locales/zh_CN/messages.json' with { type: 'json' };

@@ -7,8 +7,8 @@
  */
 import type { browser as browserApi } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { DnrRule } from '../../lib/block-rules.ts';
-import type { TabVerdictView } from '../../lib/messages.ts';
+import type { DnrRule } from '../../lib/lists/block-rules.ts';
+import type { TabVerdictView } from '../../lib/protocol/messages.ts';
 
 type BrowserApi = typeof browserApi;
 

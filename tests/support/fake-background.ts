@@ -1,21 +1,21 @@
 import { RequestError } from '../../lib/background/message-router.ts';
 import { assembleLists, summarizeLists } from '../../lib/background/list-registry.ts';
-import { loadBundledLists } from '../../lib/bundled-lists.ts';
-import { parseHostPattern } from '../../lib/host-pattern.ts';
-import { normalizeHost } from '../../lib/host.ts';
-import { parseList, type RelayList } from '../../lib/list-schema.ts';
-import { userEntriesAsList, userEntrySchema, type UserEntry } from '../../lib/list-store.ts';
-import { compileMatcher, type SourcedList } from '../../lib/matcher.ts';
-import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/messages.ts';
-import { parseManagedPolicy, type ManagedPolicy } from '../../lib/policy.ts';
-import { winningHit } from '../../lib/precedence.ts';
-import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/settings.ts';
-import { parseUserEntriesFile } from '../../lib/user-entries-file.ts';
-import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason } from '../../lib/verdict.ts';
+import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
+import { parseHostPattern } from '../../lib/core/host-pattern.ts';
+import { normalizeHost } from '../../lib/core/host.ts';
+import { parseList, type RelayList } from '../../lib/lists/list-schema.ts';
+import { userEntriesAsList, userEntrySchema, type UserEntry } from '../../lib/lists/list-store.ts';
+import { compileMatcher, type SourcedList } from '../../lib/lists/matcher.ts';
+import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
+import { parseManagedPolicy, type ManagedPolicy } from '../../lib/lists/policy.ts';
+import { winningHit } from '../../lib/lists/precedence.ts';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/core/settings.ts';
+import { parseUserEntriesFile } from '../../lib/lists/user-entries-file.ts';
+import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason } from '../../lib/verdicts/verdict.ts';
 
 /**
  * A small in-memory background for component tests of the popup and the options page. It speaks
- * the real protocol: every request is checked with lib/messages.ts's `requestSchema` (and refused
+ * the real protocol: every request is checked with lib/protocol/messages.ts's `requestSchema` (and refused
  * the way the router refuses it), every answer with `responseSchemas` (an off-protocol answer
  * throws, failing the test), and both cross a structured clone as runtime.sendMessage does. The
  * answers come from the real pure parts of the background: pattern and entry validation, the
@@ -160,7 +160,7 @@ export class FakeBackground {
 
   #putEntry(candidate: unknown): UserEntry {
     const parsed = userEntrySchema.safeParse(candidate);
-    // lib/list-store.ts putUserEntry words a refusal exactly so.
+    // lib/lists/list-store.ts putUserEntry words a refusal exactly so.
     if (!parsed.success) throw new RequestError(parsed.error.issues.map((issue) => issue.message).join('; '));
     this.entries = [...this.entries.filter((entry) => entry.pattern !== parsed.data.pattern), parsed.data];
     return parsed.data;

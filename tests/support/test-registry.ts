@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ListRegistry, type ListRegistryDeps } from '../../lib/background/list-registry.ts';
-import { loadBundledLists } from '../../lib/bundled-lists.ts';
-import { openListDatabase } from '../../lib/list-store.ts';
-import { downloadList } from '../../lib/subscriptions.ts';
+import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
+import { openListDatabase } from '../../lib/lists/list-store.ts';
+import { downloadList } from '../../lib/lists/subscriptions.ts';
 
 /**
  * A real ListRegistry as the service worker builds it: the bundled lists, a database in the given

@@ -1,4 +1,4 @@
-import type { Envelope, ResponseFor } from '../../../lib/messages.ts';
+import type { Envelope, ResponseFor } from '../../../lib/protocol/messages.ts';
 import type { ExtensionBrowser } from './browser.ts';
 import type { FixtureServer } from './fixture-server.ts';
 import { pollUntil } from './poll.ts';

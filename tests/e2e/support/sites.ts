@@ -29,7 +29,7 @@ export const HOSTS = {
   relayBlog: 'relay-blog.test',
   apiDocs: 'api-docs.test',
   /**
-   * Typosquats of a vendor console on real TLDs (lib/lookalike.ts flags both: a brand joined with
+   * Typosquats of a vendor console on real TLDs (lib/detection/lookalike.ts flags both: a brand joined with
    * a relay keyword, and a one-transposition typo). Real names need their own resolver MAP entry:
    * browser.ts lists them in REAL_FIXTURE_HOSTS.
    */

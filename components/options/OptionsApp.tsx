@@ -1,0 +1,42 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ResponseFor } from '../../lib/protocol/messages.ts';
+import { useTranslate } from '../common/i18n-context.ts';
+import { OptionsEntriesSection } from './OptionsEntriesSection.tsx';
+import { OptionsListsSection } from './OptionsListsSection.tsx';
+import { OptionsSettings } from './OptionsSettings.tsx';
+import { OptionsTransfer } from './OptionsTransfer.tsx';
+import { useRequest } from '../common/send-context.ts';
+
+export type EntriesView = ResponseFor<'user-entries/list'>;
+export type EntriesState = { status: 'loading' } | { status: 'error'; error: string } | { status: 'ready'; view: EntriesView };
+
+/**
+ * The options page: the person's allowlist and blocklist (beside the managed policy), the lists
+ * RelayGuard reads, the settings, and moving entries between browsers. Entries are loaded here
+ * because two sections change them (adding/removing, importing).
+ */
+export function OptionsApp() {
+  const t = useTranslate();
+  const request = useRequest();
+  const [entries, setEntries] = useState<EntriesState>({ status: 'loading' });
+
+  const reloadEntries = useCallback(async () => {
+    const answer = await request({ type: 'user-entries/list' });
+    setEntries(answer.ok ? { status: 'ready', view: answer.data } : { status: 'error', error: answer.error });
+  }, [request]);
+
+  useEffect(() => void reloadEntries(), [reloadEntries]);
+
+  return (
+    <div class="options">
+      <header class="options-header">
+        <h1>{t('options_title')}</h1>
+        <p class="muted">{t('options_lead')}</p>
+      </header>
+      <OptionsEntriesSection entries={entries} reloadEntries={reloadEntries} />
+      <OptionsListsSection />
+      <OptionsSettings />
+      <OptionsTransfer reloadEntries={reloadEntries} />
+    </div>
+  );
+}

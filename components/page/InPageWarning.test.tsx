@@ -1,0 +1,152 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { Translate } from '../../lib/core/i18n.ts';
+import { LANGUAGES, reason, trustedClick, verdictView } from '../../lib/page/test-support.ts';
+import type { TabVerdictView } from '../../lib/protocol/page-protocol.ts';
+import { I18nContext } from '../common/i18n-context.ts';
+import { InPageWarning, WARNING_REASON_LIMIT } from './InPageWarning.tsx';
+
+afterEach(cleanup);
+
+function renderWarning(t: Translate, verdict: TabVerdictView, props: { busy?: boolean; error?: string | null } = {}) {
+  const actions = { onDetails: vi.fn(), onTrust: vi.fn(), onDismiss: vi.fn() };
+  const result = render(
+    <I18nContext.Provider value={t}>
+      <InPageWarning verdict={verdict} {...props} {...actions} />
+    </I18nContext.Provider>,
+  );
+  return { ...result, ...actions };
+}
+
+const EXPECTED = {
+  en: {
+    titleUnvetted: 'RelayGuard: unvetted AI relay',
+    titleBlocked: 'RelayGuard: blocked AI relay',
+    family: 'relay.example looks like a new-api relay: an unvetted third party that sees every prompt and key you send through it.',
+    unvetted: 'relay.example looks like an AI API relay that no allowlist vouches for: an unvetted third party that sees every prompt and key you send through it.',
+    blocked: 'relay.example is on a blocklist of AI API relays. Do not send it prompts, data or API keys.',
+    buttons: ['Details', 'Trust this site', 'Report', 'Dismiss for this site'],
+    reportSoon: 'Reporting is coming in a later version of RelayGuard.',
+    more: '2 more in Details',
+    failed: 'That did not work: Your organisation manages this site.',
+  },
+  zh_CN: {
+    titleUnvetted: 'RelayGuard：未经审核的 AI 中转站',
+    titleBlocked: 'RelayGuard：已拦截的 AI 中转站',
+    family: 'relay.example 看起来是一个 new-api 中转站：这个未经审核的第三方能看到你通过它发送的每条提示和每个密钥。',
+    unvetted: 'relay.example 看起来是一个没有任何允许列表认可的 AI API 中转站：这个未经审核的第三方能看到你通过它发送的每条提示和每个密钥。',
+    blocked: 'relay.example 在 AI API 中转站拦截列表中。不要向它发送提示、数据或 API 密钥。',
+    buttons: ['详情', '信任此网站', '报告', '在此网站不再提示'],
+    reportSoon: '报告功能将在 RelayGuard 的后续版本中提供。',
+    more: '另有 2 条，见“详情”',
+    failed: '操作未成功：Your organisation manages this site.',
+  },
+} as const;
+
+describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
+  const text = EXPECTED[locale];
+
+  test('unvetted with a known gateway family: family-specific sentence, polite status, named region', () => {
+    renderWarning(t, verdictView('unvetted', { family: 'new-api' }));
+    const region = screen.getByRole('region', { name: text.titleUnvetted });
+    expect(region.getAttribute('aria-describedby')).toBe('rg-warning-summary');
+    expect(screen.getByRole('status').textContent).toBe(text.titleUnvetted + text.family);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe(text.titleUnvetted);
+  });
+
+  test('unvetted without a family: the generic sentence', () => {
+    renderWarning(t, verdictView('unvetted'));
+    expect(screen.getByText(text.unvetted)).toBeTruthy();
+  });
+
+  test('a page that only calls a relay: the sentence names the endpoint, not the page', () => {
+    const endpointReason = { kind: 'endpoint', level: 'unvetted', source: 'api.relay-endpoint.test', detail: 'openai' } as const;
+    renderWarning(t, verdictView('unvetted', { hostDisplay: 'ask-anything.test', reasons: [endpointReason] }));
+    expect(screen.getByText(t('warning_summary_endpoint', { endpoint: 'api.relay-endpoint.test' }))).toBeTruthy();
+    expect(screen.queryByText(t('warning_summary_unvetted', { host: 'ask-anything.test' }))).toBeNull();
+  });
+
+  test('blocked: blocklist sentence, announced assertively, whatever the family', () => {
+    renderWarning(t, verdictView('blocked', { family: 'one-api' }));
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toBe(text.titleBlocked + text.blocked);
+    expect(screen.getByRole('region', { name: text.titleBlocked })).toBeTruthy();
+  });
+
+  test('shows the top three reasons, each naming its source, and says how many more there are', () => {
+    const reasons = [
+      reason({ kind: 'list', level: 'blocked', source: 'Community blocklist v3', detail: 'relay.example' }),
+      reason({ kind: 'lookalike', source: 'relay.example', detail: 'openai.com' }),
+      reason({ kind: 'endpoint', source: 'api.relay.example', detail: 'openai' }),
+      reason({ source: 'gateway-footer-credit', detail: 'new-api' }),
+      reason({ source: 'relay-vocabulary', detail: '令牌, 额度' }),
+    ];
+    renderWarning(t, verdictView('blocked', { reasons }));
+    const items = screen.getAllByTestId('reason');
+    expect(items).toHaveLength(WARNING_REASON_LIMIT);
+    expect(items[0]!.textContent).toContain('Community blocklist v3');
+    expect(items[1]!.textContent).toContain('openai.com');
+    expect(items[2]!.textContent).toContain('api.relay.example');
+    expect(screen.getByText(text.more)).toBeTruthy();
+  });
+
+  test('real buttons in reading order; Report is disabled and says why', () => {
+    renderWarning(t, verdictView('unvetted'));
+    const buttons = screen.getAllByRole('button');
+    expect(buttons.map((button) => button.textContent)).toEqual(text.buttons);
+    for (const button of buttons) {
+      expect(button.tagName).toBe('BUTTON');
+      expect(button.getAttribute('type')).toBe('button');
+      // Tab order is document order: nothing jumps the queue.
+      expect(button.hasAttribute('tabindex')).toBe(false);
+    }
+    const report = screen.getByTestId('warning-report') as HTMLButtonElement;
+    expect(report.disabled).toBe(true);
+    expect(report.title).toBe(text.reportSoon);
+    const focusable = buttons.filter((button) => !(button as HTMLButtonElement).disabled);
+    expect(focusable.map((button) => button.textContent)).toEqual([text.buttons[0], text.buttons[1], text.buttons[3]]);
+  });
+
+  test('each action calls its callback on a real click', () => {
+    const { onDetails, onTrust, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    trustedClick(screen.getByTestId('warning-details'));
+    trustedClick(screen.getByTestId('warning-trust'));
+    trustedClick(screen.getByTestId('warning-dismiss'));
+    expect(onDetails).toHaveBeenCalledTimes(1);
+    expect(onTrust).toHaveBeenCalledTimes(1);
+    expect(onDismiss).toHaveBeenCalledTimes(1);
+  });
+
+  test('clicks a page script synthesises do nothing', () => {
+    const { onDetails, onTrust, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    fireEvent.click(screen.getByTestId('warning-details'));
+    (screen.getByTestId('warning-trust') as HTMLButtonElement).click();
+    screen.getByTestId('warning-dismiss').dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(onDetails).not.toHaveBeenCalled();
+    expect(onTrust).not.toHaveBeenCalled();
+    expect(onDismiss).not.toHaveBeenCalled();
+  });
+
+  test('a site the organisation manages offers no "Trust this site"', () => {
+    renderWarning(t, verdictView('blocked', { control: { userEntry: null, managed: true } }));
+    expect(screen.queryByTestId('warning-trust')).toBeNull();
+  });
+
+  test('while busy the actions wait; a failure is shown as an alert', () => {
+    renderWarning(t, verdictView('unvetted'), { busy: true, error: 'Your organisation manages this site.' });
+    expect((screen.getByTestId('warning-trust') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('warning-dismiss') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(text.failed).getAttribute('role')).toBe('alert');
+  });
+
+  test('appearing does not take focus from what the person is typing in', () => {
+    const field = document.createElement('input');
+    document.body.append(field);
+    field.focus();
+    renderWarning(t, verdictView('blocked'));
+    expect(document.activeElement).toBe(field);
+    field.remove();
+  });
+});

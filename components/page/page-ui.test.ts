@@ -1,0 +1,219 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createContentTranslator } from '../../lib/page/content-i18n.ts';
+import { createLifetime } from '../../lib/page/lifetime.ts';
+import { askPaste, NoticeSurface, SHADOW_MODES, shadowRootHosts, warningVerdict, WarningSurface, type PageUi, type SurfaceKind, type WarningActions } from './page-ui.tsx';
+import { getMessageFrom, pageContext, trusted, trustedClick } from '../../lib/page/test-support.ts';
+
+/** Open roots, so the tests can look inside; production uses SHADOW_MODES. */
+const OPEN: Record<SurfaceKind, ShadowRootMode> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+let lifetime: ReturnType<typeof createLifetime>;
+let alive: boolean;
+let ui: PageUi;
+
+beforeEach(() => {
+  alive = true;
+  lifetime = createLifetime(() => alive);
+  ui = { translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, OPEN) };
+});
+
+afterEach(() => {
+  alive = false;
+  lifetime.check();
+  document.querySelectorAll('[data-relayguard]').forEach((element) => element.remove());
+});
+
+const hostOf = (kind: SurfaceKind) => document.querySelector<HTMLElement>(`[data-relayguard="${kind}"]`);
+const inside = (kind: SurfaceKind, selector: string) => hostOf(kind)?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
+
+function actions(overrides: Partial<WarningActions> = {}) {
+  return {
+    details: vi.fn(async () => ({ ok: true as const, data: { opened: true } })),
+    trust: vi.fn(async () => ({ ok: true as const, data: { trusted: true } })),
+    dismiss: vi.fn(async () => ({ ok: true as const, data: { dismissed: true } })),
+    refresh: vi.fn(),
+    ...overrides,
+  };
+}
+
+describe('shadowRootHosts', () => {
+  test('the warning and the notice are closed to the page; the paste question is open to automation', async () => {
+    expect(SHADOW_MODES).toEqual({ warning: 'closed', notice: 'closed', 'paste-guard': 'open' });
+    const hosts = shadowRootHosts(lifetime);
+    const warning = await hosts('warning');
+    const question = await hosts('paste-guard');
+    warning.attach();
+    question.attach();
+    expect(warning.host.shadowRoot).toBeNull();
+    expect(question.host.shadowRoot).not.toBeNull();
+    expect(warning.host.getAttribute('data-relayguard')).toBe('warning');
+    expect(warning.host.parentNode).toBe(document.documentElement);
+    expect(question.host.shadowRoot!.querySelector('style')!.textContent).toMatch(/^:host\{all:initial!important\}/);
+  });
+
+  test('hosts leave with the content script', async () => {
+    const warning = await shadowRootHosts(lifetime)('warning');
+    warning.attach();
+    alive = false;
+    lifetime.check();
+    expect(warning.host.isConnected).toBe(false);
+    await tick();
+    expect(warning.host.isConnected).toBe(false);
+  });
+});
+
+describe('WarningSurface', () => {
+  test.each(['unvetted', 'blocked'] as const)('%s: a host with data-level, the warning inside', async (level) => {
+    const surface = new WarningSurface(ui, actions());
+    await surface.update(pageContext(level));
+    const host = hostOf('warning')!;
+    expect(host.getAttribute('data-level')).toBe(level);
+    expect(inside('warning', '.rg-root')!.getAttribute('lang')).toBe('en');
+    expect(inside('warning', '#rg-warning-title')!.textContent).toBe(`RelayGuard: ${level} AI relay`);
+  });
+
+  test.each(['official', 'vetted', 'unknown'] as const)('never on %s pages', async (level) => {
+    const surface = new WarningSurface(ui, actions());
+    await surface.update(pageContext(level));
+    await surface.update(pageContext(null));
+    await surface.update(null);
+    expect(hostOf('warning')).toBeNull();
+    expect(warningVerdict(pageContext(level))).toBeNull();
+  });
+
+  test('not after the person dismissed it for the site', async () => {
+    const surface = new WarningSurface(ui, actions());
+    await surface.update(pageContext('blocked', { warningDismissed: true }));
+    expect(hostOf('warning')).toBeNull();
+  });
+
+  test('follows the context: appears, changes level in place, disappears', async () => {
+    const surface = new WarningSurface(ui, actions());
+    void surface.update(pageContext('unknown'));
+    void surface.update(pageContext('unvetted'));
+    await surface.update(pageContext('unvetted'));
+    const host = hostOf('warning');
+    expect(host?.getAttribute('data-level')).toBe('unvetted');
+    await surface.update(pageContext('blocked'));
+    expect(hostOf('warning')).toBe(host);
+    expect(host!.getAttribute('data-level')).toBe('blocked');
+    await surface.update(pageContext('vetted'));
+    expect(hostOf('warning')).toBeNull();
+    expect(document.querySelectorAll('[data-relayguard="warning"]')).toHaveLength(0);
+  });
+
+  test('a page that removes it sees it come back', async () => {
+    const surface = new WarningSurface(ui, actions());
+    await surface.update(pageContext('unvetted'));
+    const host = hostOf('warning')!;
+    host.remove();
+    await tick();
+    expect(hostOf('warning')).toBe(host);
+  });
+
+  test('Trust this site: asks the background, then for the new context', async () => {
+    const calls = actions();
+    const surface = new WarningSurface(ui, calls);
+    await surface.update(pageContext('unvetted'));
+    trustedClick(inside('warning', '[data-testid="warning-trust"]')!);
+    await vi.waitFor(() => expect(calls.refresh).toHaveBeenCalledTimes(1));
+    expect(calls.trust).toHaveBeenCalledTimes(1);
+    // The background pushes the new context; the warning goes.
+    await surface.update(pageContext('vetted'));
+    expect(hostOf('warning')).toBeNull();
+  });
+
+  test('Details and Dismiss go to the background too; Dismiss asks for the new context', async () => {
+    const calls = actions();
+    const surface = new WarningSurface(ui, calls);
+    await surface.update(pageContext('blocked'));
+    trustedClick(inside('warning', '[data-testid="warning-details"]')!);
+    await vi.waitFor(() => expect(calls.details).toHaveBeenCalledTimes(1));
+    // While the background answers, the actions wait.
+    await vi.waitFor(() => expect((inside('warning', '[data-testid="warning-dismiss"]') as HTMLButtonElement).disabled).toBe(false));
+    expect(calls.refresh).not.toHaveBeenCalled();
+    trustedClick(inside('warning', '[data-testid="warning-dismiss"]')!);
+    await vi.waitFor(() => expect(calls.refresh).toHaveBeenCalledTimes(1));
+    expect(calls.dismiss).toHaveBeenCalledTimes(1);
+  });
+
+  test('a page script clicking the buttons achieves nothing', async () => {
+    const calls = actions();
+    const surface = new WarningSurface(ui, calls);
+    await surface.update(pageContext('unvetted'));
+    inside('warning', '[data-testid="warning-trust"]')!.click();
+    inside('warning', '[data-testid="warning-dismiss"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    hostOf('warning')!.click();
+    await tick();
+    expect(calls.trust).not.toHaveBeenCalled();
+    expect(calls.dismiss).not.toHaveBeenCalled();
+  });
+
+  test('a refused action says why', async () => {
+    const calls = actions({ trust: vi.fn(async () => ({ ok: false as const, error: 'Your organisation manages this site.' })) });
+    const surface = new WarningSurface(ui, calls);
+    await surface.update(pageContext('blocked'));
+    trustedClick(inside('warning', '[data-testid="warning-trust"]')!);
+    await vi.waitFor(() => expect(inside('warning', '.rg-error')?.textContent).toBe('That did not work: Your organisation manages this site.'));
+    expect(calls.refresh).not.toHaveBeenCalled();
+  });
+});
+
+describe('askPaste', () => {
+  const prompt = { vendor: 'openai', kind: 'vendor-key', host: 'relay.example', level: 'unvetted' } as const;
+
+  test('shows the question with focus inside, and answers true for "paste anyway"', async () => {
+    const answer = askPaste(ui, prompt, new AbortController().signal);
+    await vi.waitFor(() => expect(inside('paste-guard', '[role="dialog"]')).not.toBeNull());
+    expect(hostOf('paste-guard')!.shadowRoot!.activeElement).toBe(inside('paste-guard', '[data-testid="cancel-paste"]'));
+    trustedClick(inside('paste-guard', '[data-testid="paste-anyway"]')!);
+    expect(await answer).toBe(true);
+    expect(hostOf('paste-guard')).toBeNull();
+  });
+
+  test('answers false for "don\'t paste" and for Escape', async () => {
+    const first = askPaste(ui, prompt, new AbortController().signal);
+    await vi.waitFor(() => expect(inside('paste-guard', '[data-testid="cancel-paste"]')).not.toBeNull());
+    trustedClick(inside('paste-guard', '[data-testid="cancel-paste"]')!);
+    expect(await first).toBe(false);
+
+    const second = askPaste(ui, prompt, new AbortController().signal);
+    await vi.waitFor(() => expect(inside('paste-guard', '[role="dialog"]')).not.toBeNull());
+    inside('paste-guard', '[data-testid="cancel-paste"]')!.dispatchEvent(trusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    expect(await second).toBe(false);
+    expect(hostOf('paste-guard')).toBeNull();
+  });
+
+  test('a page script clicking "paste anyway" gets no answer out of it', async () => {
+    const answer = vi.fn();
+    void askPaste(ui, prompt, new AbortController().signal).then(answer);
+    await vi.waitFor(() => expect(inside('paste-guard', '[data-testid="paste-anyway"]')).not.toBeNull());
+    inside('paste-guard', '[data-testid="paste-anyway"]')!.click();
+    await tick();
+    expect(answer).not.toHaveBeenCalled();
+    expect(hostOf('paste-guard')).not.toBeNull();
+  });
+
+  test('a newer paste takes the question away', async () => {
+    const abort = new AbortController();
+    const answer = askPaste(ui, prompt, abort.signal);
+    await vi.waitFor(() => expect(hostOf('paste-guard')).not.toBeNull());
+    abort.abort();
+    expect(await answer).toBe(false);
+    expect(hostOf('paste-guard')).toBeNull();
+  });
+});
+
+describe('NoticeSurface', () => {
+  test('one notice at a time, closed by its button', async () => {
+    const notice = new NoticeSurface(ui);
+    await notice.show({ vendor: 'google', kind: 'vendor-key', host: 'chat.example', level: 'unknown' });
+    await notice.show({ vendor: 'openai', kind: 'vendor-key', host: 'chat.example', level: 'unknown' });
+    expect(document.querySelectorAll('[data-relayguard="notice"]')).toHaveLength(1);
+    expect(inside('notice', '[role="status"]')!.textContent).toContain('API key for OpenAI');
+    trustedClick(inside('notice', '[data-testid="notice-close"]')!);
+    expect(hostOf('notice')).toBeNull();
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * What a page's own markup and storage say about the gateway software behind it
+ * (relay-signals.md §1), turned into scoring signals.
+ *
+ * The content script collects a `PageFingerprint` (lib/page/fingerprint/collect-fingerprint.ts) and sends
+ * it to the background, which validates it (lib/detection/page-fingerprint-schema.ts) before believing any of
+ * it: the page controls every string in it, so every string is bounded and the shape is strict.
+ * The fingerprint carries no page text beyond a few short bounded fields and no storage values:
+ * storage key names only, vocabulary as the matched terms only.
+ *
+ * The mapping here is pure; the weights live in scoring.ts. Weak signals (route, vocabulary) are
+ * produced freely because the score keeps them from ever warning alone.
+ */
+// No zod here: this module runs in the content script on every page, where every kilobyte and
+// every schema built is paid for by ordinary pages. The schema is lib/detection/page-fingerprint-schema.ts.
+import type { GatewayFamily, Signal } from './scoring.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Known values from §1 and the gateways' own source.
+
+/** The one-api family's stock `<meta name="description">` (one-api, new-api, one-hub, done-hub). */
+export const STOCK_META_DESCRIPTION =
+  'OpenAI 接口聚合管理，支持多种渠道包括 Azure，可用于二次分发管理 key，仅单可执行文件，已打包好 Docker 镜像，一键部署，开箱即用';
+
+/**
+ * Forks trim or extend the tail of the stock description; its first two clauses are still
+ * unmistakable (nobody else writes "接口聚合管理" next to "支持多种渠道包括 Azure").
+ */
+const STOCK_META_DESCRIPTION_PREFIX = 'OpenAI 接口聚合管理，支持多种渠道包括 Azure';
+
+/** Relay vocabulary (§1). Longer terms that contain a shorter one are listed too. */
+export const RELAY_VOCABULARY = ['令牌', '额度', '倍率', '模型倍率', '分组倍率', '补全倍率', '兑换码', '充值', '渠道', '中转'] as const;
+export type RelayTerm = (typeof RELAY_VOCABULARY)[number];
+/** Distinct terms needed before vocabulary counts (a page that says 充值 once is a shop). */
+const VOCABULARY_MIN_TERMS = 3;
+/** Terms named in a vocabulary signal's detail. */
+const VOCABULARY_DETAIL_TERMS = 4;
+
+/**
+ * localStorage keys the gateways' SPAs write at start-up (`setStatusData` in one-api / new-api,
+ * `loadStatus` in one-hub). The first four are named in §1; the rest are written by the same
+ * function and are compound names no ordinary site picks. Generic keys the same code writes
+ * (`status`, `user`, `logo`, `chats`, `chat_link`) are left out: plenty of sites use them.
+ */
+export const GATEWAY_STORAGE_KEYS: ReadonlySet<string> = new Set([
+  'system_name',
+  'quota_per_unit',
+  'display_in_currency',
+  'footer_html',
+  'quota_display_type',
+  'enable_data_export',
+  'data_export_default_time',
+  'default_collapse_sidebar',
+]);
+const STORAGE_KEYS_MIN_MATCHES = 2;
+
+/** Served `<title>` values the gateways ship with, compared trimmed and lower-cased. */
+const DEFAULT_TITLES: ReadonlyMap<string, GatewayFamily> = new Map([
+  ['one api', 'one-api'],
+  ['new api', 'new-api'],
+  ['one hub', 'one-hub'],
+  ['done hub', 'done-hub'],
+  ['veloera', 'veloera'],
+  ['sub2api - ai api gateway', 'sub2api'],
+]);
+
+interface FooterCredit {
+  readonly pattern: RegExp;
+  /** Shown instead of the page's text: the page's footer is the page's to write. */
+  readonly detail: string;
+  readonly family: GatewayFamily;
+}
+
+/**
+ * Stock footer credits, forks first: new-api's and one-hub's footers also credit One API /
+ * JustSong, and the most specific family should win. Patterns run on whitespace-collapsed text
+ * and allow the spacing to vary (the credit is built from several elements). "设计与开发由" alone
+ * is a generic Chinese phrase ("designed and developed by"), so it counts only before "New API".
+ */
+const FOOTER_CREDITS: readonly FooterCredit[] = [
+  { pattern: /由 ?Calcium-Ion ?开发/i, detail: '由 Calcium-Ion 开发', family: 'new-api' },
+  { pattern: /设计与开发由 ?New ?API/i, detail: '设计与开发由 New API', family: 'new-api' },
+  { pattern: /由 ?MartialBE ?开发/i, detail: '由 MartialBE 开发', family: 'one-hub' },
+  { pattern: /developed by MartialBE/i, detail: 'developed by MartialBE', family: 'one-hub' },
+  { pattern: /由 ?JustSong ?构建/i, detail: '由 JustSong 构建', family: 'one-api' },
+  { pattern: /built by JustSong/i, detail: 'built by JustSong', family: 'one-api' },
+];
+
+/**
+ * Dashboard routes: one-api (`/token`, …), new-api (`/console/…`), one-hub (`/panel/…`) and
+ * sub2api (`/keys`, `/usage`, `/redeem`). Matched on whole leading path segments, so
+ * `/docs/token` or `/tokenomics` is not a route.
+ */
+const ROUTES_AT_ROOT: ReadonlySet<string> = new Set(['token', 'topup', 'log', 'channel', 'redemption', 'keys', 'usage', 'redeem']);
+const ROUTES_UNDER_CONSOLE: ReadonlySet<string> = new Set(['token', 'topup', 'log', 'channel']);
+const PANEL_SEGMENT = 'panel';
+const CONSOLE_SEGMENT = 'console';
+
+// ---------------------------------------------------------------------------------------------
+// The fingerprint: what crosses from the content script to the background.
+
+export const FINGERPRINT_LIMITS = {
+  metaDescription: 400,
+  servedTitle: 200,
+  footerText: 600,
+  storageKeys: 64,
+  storageKeyLength: 64,
+  path: 300,
+  vocabulary: 20,
+} as const;
+
+/**
+ * What crosses from the content script to the background. Every string in it is the page's, so
+ * every string is bounded (FINGERPRINT_LIMITS); lib/detection/page-fingerprint-schema.ts validates exactly
+ * this shape before the background believes any of it.
+ */
+export interface PageFingerprint {
+  /** `<meta name="description">` content, whitespace-collapsed. */
+  readonly metaDescription?: string;
+  /** The `<title>` as served, before the SPA renames it. */
+  readonly servedTitle?: string;
+  /** Text of the first few footer-like elements, whitespace-collapsed. */
+  readonly footerText?: string;
+  /** localStorage key NAMES; never values. */
+  readonly storageKeys: string[];
+  /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
+  readonly statusStorage?: { readonly systemName: boolean; readonly quotaPerUnit: boolean };
+  /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
+  readonly path: string;
+  /** Relay terms found on the page; the page text itself never leaves the page. */
+  readonly vocabulary: RelayTerm[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprint → signals.
+
+/** Collapses runs of whitespace (including NBSP and ideographic space) and trims. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function withoutWhitespace(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+const STOCK_META_COMPACT = withoutWhitespace(STOCK_META_DESCRIPTION);
+const STOCK_META_PREFIX_COMPACT = withoutWhitespace(STOCK_META_DESCRIPTION_PREFIX);
+
+/**
+ * Spacing is where copies differ (pretty-printed attributes, a space dropped before "Azure"),
+ * so the comparison ignores whitespace entirely; the characters themselves must match.
+ */
+function metaDescriptionSignal(metaDescription: string | undefined): Signal | undefined {
+  if (!metaDescription) return undefined;
+  const compact = withoutWhitespace(metaDescription);
+  if (compact === STOCK_META_COMPACT) {
+    return { id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' };
+  }
+  if (compact.startsWith(STOCK_META_PREFIX_COMPACT)) {
+    return { id: 'gateway-meta-description', detail: 'one-api …', family: 'one-api' };
+  }
+  return undefined;
+}
+
+function statusStorageSignal(statusStorage: PageFingerprint['statusStorage']): Signal | undefined {
+  if (!statusStorage?.systemName || !statusStorage.quotaPerUnit) return undefined;
+  return { id: 'gateway-status-storage', detail: 'status: system_name, quota_per_unit' };
+}
+
+function storageKeysSignal(storageKeys: readonly string[]): Signal | undefined {
+  const matched = [...new Set(storageKeys.filter((key) => GATEWAY_STORAGE_KEYS.has(key)))];
+  if (matched.length < STORAGE_KEYS_MIN_MATCHES) return undefined;
+  // Key names from our own list, so safe to show.
+  return { id: 'gateway-storage-keys', detail: matched.slice(0, 4).join(', ') };
+}
+
+/**
+ * Every credit names one of these (lower-cased); a footer naming none is done with in one pass,
+ * without compiling and running each credit's pattern on every ordinary page.
+ */
+const FOOTER_CREDIT_NAMES = ['calcium-ion', 'new api', 'newapi', 'martialbe', 'justsong'] as const;
+
+function footerCreditSignal(footerText: string | undefined): Signal | undefined {
+  if (!footerText) return undefined;
+  const text = collapseWhitespace(footerText);
+  const lower = text.toLowerCase();
+  if (!FOOTER_CREDIT_NAMES.some((name) => lower.includes(name))) return undefined;
+  const credit = FOOTER_CREDITS.find(({ pattern }) => pattern.test(text));
+  return credit && { id: 'gateway-footer-credit', detail: credit.detail, family: credit.family };
+}
+
+function defaultTitleSignal(servedTitle: string | undefined): Signal | undefined {
+  if (!servedTitle) return undefined;
+  const title = collapseWhitespace(servedTitle);
+  const family = DEFAULT_TITLES.get(title.toLowerCase());
+  // The title is one of ours, so it is safe to show as the page wrote it.
+  return family && { id: 'gateway-default-title', detail: title, family };
+}
+
+/** The dashboard route a path (with its hash route) is on, in canonical form, if any. */
+export function dashboardRoute(path: string): string | undefined {
+  const hashAt = path.indexOf('#');
+  const pathname = hashAt === -1 ? path : path.slice(0, hashAt);
+  const hashRoute = hashAt === -1 ? '' : path.slice(hashAt + 1);
+  // A hash router (`/#/token`) puts the route after the '#'; otherwise it is the pathname.
+  return routeOf(pathname) ?? (hashRoute.startsWith('/') ? routeOf(hashRoute) : undefined);
+}
+
+function routeOf(routePath: string): string | undefined {
+  const withoutQuery = routePath.split('?', 1)[0] ?? '';
+  const segments = withoutQuery.split('/').filter((segment) => segment !== '');
+  const [first, second] = segments.map((segment) => segment.toLowerCase());
+  if (first === undefined) return undefined;
+  if (ROUTES_AT_ROOT.has(first)) return `/${first}`;
+  if (first === CONSOLE_SEGMENT && second !== undefined && ROUTES_UNDER_CONSOLE.has(second)) return `/console/${second}`;
+  if (first === PANEL_SEGMENT && second !== undefined) return '/panel/*';
+  return undefined;
+}
+
+function routeSignal(path: string): Signal | undefined {
+  const route = dashboardRoute(path);
+  return route === undefined ? undefined : { id: 'gateway-route', detail: route };
+}
+
+/**
+ * Counts distinct terms, where a term contained in another matched term does not count again:
+ * "模型倍率" on a page is one term, not two (倍率 and 模型倍率).
+ */
+export function countedVocabulary(terms: readonly RelayTerm[]): RelayTerm[] {
+  const distinct = [...new Set(terms)];
+  return distinct.filter((term) => !distinct.some((other) => other !== term && other.includes(term)));
+}
+
+function vocabularySignal(vocabulary: readonly RelayTerm[]): Signal | undefined {
+  const counted = countedVocabulary(vocabulary);
+  if (counted.length < VOCABULARY_MIN_TERMS) return undefined;
+  return { id: 'relay-vocabulary', detail: counted.slice(0, VOCABULARY_DETAIL_TERMS).join('、') };
+}
+
+/** Every signal the fingerprint shows, at most one per signal id, strongest first. */
+export function signalsFromFingerprint(fp: PageFingerprint): Signal[] {
+  return [
+    metaDescriptionSignal(fp.metaDescription),
+    statusStorageSignal(fp.statusStorage),
+    storageKeysSignal(fp.storageKeys),
+    footerCreditSignal(fp.footerText),
+    defaultTitleSignal(fp.servedTitle),
+    routeSignal(fp.path),
+    vocabularySignal(fp.vocabulary),
+  ].filter((signal) => signal !== undefined);
+}

@@ -1,0 +1,52 @@
+/**
+ * The one same-origin status probe (relay-signals.md §1): when a page already scores as suspect,
+ * the background has the page guard ask the page's own origin for a gateway's public status
+ * answer. What an answer's shape says, as a signal; the body's values are never kept.
+ */
+import { z } from 'zod/mini';
+import { lazy } from '../core/lazy.ts';
+import type { Signal } from './scoring.ts';
+
+/**
+ * Where the background looks, in this order, when a page is already suspect: the one-api family
+ * first (by far the most deployed), then sub2api's public settings.
+ */
+export const STATUS_PROBE_PATHS = ['/api/status', '/api/v1/settings/public'] as const;
+
+/** one-api / new-api / one-hub / done-hub / Veloera: `{success, message, data:{system_name, quota_per_unit, …}}`. */
+const oneApiStatusSchema = lazy(() =>
+  z.object({
+    success: z.literal(true),
+    data: z.object({
+      system_name: z.string(),
+      quota_per_unit: z.union([z.number(), z.string()]),
+    }),
+  }),
+);
+
+/** sub2api: `{code: 0, message: "success", data:{site_name, api_base_url, …}}`. */
+const sub2apiSettingsSchema = lazy(() =>
+  z.object({
+    code: z.literal(0),
+    message: z.literal('success'),
+    data: z.object({
+      site_name: z.string(),
+      api_base_url: z.string(),
+    }),
+  }),
+);
+
+/**
+ * `gateway-status-endpoint` when a probe's JSON body has a gateway's shape. Several families
+ * answer /api/status identically, so that shape names no family. The body's values (the site's
+ * chosen name) are not echoed.
+ */
+export function statusProbeSignals(json: unknown): Signal[] {
+  if (oneApiStatusSchema().safeParse(json).success) {
+    return [{ id: 'gateway-status-endpoint', detail: '/api/status' }];
+  }
+  if (sub2apiSettingsSchema().safeParse(json).success) {
+    return [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' }];
+  }
+  return [];
+}

@@ -1,0 +1,545 @@
+import { normalizeHost } from '../core/host.ts';
+import { parseHostPattern } from '../core/host-pattern.ts';
+
+/**
+ * Turns the compiled lists into declarativeNetRequest rules, so that a top-level navigation to a
+ * host whose list level is `blocked` lands on the interstitial (`blocked.html#<original URL>`)
+ * and, optionally, pages' AI-API calls to such hosts are blocked. Pure: no browser globals; the
+ * caller installs the result with `updateDynamicRules({ removeRuleIds: old, addRules: rules })`.
+ *
+ * How the rules mean exactly what `Matcher.decide` means
+ * ------------------------------------------------------
+ * For any domain host h, `decide(h)` only depends on the list entries keyed at h itself and the
+ * subdomain-matching entries keyed at h's ancestors. So if h is not itself a pattern host, it is
+ * decided exactly like every other host whose deepest pattern-host ancestor is the same p, e.g. a
+ * synthetic probe `rg-probe-subdomain.p`. For every pattern host p we therefore ask the matcher
+ * twice, with all cross-source precedence already applied:
+ *   self(p) = decide(p) is blocked            (the host p itself)
+ *   sub(p)  = decide(probe.p) is blocked      (every subdomain of p not covered by a deeper pattern)
+ * and emit, with DNR priority growing with depth like pattern specificity does:
+ *   - a "subtree" rule for p at priority 2·labels(p) when sub(p) differs from what p inherits from
+ *     its nearest pattern-host ancestor (redirect/block when blocked, allow otherwise);
+ *   - an "exact" rule for p at priority 2·labels(p)+1 when self(p) differs from sub(p).
+ * A deeper pattern host's rules only match inside its own subtree, where they outrank every
+ * shallower rule; two pattern hosts with the same label count never overlap. Rules of one kind,
+ * action and priority are merged into one rule with many `requestDomains` (sorted, chunked).
+ *
+ * Exact-host rules (`.relay.example`, or a cross-source split such as a bundled block on
+ * `relay.example` plus a user allow on `.relay.example`): `excludedRequestDomains` cannot say
+ * "this host but not its subdomains" (excluding a domain excludes its subdomains too), so an
+ * exact rule is `requestDomains: [hosts…]` plus a regexFilter that only accepts a URL whose host
+ * has exactly as many labels as the listed hosts. Inside a listed host's subtree, "as many labels"
+ * means "that host", so one such regex serves every exact host of that label count, and exact
+ * rules group like subtree rules. Chrome caps a regex at 2 KiB of compiled RE2 program (measured
+ * with RE2 under Chrome's options: Latin-1, case-insensitive, capturing, max_mem 2 KiB, the
+ * label-count shape compiles up to 13 labels and a host literal up to ~90 characters), so hosts
+ * with more than MAX_SHAPE_LABELS labels get a per-host literal regex instead, and a host that
+ * fits neither is reported; if it is an exception (allowed host under a blocked parent) its whole
+ * subtree is taken out of the covering block rules with `excludedRequestDomains` instead, so a
+ * limit can only ever make RelayGuard block less, never block a host the lists allow.
+ *
+ * IP literals: the matcher only ever matches them exactly (no parent domains). Chrome does not
+ * document how `requestDomains` treats IP hosts, so a blocked IP gets its own rule with a regexFilter
+ * anchored on the literal (`1\.2\.3\.4`, `\[2001:db8::1\]`) and no `requestDomains`.
+ *
+ * Sub-frames are never redirected (`resourceTypes: ['main_frame']`): the interstitial inside a
+ * frame could not show the person the top-level URL they are on, its "proceed" would only act on
+ * the frame, and an extension page that any site can frame invites clickjacking of that button.
+ * A page embedding a blocked relay still gets the in-page warning and, with blockApiRequests, its
+ * API calls to the relay are blocked.
+ *
+ * Known limitation: a URL whose host ends in a dot (`https://relay.example./`) is only caught by
+ * subtree rules if Chrome's domain matching ignores the trailing dot; the in-page warning (which
+ * normalises hosts) still shows there.
+ */
+
+/** Only the resource types these rules use. */
+export type DnrResourceType = 'main_frame' | 'xmlhttprequest' | 'websocket' | 'other';
+
+/** The subset of chrome.declarativeNetRequest.Rule this module produces; structurally assignable to it. */
+export interface DnrRule {
+  id: number;
+  priority: number;
+  action: DnrRuleAction;
+  condition: DnrRuleCondition;
+}
+
+export interface DnrRuleAction {
+  type: 'redirect' | 'allow' | 'block';
+  redirect?: { regexSubstitution: string };
+}
+
+export interface DnrRuleCondition {
+  regexFilter?: string;
+  requestDomains?: string[];
+  excludedRequestDomains?: string[];
+  resourceTypes: DnrResourceType[];
+  tabIds?: number[];
+}
+
+export interface BlockRuleLimits {
+  /** Rules this module may return at most. */
+  readonly maxRules: number;
+  /** Of those, rules with a regexFilter at most. */
+  readonly maxRegexRules: number;
+  /** Domains one rule's requestDomains may carry before it is split. */
+  readonly maxDomainsPerRule: number;
+}
+
+/**
+ * Chrome: 30,000 dynamic "safe" rules but only 5,000 "unsafe" ones (redirect is unsafe), 1,000 regex
+ * rules for dynamic and session rules together; before Chrome 120 dynamic and session rules shared
+ * 5,000; Firefox allows 5,000 dynamic rules. These defaults stay under all of them and leave room
+ * for proceed-once session rules.
+ */
+export const DEFAULT_BLOCK_RULE_LIMITS: BlockRuleLimits = { maxRules: 4_500, maxRegexRules: 900, maxDomainsPerRule: 1_000 };
+
+/** Above every priority buildBlockRules can produce (at most 2·127+1 for a 253-character host). */
+export const PROCEED_ONCE_PRIORITY = 1_000;
+
+export const NAVIGATION_RESOURCE_TYPES: readonly DnrResourceType[] = ['main_frame'];
+/** Where pages' AI-API calls travel: fetch/XHR, WebSocket, and the rest (EventSource, beacons). */
+export const API_RESOURCE_TYPES: readonly DnrResourceType[] = ['xmlhttprequest', 'websocket', 'other'];
+
+/** Label-count regexes compile within Chrome's 2 KiB up to 13 labels; keep a margin. */
+export const MAX_SHAPE_LABELS = 12;
+/** Host-literal regexes compile within Chrome's 2 KiB up to ~90 characters; keep a margin. */
+export const MAX_LITERAL_HOST_LENGTH = 80;
+
+export interface BlockRulesInput {
+  readonly decide: (host: string) => { readonly level: 'official' | 'vetted' | 'blocked' } | null;
+  /** Every pattern text of the compiled lists (`Matcher.patterns()`). */
+  readonly patterns: readonly string[];
+  /** The interstitial page, e.g. `chrome-extension://<id>/blocked.html`; the original URL follows `#`. */
+  readonly interstitialUrl: string;
+  /** Also block xmlhttprequest/websocket/other requests to blocked hosts. */
+  readonly blockApiRequests: boolean;
+  /** Ids are firstRuleId, firstRuleId+1, …; default 1. */
+  readonly firstRuleId?: number;
+  readonly limits?: Partial<BlockRuleLimits>;
+}
+
+export interface BlockRules {
+  /** Deterministic for the same lists: same rules, same order, same ids. */
+  readonly rules: DnrRule[];
+  /** What could not be expressed or was left out, one sentence each; empty when all is well. */
+  readonly problems: string[];
+}
+
+const PROBE_LABEL = 'rg-probe-subdomain';
+const MAX_PROBLEMS_PER_KIND = 10;
+
+/** Any http(s) URL, all of it captured as \0 for the substitution. */
+const NAVIGATION_REGEX = '^https?://.*';
+/** Optional userinfo: canonical URLs percent-encode `/` and `@` inside it. */
+const USERINFO = '(?:[^/@]*@)?';
+/** One host label, in a URL that requestDomains already placed in a listed host's subtree. */
+const LABEL = '[^./@]+';
+
+type Verdict = 'block' | 'allow';
+type Purpose = 'allow' | 'navigation' | 'api';
+
+interface Draft {
+  readonly purpose: Purpose;
+  readonly priority: number;
+  readonly action: DnrRuleAction;
+  readonly condition: DnrRuleCondition;
+  /** Sort key among drafts of equal priority and action. */
+  readonly key: string;
+}
+
+export function buildBlockRules(input: BlockRulesInput): BlockRules {
+  const problems: string[] = [];
+  const limits = resolveLimits(input.limits, problems);
+  const firstRuleId = resolveFirstRuleId(input.firstRuleId, problems);
+
+  const interstitial = checkInterstitialUrl(input.interstitialUrl);
+  if (!interstitial.ok) return { rules: [], problems: [...problems, interstitial.problem] };
+  // RE2 rewrite strings treat `\` as an escape; the page URL itself must not carry one.
+  const redirect = { regexSubstitution: `${interstitial.url.replaceAll('\\', '\\\\')}#\\0` };
+
+  // 1. Pattern hosts, split into domains and IP literals.
+  const domains = new Set<string>();
+  const ips = new Set<string>();
+  const invalid = new Reporter(problems, 'pattern(s) could not be read and were skipped');
+  for (const text of input.patterns ?? []) {
+    const host = patternHost(text);
+    if (!host.ok) {
+      invalid.add(host.error);
+      continue;
+    }
+    (host.ip ? ips : domains).add(host.host);
+  }
+  invalid.flush();
+
+  const failedDecisions = new Reporter(problems, 'host(s) could not be decided and were skipped');
+  const isBlocked = (host: string): boolean | null => {
+    try {
+      return input.decide(host)?.level === 'blocked';
+    } catch (error) {
+      failedDecisions.add(`${host}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  };
+
+  // 2. Regions: where the effective verdict changes, parents before children.
+  const groupedSubtree = new Map<string, string[]>(); // "labels|verdict" → hosts
+  const exactShaped = new Map<string, string[]>(); // "labels|verdict" → hosts
+  const exactLiteral: { host: string; verdict: Verdict; labels: number }[] = [];
+  const unexpressibleAllows: string[] = [];
+  const unexpressible = new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter');
+  const subBlocked = new Map<string, boolean>();
+  const ordered = [...domains].sort((a, b) => labelCount(a) - labelCount(b) || compareText(a, b));
+
+  for (const host of ordered) {
+    const labels = labelCount(host);
+    const self = isBlocked(host);
+    const sub = isBlocked(probeFor(host, domains));
+    if (self === null || sub === null) continue;
+    subBlocked.set(host, sub);
+    const inherited = nearestAncestor(host, subBlocked);
+    if (sub !== (inherited === undefined ? false : subBlocked.get(inherited)!)) {
+      push(groupedSubtree, `${labels}|${sub ? 'block' : 'allow'}`, host);
+    }
+    if (self === sub) continue;
+    const verdict: Verdict = self ? 'block' : 'allow';
+    if (labels <= MAX_SHAPE_LABELS) push(exactShaped, `${labels}|${verdict}`, host);
+    else if (host.length <= MAX_LITERAL_HOST_LENGTH) exactLiteral.push({ host, verdict, labels });
+    else if (verdict === 'allow') {
+      unexpressibleAllows.push(host);
+      unexpressible.add(`${host} is allowed but its subdomains are blocked; the subdomains are left unblocked`);
+    } else {
+      unexpressible.add(`${host} is blocked but not its subdomains; it is left unblocked`);
+    }
+  }
+  failedDecisions.flush();
+  unexpressible.flush();
+
+  // 3. Drafts.
+  const drafts: Draft[] = [];
+  const allowTypes: DnrResourceType[] = input.blockApiRequests
+    ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES]
+    : [...NAVIGATION_RESOURCE_TYPES];
+  const addGroup = (hosts: string[], verdict: Verdict, priority: number, regexes: { navigation: string; any: string } | null) => {
+    for (const chunk of chunked(hosts.sort(compareText), limits.maxDomainsPerRule)) {
+      const key = chunk[0]!;
+      if (verdict === 'allow') {
+        drafts.push({
+          purpose: 'allow',
+          priority,
+          key,
+          action: { type: 'allow' },
+          condition: { ...(regexes && { regexFilter: regexes.any }), requestDomains: chunk, resourceTypes: [...allowTypes] },
+        });
+        continue;
+      }
+      const excluded = regexes ? [] : exclusionsFor(chunk, unexpressibleAllows);
+      const exclusion = excluded.length > 0 ? { excludedRequestDomains: excluded } : {};
+      drafts.push({
+        purpose: 'navigation',
+        priority,
+        key,
+        action: { type: 'redirect', redirect: { ...redirect } },
+        condition: {
+          regexFilter: regexes ? regexes.navigation : NAVIGATION_REGEX,
+          requestDomains: chunk,
+          ...exclusion,
+          resourceTypes: [...NAVIGATION_RESOURCE_TYPES],
+        },
+      });
+      if (input.blockApiRequests) {
+        drafts.push({
+          purpose: 'api',
+          priority,
+          key,
+          action: { type: 'block' },
+          condition: {
+            ...(regexes && { regexFilter: regexes.any }),
+            requestDomains: [...chunk],
+            ...(excluded.length > 0 && { excludedRequestDomains: [...excluded] }),
+            resourceTypes: [...API_RESOURCE_TYPES],
+          },
+        });
+      }
+    }
+  };
+  for (const [group, hosts] of groupedSubtree) {
+    const [labels, verdict] = splitGroup(group);
+    addGroup(hosts, verdict, labels * 2, null);
+  }
+  for (const [group, hosts] of exactShaped) {
+    const [labels, verdict] = splitGroup(group);
+    addGroup(hosts, verdict, labels * 2 + 1, shapeRegexes(labels));
+  }
+  for (const { host, verdict, labels } of exactLiteral) {
+    addGroup([host], verdict, labels * 2 + 1, literalRegexes(escapeRegex(host), true));
+  }
+  for (const ip of [...ips].sort(compareText)) {
+    if (isBlocked(ip) !== true) continue;
+    const literal = ip.includes(':') ? `\\[${escapeRegex(ip)}\\]` : escapeRegex(ip);
+    const regexes = literalRegexes(literal, false);
+    const priority = labelCount(ip) * 2 + 1;
+    drafts.push({
+      purpose: 'navigation',
+      priority,
+      key: ip,
+      action: { type: 'redirect', redirect: { ...redirect } },
+      condition: { regexFilter: regexes.navigation, resourceTypes: [...NAVIGATION_RESOURCE_TYPES] },
+    });
+    if (input.blockApiRequests) {
+      drafts.push({
+        purpose: 'api',
+        priority,
+        key: ip,
+        action: { type: 'block' },
+        condition: { regexFilter: regexes.any, resourceTypes: [...API_RESOURCE_TYPES] },
+      });
+    }
+  }
+  failedDecisions.flush();
+
+  // 4. Limits: exceptions first (all or none), then navigation redirects, then API blocks.
+  //    Leaving out a redirect or block rule can only block less; leaving out an allow could block
+  //    a host the lists allow, so without room for every allow rule nothing is installed.
+  drafts.sort(compareDrafts);
+  const chosen = selectWithinLimits(drafts, limits, problems);
+
+  return {
+    rules: chosen.map((draft, index) => ({
+      id: firstRuleId + index,
+      priority: draft.priority,
+      action: draft.action,
+      condition: draft.condition,
+    })),
+    problems,
+  };
+}
+
+/**
+ * A session rule that lets one tab continue to `host` (and its subdomains: the relay's own
+ * `www.` redirect and API host, which the person just chose to accept) once: main frame and API
+ * requests, above every dynamic rule. Returns null for an invalid tab, id or host.
+ */
+export function proceedOnceRule(tabId: number, host: string, id: number): DnrRule | null {
+  if (!Number.isSafeInteger(tabId) || tabId < 0 || !Number.isSafeInteger(id) || id < 1) return null;
+  const normalized = normalizeHost(host);
+  if (!normalized.ok) return null;
+  const { host: canonical, kind } = normalized.value;
+  const resourceTypes = [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES];
+  const target =
+    kind === 'domain'
+      ? { requestDomains: [canonical] }
+      : { regexFilter: literalRegexes(kind === 'ipv6' ? `\\[${escapeRegex(canonical)}\\]` : escapeRegex(canonical), false).any };
+  return {
+    id,
+    priority: PROCEED_ONCE_PRIORITY,
+    action: { type: 'allow' },
+    condition: { ...target, resourceTypes, tabIds: [tabId] },
+  };
+}
+
+/** Chrome's url::kMaxURLChars: a longer URL cannot be navigated to anyway. */
+const MAX_URL_LENGTH = 2 * 1024 * 1024;
+
+/**
+ * Whether the interstitial may continue to `url`: only an http(s) URL with a host. `javascript:`,
+ * `data:`, `file:`, `blob:`, `chrome:`, extension and every other scheme are refused.
+ */
+export function isNavigableTarget(url: string): boolean {
+  if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+}
+
+// ——— helpers ———
+
+class Reporter {
+  private readonly items: string[] = [];
+  private count = 0;
+  private readonly problems: string[];
+  private readonly summary: string;
+
+  constructor(problems: string[], summary: string) {
+    this.problems = problems;
+    this.summary = summary;
+  }
+
+  add(item: string): void {
+    this.count++;
+    if (this.items.length < MAX_PROBLEMS_PER_KIND) this.items.push(item);
+  }
+
+  flush(): void {
+    if (this.count === 0) return;
+    const more = this.count > this.items.length ? `; … and ${this.count - this.items.length} more` : '';
+    this.problems.push(`${this.count} ${this.summary}: ${this.items.join('; ')}${more}`);
+    this.items.length = 0;
+    this.count = 0;
+  }
+}
+
+function resolveLimits(given: Partial<BlockRuleLimits> | undefined, problems: string[]): BlockRuleLimits {
+  const pick = (name: keyof BlockRuleLimits): number => {
+    const value = given?.[name];
+    if (value === undefined) return DEFAULT_BLOCK_RULE_LIMITS[name];
+    if (Number.isSafeInteger(value) && value >= 1) return value;
+    problems.push(`limits.${name} must be a positive integer; using ${DEFAULT_BLOCK_RULE_LIMITS[name]}.`);
+    return DEFAULT_BLOCK_RULE_LIMITS[name];
+  };
+  return { maxRules: pick('maxRules'), maxRegexRules: pick('maxRegexRules'), maxDomainsPerRule: pick('maxDomainsPerRule') };
+}
+
+function resolveFirstRuleId(value: number | undefined, problems: string[]): number {
+  if (value === undefined) return 1;
+  if (Number.isSafeInteger(value) && value >= 1) return value;
+  problems.push(`firstRuleId must be a positive integer; using 1.`);
+  return 1;
+}
+
+function checkInterstitialUrl(url: string): { ok: true; url: string } | { ok: false; problem: string } {
+  if (typeof url !== 'string' || !URL.canParse(url)) {
+    return { ok: false, problem: `The interstitial URL “${String(url)}” is not a URL; no rules were built.` };
+  }
+  if (url.includes('#')) {
+    return { ok: false, problem: `The interstitial URL “${url}” already has a fragment; the original URL must follow '#', so no rules were built.` };
+  }
+  return { ok: true, url };
+}
+
+/**
+ * The canonical host a pattern text names. IP literals are taken as the matcher keys them
+ * (`fe80::1`, which parseHostPattern only accepts in brackets); everything else goes through
+ * parseHostPattern, the same reading the lists got.
+ */
+function patternHost(text: string): { ok: true; host: string; ip: boolean } | { ok: false; error: string } {
+  if (typeof text !== 'string') return { ok: false, error: `${typeof text} is not a pattern` };
+  const bare = text.startsWith('.') ? text.slice(1) : text;
+  const normalized = bare.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(bare) ? normalizeHost(bare) : null;
+  if (normalized?.ok && normalized.value.kind !== 'domain') return { ok: true, host: normalized.value.host, ip: true };
+  const parsed = parseHostPattern(text);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  // parseHostPattern canonicalises IPv4 spellings such as 0x7f.1 too.
+  return { ok: true, host: parsed.value.host, ip: parsed.value.exactHostOnly && !parsed.value.text.startsWith('.') };
+}
+
+function labelCount(host: string): number {
+  let labels = 1;
+  for (let i = 0; i < host.length; i++) if (host.charCodeAt(i) === 46) labels++;
+  return labels;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A subdomain of `host` that no list names, so it is decided by `host`'s subdomain patterns alone. */
+function probeFor(host: string, patternHosts: ReadonlySet<string>): string {
+  let probe = `${PROBE_LABEL}.${host}`;
+  for (let n = 2; patternHosts.has(probe); n++) probe = `${PROBE_LABEL}-${n}.${host}`;
+  return probe;
+}
+
+/** The closest proper ancestor of `host` among `known`. */
+function nearestAncestor(host: string, known: { has(host: string): boolean }): string | undefined {
+  for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+    const parent = host.slice(dot + 1);
+    if (known.has(parent)) return parent;
+  }
+  return undefined;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function splitGroup(group: string): [number, Verdict] {
+  const [labels, verdict] = group.split('|');
+  return [Number(labels), verdict as Verdict];
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** The unexpressible exact allows that lie in (or are) a domain of this block rule. */
+function exclusionsFor(chunk: readonly string[], unexpressibleAllows: readonly string[]): string[] {
+  if (unexpressibleAllows.length === 0) return [];
+  const domains = new Set(chunk);
+  return unexpressibleAllows
+    .filter((host) => domains.has(host) || nearestAncestor(host, domains) !== undefined)
+    .sort(compareText);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A URL whose host has exactly `labels` labels (optionally a trailing dot), then a port or the
+ * path. `navigation` is http(s) and captures the whole URL; `any` accepts ws(s) for API rules.
+ */
+function shapeRegexes(labels: number): { navigation: string; any: string } {
+  const host = labels === 1 ? LABEL : `${LABEL}(?:\\.${LABEL}){${labels - 1}}`;
+  return literalRegexes(host, true);
+}
+
+/** As shapeRegexes, for a host given as a regex fragment (an escaped literal or a shape). */
+function literalRegexes(host: string, trailingDot: boolean): { navigation: string; any: string } {
+  const end = `${trailingDot ? '\\.?' : ''}[:/]`;
+  return {
+    navigation: `^https?://${USERINFO}${host}${end}.*`,
+    any: `^[^:]+://${USERINFO}${host}${end}`,
+  };
+}
+
+const ACTION_ORDER: Record<DnrRuleAction['type'], number> = { allow: 0, redirect: 1, block: 2 };
+
+function compareDrafts(a: Draft, b: Draft): number {
+  return a.priority - b.priority || ACTION_ORDER[a.action.type] - ACTION_ORDER[b.action.type] || compareText(a.key, b.key);
+}
+
+function selectWithinLimits(drafts: readonly Draft[], limits: BlockRuleLimits, problems: string[]): Draft[] {
+  const allows = drafts.filter((draft) => draft.purpose === 'allow');
+  const regexCount = (list: readonly Draft[]) => list.filter((draft) => draft.condition.regexFilter !== undefined).length;
+  if (allows.length > limits.maxRules || regexCount(allows) > limits.maxRegexRules) {
+    problems.push(
+      `The lists need ${allows.length} exception rules, over the limit of ${limits.maxRules} rules (${limits.maxRegexRules} with a regex); ` +
+        'no blocking rules were installed, so blocked pages are not redirected (the in-page warning still shows).',
+    );
+    return [];
+  }
+  const chosen = new Set<Draft>(allows);
+  let rules = allows.length;
+  let regexRules = regexCount(allows);
+  const dropped: Record<'navigation' | 'api', number> = { navigation: 0, api: 0 };
+  for (const purpose of ['navigation', 'api'] as const) {
+    for (const draft of drafts) {
+      if (draft.purpose !== purpose) continue;
+      const regex = draft.condition.regexFilter !== undefined ? 1 : 0;
+      if (rules + 1 > limits.maxRules || regexRules + regex > limits.maxRegexRules) {
+        dropped[purpose]++;
+        continue;
+      }
+      chosen.add(draft);
+      rules++;
+      regexRules += regex;
+    }
+  }
+  if (dropped.navigation + dropped.api > 0) {
+    problems.push(
+      `Rule limit reached (${limits.maxRules} rules, ${limits.maxRegexRules} with a regex): ` +
+        `${dropped.navigation} redirect rule(s) and ${dropped.api} API block rule(s) were left out; ` +
+        'the hosts they cover are not redirected or blocked (the in-page warning still shows).',
+    );
+  }
+  return drafts.filter((draft) => chosen.has(draft));
+}

@@ -1,0 +1,285 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { err, ok } from '../core/result.ts';
+import {
+  DATABASE_NAME,
+  DATABASE_VERSION,
+  loadSubscriptions,
+  loadUserEntries,
+  markListConfirmed,
+  openListDatabase,
+  putUserEntry,
+  removeSubscription,
+  removeUserEntry,
+  storeFetchedList,
+  subscriptionId,
+  userEntriesAsList,
+  type ListDatabase,
+  type StoredSubscription,
+} from './list-store.ts';
+
+const URL_A = 'https://lists.example.org/relays.json';
+
+const GOOD_LIST = {
+  name: 'Community relays',
+  version: '3',
+  updated: '2026-11-20',
+  entries: [
+    { pattern: 'Relay.Example.', level: 'blocked', evidence: ['https://evidence.example.org/1'] },
+    { pattern: 'gateway.example.net', level: 'vetted', reason: 'audited' },
+  ],
+};
+const GOOD_LIST_PARSED = {
+  name: 'Community relays',
+  version: '3',
+  updated: '2026-11-20',
+  entries: [
+    { pattern: 'relay.example', level: 'blocked', evidence: ['https://evidence.example.org/1'] },
+    { pattern: 'gateway.example.net', level: 'vetted', reason: 'audited' },
+  ],
+};
+
+let factory: IDBFactory;
+let db: ListDatabase;
+
+beforeEach(async () => {
+  factory = new IDBFactory();
+  db = await openListDatabase(factory);
+});
+afterEach(() => db.close());
+
+async function storeGood(at = 1_000): Promise<StoredSubscription> {
+  const stored = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(GOOD_LIST)), etag: '"v3"', lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT', at });
+  if (!stored.ok) throw new Error(stored.error);
+  return stored.value;
+}
+
+describe('openListDatabase', () => {
+  test('creates both stores with their key paths in the factory it is given', async () => {
+    expect(db.name).toBe(DATABASE_NAME);
+    expect(db.version).toBe(DATABASE_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['subscriptions', 'userEntries']);
+    const tx = db.transaction(['subscriptions', 'userEntries']);
+    expect(tx.objectStore('subscriptions').keyPath).toBe('id');
+    expect(tx.objectStore('userEntries').keyPath).toBe('pattern');
+    await tx.done;
+    // The database lives in the given factory, not in the global one.
+    expect(await factory.databases()).toEqual([{ name: DATABASE_NAME, version: DATABASE_VERSION }]);
+    expect((await indexedDB.databases()).map((info) => info.name)).not.toContain(DATABASE_NAME);
+  });
+
+  test('reopening an existing database keeps its records (the upgrade step does not run again)', async () => {
+    await storeGood();
+    db.close();
+    db = await openListDatabase(factory);
+    const { records, problems } = await loadSubscriptions(db);
+    expect(problems).toEqual([]);
+    expect(records.map((record) => record.id)).toEqual([subscriptionId(URL_A)]);
+  });
+
+  test('a database from a newer version fails to open instead of being overwritten', async () => {
+    db.close();
+    const newer = factory.open(DATABASE_NAME, DATABASE_VERSION + 1);
+    await new Promise<void>((resolve, reject) => {
+      newer.onsuccess = () => {
+        newer.result.close();
+        resolve();
+      };
+      newer.onerror = () => reject(newer.error);
+    });
+    const failure = await openListDatabase(factory).then(
+      () => null,
+      (cause: unknown) => cause,
+    );
+    expect(failure).toBeInstanceOf(DOMException);
+    expect((failure as DOMException).name).toBe('VersionError');
+    db = await openListDatabase(new IDBFactory()); // for afterEach
+  });
+});
+
+describe('storeFetchedList', () => {
+  test('stores a valid list, canonicalised, with its fetch metadata', async () => {
+    const result = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(GOOD_LIST)), etag: '"v3"', lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT', at: 1_000 });
+    const expected: StoredSubscription = {
+      id: 'subscription:https://lists.example.org/relays.json',
+      url: URL_A,
+      list: GOOD_LIST_PARSED as StoredSubscription['list'],
+      fetchedAt: 1_000,
+      lastTriedAt: 1_000,
+      etag: '"v3"',
+      lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT',
+    };
+    expect(result).toEqual(ok(expected));
+    expect(await db.get('subscriptions', subscriptionId(URL_A))).toEqual(expected);
+  });
+
+  test('a new valid list replaces the old one and drops the old validators and error', async () => {
+    await storeGood(1_000);
+    await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server answered 500.'), at: 2_000 });
+    const newer = { ...GOOD_LIST, version: '4', entries: [GOOD_LIST.entries[1]] };
+    const result = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(newer)), at: 3_000 });
+    expect(result.ok).toBe(true);
+    const stored = await db.get('subscriptions', subscriptionId(URL_A));
+    expect(stored).toEqual({
+      id: subscriptionId(URL_A),
+      url: URL_A,
+      list: { ...GOOD_LIST_PARSED, version: '4', entries: [GOOD_LIST_PARSED.entries[1]] },
+      fetchedAt: 3_000,
+      lastTriedAt: 3_000,
+    });
+  });
+
+  const failures = [
+    { name: 'bad JSON', body: ok('{"name": "x",'), error: 'The list is not valid JSON.' },
+    {
+      name: 'a schema error',
+      body: ok(JSON.stringify({ ...GOOD_LIST, entries: [{ pattern: 'relay.example', level: 'blocked' }] })),
+      error: 'The list is not a valid RelayGuard list: entries[0].evidence: a blocked entry needs at least one evidence URL',
+    },
+    { name: 'a failed download', body: err('Could not download the list: the server answered 404.'), error: 'Could not download the list: the server answered 404.' },
+  ];
+
+  for (const { name, body, error } of failures) {
+    test(`${name} keeps the last good list and records lastTriedAt and lastError`, async () => {
+      const good = await storeGood(1_000);
+      const result = await storeFetchedList(db, { url: URL_A, body, at: 5_000 });
+      expect(result).toEqual(err(error));
+      expect(await db.get('subscriptions', subscriptionId(URL_A))).toEqual({ ...good, lastTriedAt: 5_000, lastError: error });
+      const loaded = await loadSubscriptions(db);
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.records[0]!.list).toEqual(GOOD_LIST_PARSED);
+      expect(loaded.records[0]!.fetchedAt).toBe(1_000);
+    });
+
+    test(`${name} for a list never stored before stores nothing`, async () => {
+      const result = await storeFetchedList(db, { url: URL_A, body, at: 5_000 });
+      expect(result).toEqual(err(error));
+      expect(await db.count('subscriptions')).toBe(0);
+    });
+  }
+});
+
+describe('markListConfirmed', () => {
+  test('moves fetchedAt and lastTriedAt, clears lastError, keeps list and validators', async () => {
+    const good = await storeGood(1_000);
+    await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server could not be reached.'), at: 2_000 });
+    expect((await db.get('subscriptions', subscriptionId(URL_A)))?.lastError).toBe('Could not download the list: the server could not be reached.');
+    await markListConfirmed(db, URL_A, 3_000);
+    const stored = await db.get('subscriptions', subscriptionId(URL_A));
+    expect(stored).toEqual({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000 });
+    expect(stored && 'lastError' in stored).toBe(false);
+  });
+
+  test('does nothing for a URL that was never stored', async () => {
+    await markListConfirmed(db, URL_A, 3_000);
+    expect(await db.count('subscriptions')).toBe(0);
+  });
+});
+
+describe('loadSubscriptions', () => {
+  test('skips corrupt records and reports each by id', async () => {
+    const good = await storeGood();
+    const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
+    await raw.put('subscriptions', { ...good, id: 'subscription:https://b.example/l.json', url: 'https://b.example/l.json', list: { ...GOOD_LIST, name: '' } });
+    await raw.put('subscriptions', { ...good, id: 'subscription:ftp://c.example/l.json', url: 'ftp://c.example/l.json' });
+    await raw.put('subscriptions', { id: 'subscription:https://d.example/l.json' });
+    const { records, problems } = await loadSubscriptions(db);
+    expect(records).toEqual([good]);
+    expect(problems).toEqual([
+      'subscription:ftp://c.example/l.json: Invalid URL',
+      'subscription:https://b.example/l.json: name must not be empty',
+      'subscription:https://d.example/l.json: Invalid input: expected string, received undefined',
+    ]);
+  });
+
+  test('removeSubscription deletes by id and says whether it existed', async () => {
+    await storeGood();
+    expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(true);
+    expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(false);
+    expect(await loadSubscriptions(db)).toEqual({ records: [], problems: [] });
+  });
+});
+
+describe('user entries', () => {
+  test('putUserEntry stores the canonical pattern', async () => {
+    const result = await putUserEntry(db, { pattern: '  Relay.EXAMPLE.  ', level: 'blocked', added: '2026-11-20T10:00:00Z', note: 'phished a key' });
+    const entry = { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z', note: 'phished a key' };
+    expect(result).toEqual(ok(entry));
+    expect(await db.getAll('userEntries')).toEqual([entry]);
+    // The same host spelled differently replaces the entry instead of adding a second one.
+    await putUserEntry(db, { pattern: 'relay.example', level: 'vetted', added: '2026-11-21T10:00:00Z' });
+    expect(await loadUserEntries(db)).toEqual({ records: [{ pattern: 'relay.example', level: 'vetted', added: '2026-11-21T10:00:00Z' }], problems: [] });
+  });
+
+  test('an exact-host pattern keeps its leading dot; an IDN is stored as punycode', async () => {
+    expect(await putUserEntry(db, { pattern: '.API.relay.example', level: 'vetted', added: '2026-11-20T10:00:00Z' })).toEqual(
+      ok({ pattern: '.api.relay.example', level: 'vetted', added: '2026-11-20T10:00:00Z' }),
+    );
+    expect(await putUserEntry(db, { pattern: 'bücher.example', level: 'blocked', added: '2026-11-20T10:00:00Z' })).toEqual(
+      ok({ pattern: 'xn--bcher-kva.example', level: 'blocked', added: '2026-11-20T10:00:00Z' }),
+    );
+  });
+
+  const rejected = [
+    { pattern: '*.relay.example', message: '“*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.' },
+    { pattern: 'https://relay.example/v1', message: '“https://relay.example/v1”: a pattern is a host name such as “example.com”, without scheme, path or spaces.' },
+    { pattern: 'relay.example:8080', message: '“relay.example:8080”: a pattern has no port.' },
+    { pattern: 'com', message: '“com”: a single label would match a whole top-level domain.' },
+    { pattern: '', message: 'The pattern is empty.' },
+  ];
+  for (const { pattern, message } of rejected) {
+    test(`rejects ${JSON.stringify(pattern)} with a clear message and stores nothing`, async () => {
+      expect(await putUserEntry(db, { pattern, level: 'blocked', added: '2026-11-20T10:00:00Z' })).toEqual(err(message));
+      expect(await db.count('userEntries')).toBe(0);
+    });
+  }
+
+  test('rejects a bad level and a bad date, naming both', async () => {
+    const result = await putUserEntry(db, { pattern: 'relay.example', level: 'official', added: 'yesterday' });
+    expect(result).toEqual(err('Invalid option: expected one of "vetted"|"blocked"; Invalid ISO datetime'));
+    expect(await db.count('userEntries')).toBe(0);
+  });
+
+  test('removeUserEntry canonicalises the pattern it is given', async () => {
+    await putUserEntry(db, { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z' });
+    await putUserEntry(db, { pattern: '.exact.example', level: 'vetted', added: '2026-11-20T10:00:00Z' });
+    expect(await removeUserEntry(db, 'RELAY.example.')).toBe(true);
+    expect(await removeUserEntry(db, 'relay.example')).toBe(false);
+    expect(await removeUserEntry(db, 'exact.example')).toBe(false);
+    expect(await removeUserEntry(db, '.Exact.Example')).toBe(true);
+    expect(await db.count('userEntries')).toBe(0);
+  });
+
+  test('loadUserEntries skips corrupt records and reports them by pattern', async () => {
+    await putUserEntry(db, { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z' });
+    const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
+    await raw.put('userEntries', { pattern: '*.bad.example', level: 'blocked', added: '2026-11-20T10:00:00Z' });
+    await raw.put('userEntries', { pattern: 'other.example', level: 'maybe', added: '2026-11-20T10:00:00Z' });
+    const { records, problems } = await loadUserEntries(db);
+    expect(records).toEqual([{ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z' }]);
+    expect(problems).toEqual([
+      '*.bad.example: “*.bad.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.',
+      'other.example: Invalid option: expected one of "vetted"|"blocked"',
+    ]);
+  });
+
+  test('userEntriesAsList makes a list dated by the newest entry, notes as reasons', () => {
+    expect(
+      userEntriesAsList([
+        { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z', note: 'phished a key' },
+        { pattern: '.api.good.example', level: 'vetted', added: '2026-11-25T08:30:00Z' },
+        { pattern: 'old.example', level: 'vetted', added: '2026-01-02T00:00:00Z', note: '' },
+      ]),
+    ).toEqual({
+      name: 'Your entries',
+      version: '2026-11-25',
+      updated: '2026-11-25T08:30:00Z',
+      entries: [
+        { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T10:00:00Z', reason: 'phished a key' },
+        { pattern: '.api.good.example', level: 'vetted', added: '2026-11-25T08:30:00Z' },
+        { pattern: 'old.example', level: 'vetted', added: '2026-01-02T00:00:00Z' },
+      ],
+    });
+    expect(userEntriesAsList([])).toEqual({ name: 'Your entries', version: '1970-01-01', updated: '1970-01-01T00:00:00Z', entries: [] });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The page guard, wired together: the page context (asked for once, then pushed), the in-page
+ * warning, the key paste guard and the status probe. The background runs the guard only in
+ * pages that need it (lib/background/page-guards.ts); the page watch, on every page, handed it
+ * the paste and drop events through the page bridge, and perhaps a paste it held meanwhile.
+ * Browser APIs come in as parameters, so the whole thing runs under happy-dom in tests.
+ */
+import { sendPageRequest, statusProbeRequestSchema } from '../protocol/page-protocol.ts';
+import { whenDomReady } from './dom-ready.ts';
+import type { HeldPaste } from './paste/held-text.ts';
+import { PageContextSource } from './page-context-source.ts';
+import { installPasteGuard, type PasteGuard } from './paste/paste-guard.ts';
+import { askPaste, NoticeSurface, WarningSurface, type PageUi } from '../../components/page/page-ui.tsx';
+
+export interface PageScriptDeps {
+  readonly window: Pick<Window, 'addEventListener'>;
+  readonly document: Document;
+  /** The page's ASCII host (`location.hostname`). */
+  readonly pageHost: () => string;
+  /** runtime.sendMessage */
+  readonly send: (message: unknown) => Promise<unknown>;
+  /** Adds a runtime.onMessage listener; returns the function that removes it. */
+  readonly listen: (listener: (message: unknown) => void) => () => void;
+  readonly ui: PageUi;
+  /** Where paste and drop arrive: the page bridge's `guardEvents`. */
+  readonly pasteEvents: Pick<EventTarget, 'addEventListener'>;
+  /** A paste the page watch held before the guard started, if any. */
+  readonly heldPaste?: HeldPaste | null;
+  /** The status probe, made when the background asks for it (at most once). */
+  readonly probeStatus: () => Promise<void>;
+  /** The content script's lifetime: aborting it takes everything off the page. */
+  readonly signal: AbortSignal;
+}
+
+export interface PageScript {
+  readonly context: PageContextSource;
+  readonly pasteGuard: PasteGuard;
+  readonly warning: WarningSurface;
+  readonly notice: NoticeSurface;
+  /** Resolves once the warning follows the context (the DOM is ready). */
+  readonly ready: Promise<void>;
+}
+
+export function startPageScript(deps: PageScriptDeps): PageScript {
+  const { window, document, send, ui, signal } = deps;
+  const context = new PageContextSource({ send, pageHost: deps.pageHost });
+  let probed = false;
+  const unlisten = deps.listen((message) => {
+    if (context.receive(message) || probed || !statusProbeRequestSchema().safeParse(message).success) return;
+    probed = true;
+    void deps.probeStatus().catch(() => undefined);
+  });
+
+  const notice = new NoticeSurface(ui);
+  const pasteGuard = installPasteGuard({
+    target: deps.pasteEvents,
+    pageHost: deps.pageHost,
+    context: () => context.current,
+    refreshContext: () => context.refresh(),
+    ask: (prompt, abort) => askPaste(ui, prompt, abort),
+    notify: (prompt) => void notice.show(prompt),
+    signal,
+  });
+  void context.refresh();
+  if (deps.heldPaste) pasteGuard.adopt(deps.heldPaste);
+
+  const warning = new WarningSurface(ui, {
+    details: () => sendPageRequest(send, { type: 'page/open-details' }),
+    trust: () => sendPageRequest(send, { type: 'page/trust-site' }),
+    dismiss: () => sendPageRequest(send, { type: 'page/dismiss-warning' }),
+    refresh: () => void context.refresh(),
+  });
+  let stopFollowing: (() => void) | null = null;
+  const ready = whenDomReady(document).then(() => {
+    if (signal.aborted) return;
+    stopFollowing = context.onChange((next) => void warning.update(next));
+    void warning.update(context.current);
+  });
+
+  // A page restored from the back/forward cache kept this script, but its verdict may be old.
+  window.addEventListener('pageshow', (event) => void ((event as PageTransitionEvent).persisted && context.refresh()), { signal });
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      unlisten();
+      stopFollowing?.();
+      warning.remove();
+      notice.hide();
+    },
+    { once: true },
+  );
+  return { context, pasteGuard, warning, notice, ready };
+}

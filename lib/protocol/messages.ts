@@ -1,0 +1,115 @@
+import '../core/zod-setup.ts';
+import { z } from 'zod';
+import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
+import { LIST_SOURCES } from '../lists/precedence.ts';
+import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
+import { sendValidated, type Envelope } from './send-validated.ts';
+import { USER_LEVELS, userEntrySchema } from '../lists/list-store.ts';
+import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
+
+/**
+ * The one message protocol between background, content scripts and extension pages.
+ * Every request and every response is validated with these schemas on arrival, so a page
+ * script, a stale content script or a future version sending something else gets a clear
+ * `{ ok: false, error }` instead of undefined behaviour.
+ */
+
+const tabId = z.number().int().nonnegative();
+
+export const requestSchema = z.discriminatedUnion('type', [
+  /** Popup: the verdict for one tab. */
+  z.object({ type: z.literal('tab-verdict/get'), tabId }),
+  /** Options page or test harness: subscribe to a list by URL (fetched, validated, stored). */
+  z.object({ type: z.literal('lists/subscribe'), url: z.url({ protocol: /^https?$/ }) }),
+  /** Options page: remove a subscription. */
+  z.object({ type: z.literal('lists/unsubscribe'), id: z.string().min(1) }),
+  /** Options page: every list with its source, version, entry count and fetch state. */
+  z.object({ type: z.literal('lists/summary') }),
+  /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
+  z.object({ type: z.literal('interstitial/info'), url: z.string().max(8192) }),
+  /** Interstitial: let this tab load the URL once (a session rule for this tab only). */
+  z.object({ type: z.literal('interstitial/proceed-once'), url: z.string().max(8192) }),
+  /** Interstitial: trust the URL's host from now on (a user allowlist entry). */
+  z.object({ type: z.literal('interstitial/always-allow'), url: z.string().max(8192) }),
+  /** Options page: the person's entries and the managed policy beside them. */
+  z.object({ type: z.literal('user-entries/list') }),
+  /** Popup or options: add or replace one of the person's own entries. */
+  z.object({ type: z.literal('user-entries/put'), pattern: z.string().max(300), level: z.enum(USER_LEVELS), note: z.string().max(500).optional() }),
+  /** Popup or options: remove one of the person's own entries ("undo"). */
+  z.object({ type: z.literal('user-entries/remove'), pattern: z.string().max(300) }),
+  /** Options: import an exported file of entries; all of it or nothing. */
+  z.object({ type: z.literal('user-entries/import'), text: z.string().max(5_000_000) }),
+  z.object({ type: z.literal('settings/get') }),
+  z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
+  ...pageRequestSchemas(),
+]);
+
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+
+export const listSummarySchema = z.object({
+  id: z.string(),
+  source: z.enum(LIST_SOURCES),
+  name: z.string(),
+  version: z.string(),
+  entryCount: z.number().int().nonnegative(),
+  url: z.string().optional(),
+  fetchedAt: z.number().optional(),
+  lastTriedAt: z.number().optional(),
+  lastError: z.string().optional(),
+});
+export type ListSummary = z.infer<typeof listSummarySchema>;
+
+export const interstitialInfoSchema = z.object({
+  url: z.string(),
+  /** False for javascript:, data: and every other non-web URL: the page offers no way to continue. */
+  navigable: z.boolean(),
+  hostUnicode: z.string(),
+  hostAscii: z.string(),
+  level: z.enum(VERDICT_LEVELS),
+  reasons: z.array(reasonSchema()),
+  /** Managed policy may forbid continuing (allowProceed: false). */
+  allowProceed: z.boolean(),
+  /** A managed block cannot be overridden by the person's own allowlist. */
+  allowAlwaysAllow: z.boolean(),
+});
+export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
+
+/** Response payload schema per request type; the envelope adds `ok`/`error`. */
+export const responseSchemas = {
+  'tab-verdict/get': z.nullable(tabVerdictSchema()),
+  'lists/subscribe': listSummarySchema,
+  'lists/unsubscribe': z.object({ removed: z.boolean() }),
+  'lists/summary': z.array(listSummarySchema),
+  'interstitial/info': interstitialInfoSchema,
+  'interstitial/proceed-once': z.object({ url: z.string() }),
+  'interstitial/always-allow': z.object({ url: z.string() }),
+  'user-entries/list': z.object({
+    entries: z.array(userEntrySchema),
+    managed: z.object({ allowlist: z.array(z.string()), blocklist: z.array(z.string()), allowProceed: z.boolean(), problems: z.array(z.string()) }),
+  }),
+  'user-entries/put': userEntrySchema,
+  'user-entries/remove': z.object({ removed: z.boolean() }),
+  'user-entries/import': z.object({ imported: z.number().int().nonnegative() }),
+  'settings/get': settingsSchema,
+  'settings/set': settingsSchema,
+  ...pageResponseSchemas(),
+} satisfies Record<RequestType, z.core.$ZodType>;
+
+export type ResponseFor<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
+
+export type { Envelope, TabVerdictView };
+export { tabVerdictSchema };
+
+export function envelopeSchema<T extends RequestType>(type: T) {
+  return z.union([
+    z.object({ ok: z.literal(true), data: responseSchemas[type] }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]);
+}
+
+/** Sends a request through `send` (runtime.sendMessage) and validates the answer. */
+export function sendRequest<R extends Request>(send: (message: unknown) => Promise<unknown>, request: R): Promise<Envelope<ResponseFor<R['type']>>> {
+  return sendValidated(send, request, envelopeSchema(request.type) as never);
+}
