@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createContentTranslator } from '../../lib/page/content-i18n.ts';
 import { createLifetime } from '../../lib/page/lifetime.ts';
-import { askPaste, NoticeSurface, SHADOW_MODES, shadowRootHosts, warningVerdict, WarningSurface, type PageUi, type SurfaceKind, type WarningActions } from './page-ui.tsx';
+import { warningVerdict, type WarningActions } from '../../lib/page/page-surfaces.ts';
+import { askPaste, NoticeSurface, SHADOW_MODES, shadowRootHosts, WarningSurface, type PageUi, type SurfaceKind } from './page-ui.tsx';
 import { getMessageFrom, pageContext, trusted, trustedClick } from '../../lib/page/test-support.ts';
 
 /** Open roots, so the tests can look inside; production uses SHADOW_MODES. */

@@ -9,7 +9,8 @@ import { InPageWarning } from './InPageWarning.tsx';
 import { PasteGuardDialog } from './PasteGuardDialog.tsx';
 import { PasteNotice } from './PasteNotice.tsx';
 import type { Translate } from '../../lib/core/i18n.ts';
-import type { PageContext, TabVerdictView } from '../../lib/protocol/page-protocol.ts';
+import type { PageContext } from '../../lib/protocol/page-protocol.ts';
+import { warningVerdict, type NoticeView, type PageSurfaces, type WarningActions, type WarningView } from '../../lib/page/page-surfaces.ts';
 import type { Envelope } from '../../lib/protocol/send-validated.ts';
 import { keepAttached } from '../../lib/page/keep-attached.ts';
 import type { Lifetime } from '../../lib/page/lifetime.ts';
@@ -98,23 +99,8 @@ function Surface({ ui, children }: { ui: PageUi; children: ComponentChildren }) 
   );
 }
 
-/** The verdict to warn about, or null: only unvetted and blocked, and not after a dismissal. */
-export function warningVerdict(context: PageContext | null): TabVerdictView | null {
-  const verdict = context?.verdict;
-  if (!context || !verdict || context.warningDismissed) return null;
-  return verdict.level === 'unvetted' || verdict.level === 'blocked' ? verdict : null;
-}
-
-export interface WarningActions {
-  readonly details: () => Promise<Envelope<unknown>>;
-  readonly trust: () => Promise<Envelope<unknown>>;
-  readonly dismiss: () => Promise<Envelope<unknown>>;
-  /** Asks for the context again after trust or dismiss (the background pushes it as well). */
-  readonly refresh: () => void;
-}
-
 /** The warning card: shown, updated and removed as the page context changes. */
-export class WarningSurface {
+export class WarningSurface implements WarningView {
   readonly #ui: PageUi;
   readonly #actions: WarningActions;
   #context: PageContext | null = null;
@@ -240,7 +226,7 @@ export function askPaste(ui: PageUi, prompt: PastePrompt, signal: AbortSignal): 
 }
 
 /** The small notice after a key went into an unknown page that calls AI APIs; one at a time. */
-export class NoticeSurface {
+export class NoticeSurface implements NoticeView {
   readonly #ui: PageUi;
   #host: UiHost | null = null;
   #shown = 0;
@@ -278,4 +264,13 @@ export class NoticeSurface {
     this.#host?.remove();
     this.#host = null;
   }
+}
+
+/** The surfaces the page guard's logic (lib/page/start-page.ts) is handed by its entrypoint. */
+export function pageSurfaces(ui: PageUi): PageSurfaces {
+  return {
+    warning: (actions) => new WarningSurface(ui, actions),
+    notice: () => new NoticeSurface(ui),
+    askPaste: (prompt, signal) => askPaste(ui, prompt, signal),
+  };
 }

@@ -3,7 +3,7 @@ import { createContentTranslator } from '../../lib/page/content-i18n.ts';
 import { contentExtensionApi } from '../../lib/platform/extension-api.ts';
 import { createLifetime } from '../../lib/page/lifetime.ts';
 import { openPageBridge } from '../../lib/page/page-bridge.ts';
-import { shadowRootHosts } from '../../components/page/page-ui.tsx';
+import { pageSurfaces, shadowRootHosts } from '../../components/page/page-ui.tsx';
 import { fetchSameOriginJson, probeStatus } from '../../lib/page/fingerprint/probe-status.ts';
 import { startPageScript } from '../../lib/page/start-page.ts';
 
@@ -37,13 +37,13 @@ export default defineUnlistedScript(() => {
       browser.runtime.onMessage.addListener(onMessage);
       return () => browser.runtime.onMessage.removeListener(onMessage);
     },
-    ui: {
+    surfaces: pageSurfaces({
       translate,
       get lang() {
         return browser.i18n.getUILanguage();
       },
       createHost: shadowRootHosts(lifetime),
-    },
+    }),
     pasteEvents: bridge.guardEvents,
     heldPaste: bridge.takeHeld(),
     probeStatus: () => probeStatus({ send, fetchJson: fetchSameOriginJson }),

@@ -3,14 +3,14 @@
  * warning, the key paste guard and the status probe. The background runs the guard only in
  * pages that need it (lib/background/page-guards.ts); the page watch, on every page, handed it
  * the paste and drop events through the page bridge, and perhaps a paste it held meanwhile.
- * Browser APIs come in as parameters, so the whole thing runs under happy-dom in tests.
+ * Browser APIs and the in-page surfaces come in as parameters, so the whole thing runs under happy-dom in tests.
  */
 import { sendPageRequest, statusProbeRequestSchema } from '../protocol/page-protocol.ts';
 import { whenDomReady } from './dom-ready.ts';
 import type { HeldPaste } from './paste/held-text.ts';
 import { PageContextSource } from './page-context-source.ts';
 import { installPasteGuard, type PasteGuard } from './paste/paste-guard.ts';
-import { askPaste, NoticeSurface, WarningSurface, type PageUi } from '../../components/page/page-ui.tsx';
+import type { NoticeView, PageSurfaces, WarningView } from './page-surfaces.ts';
 
 export interface PageScriptDeps {
   readonly window: Pick<Window, 'addEventListener'>;
@@ -21,7 +21,8 @@ export interface PageScriptDeps {
   readonly send: (message: unknown) => Promise<unknown>;
   /** Adds a runtime.onMessage listener; returns the function that removes it. */
   readonly listen: (listener: (message: unknown) => void) => () => void;
-  readonly ui: PageUi;
+  /** The in-page surfaces (components/page/page-ui.tsx), handed in by the entrypoint. */
+  readonly surfaces: PageSurfaces;
   /** Where paste and drop arrive: the page bridge's `guardEvents`. */
   readonly pasteEvents: Pick<EventTarget, 'addEventListener'>;
   /** A paste the page watch held before the guard started, if any. */
@@ -35,14 +36,14 @@ export interface PageScriptDeps {
 export interface PageScript {
   readonly context: PageContextSource;
   readonly pasteGuard: PasteGuard;
-  readonly warning: WarningSurface;
-  readonly notice: NoticeSurface;
+  readonly warning: WarningView;
+  readonly notice: NoticeView;
   /** Resolves once the warning follows the context (the DOM is ready). */
   readonly ready: Promise<void>;
 }
 
 export function startPageScript(deps: PageScriptDeps): PageScript {
-  const { window, document, send, ui, signal } = deps;
+  const { window, document, send, surfaces, signal } = deps;
   const context = new PageContextSource({ send, pageHost: deps.pageHost });
   let probed = false;
   const unlisten = deps.listen((message) => {
@@ -51,20 +52,20 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
     void deps.probeStatus().catch(() => undefined);
   });
 
-  const notice = new NoticeSurface(ui);
+  const notice = surfaces.notice();
   const pasteGuard = installPasteGuard({
     target: deps.pasteEvents,
     pageHost: deps.pageHost,
     context: () => context.current,
     refreshContext: () => context.refresh(),
-    ask: (prompt, abort) => askPaste(ui, prompt, abort),
+    ask: (prompt, abort) => surfaces.askPaste(prompt, abort),
     notify: (prompt) => void notice.show(prompt),
     signal,
   });
   void context.refresh();
   if (deps.heldPaste) pasteGuard.adopt(deps.heldPaste);
 
-  const warning = new WarningSurface(ui, {
+  const warning = surfaces.warning({
     details: () => sendPageRequest(send, { type: 'page/open-details' }),
     trust: () => sendPageRequest(send, { type: 'page/trust-site' }),
     dismiss: () => sendPageRequest(send, { type: 'page/dismiss-warning' }),

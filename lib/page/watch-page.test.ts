@@ -9,7 +9,7 @@ import { GUARD_WAIT_MS } from './paste/early-paste-hold.ts';
 import { contentExtensionApi, type ContentExtensionApi } from '../platform/extension-api.ts';
 import { createLifetime, type Lifetime } from './lifetime.ts';
 import { openPageBridge } from './page-bridge.ts';
-import { shadowRootHosts, type SurfaceKind } from '../../components/page/page-ui.tsx';
+import { pageSurfaces, shadowRootHosts, type SurfaceKind } from '../../components/page/page-ui.tsx';
 import { RENDERED_PAGE_ELEMENTS, SECOND_LOOK_DELAY_MS } from './fingerprint/report-page.ts';
 import { startPageScript } from './start-page.ts';
 import { getMessageFrom, pageContext, paste, trustedClick } from './test-support.ts';
@@ -124,11 +124,11 @@ function startGuard(hostname = 'relay.example') {
     pageHost: () => hostname,
     send: (message) => browser.runtime.sendMessage(message),
     listen: () => () => undefined,
-    ui: {
+    surfaces: pageSurfaces({
       translate: createContentTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions)),
       lang: browser.i18n.getUILanguage(),
       createHost: shadowRootHosts(lifetime, document, OPEN),
-    },
+    }),
     pasteEvents: bridge.guardEvents,
     heldPaste: bridge.takeHeld(),
     probeStatus: async () => undefined,

@@ -1,15 +1,18 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
-import type { PageContext } from '../protocol/page-protocol.ts';
-import { createContentTranslator } from './content-i18n.ts';
-import { HeldText, type HeldPaste } from './paste/held-text.ts';
-import { captureInsertionPoint } from './paste/insert-text.ts';
-import { createLifetime } from './lifetime.ts';
-import { openPageBridge } from './page-bridge.ts';
-import { shadowRootHosts, type SurfaceKind } from '../../components/page/page-ui.tsx';
-import { startPageScript, type PageScript, type PageScriptDeps } from './start-page.ts';
-import { getMessageFrom, pageContext, paste, trustedClick } from './test-support.ts';
+import type { PageContext } from '../../lib/protocol/page-protocol.ts';
+import { createContentTranslator } from '../../lib/page/content-i18n.ts';
+import { HeldText, type HeldPaste } from '../../lib/page/paste/held-text.ts';
+import { captureInsertionPoint } from '../../lib/page/paste/insert-text.ts';
+import { createLifetime } from '../../lib/page/lifetime.ts';
+import { openPageBridge } from '../../lib/page/page-bridge.ts';
+import { pageSurfaces, shadowRootHosts, type SurfaceKind } from './page-ui.tsx';
+import { startPageScript, type PageScript, type PageScriptDeps } from '../../lib/page/start-page.ts';
+import { getMessageFrom, pageContext, paste, trustedClick } from '../../lib/page/test-support.ts';
+
+// The page guard (lib/page/start-page.ts) wired with its real surfaces, as
+// entrypoints/page-guard/index.tsx wires it.
 
 const OPEN: Record<SurfaceKind, ShadowRootMode> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
 const KEY = sampleKeys.anthropic;
@@ -60,7 +63,7 @@ function start(overrides: Partial<PageScriptDeps> = {}): PageScript {
       deliver = listener;
       return () => (deliver = () => undefined);
     },
-    ui: { translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, OPEN) },
+    surfaces: pageSurfaces({ translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, OPEN) }),
     pasteEvents: bridge.guardEvents,
     probeStatus,
     signal: lifetime.signal,
