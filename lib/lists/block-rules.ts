@@ -6,51 +6,7 @@ import { parseHostPattern } from '../core/host-pattern.ts';
  * host whose list level is `blocked` lands on the interstitial (`blocked.html#<original URL>`)
  * and, optionally, pages' AI-API calls to such hosts are blocked. Pure: no browser globals; the
  * caller installs the result with `updateDynamicRules({ removeRuleIds: old, addRules: rules })`.
- *
- * How the rules mean exactly what `Matcher.decide` means
- * ------------------------------------------------------
- * For any domain host h, `decide(h)` only depends on the list entries keyed at h itself and the
- * subdomain-matching entries keyed at h's ancestors. So if h is not itself a pattern host, it is
- * decided exactly like every other host whose deepest pattern-host ancestor is the same p, e.g. a
- * synthetic probe `rg-probe-subdomain.p`. For every pattern host p we therefore ask the matcher
- * twice, with all cross-source precedence already applied:
- *   self(p) = decide(p) is blocked            (the host p itself)
- *   sub(p)  = decide(probe.p) is blocked      (every subdomain of p not covered by a deeper pattern)
- * and emit, with DNR priority growing with depth like pattern specificity does:
- *   - a "subtree" rule for p at priority 2·labels(p) when sub(p) differs from what p inherits from
- *     its nearest pattern-host ancestor (redirect/block when blocked, allow otherwise);
- *   - an "exact" rule for p at priority 2·labels(p)+1 when self(p) differs from sub(p).
- * A deeper pattern host's rules only match inside its own subtree, where they outrank every
- * shallower rule; two pattern hosts with the same label count never overlap. Rules of one kind,
- * action and priority are merged into one rule with many `requestDomains` (sorted, chunked).
- *
- * Exact-host rules (`.relay.example`, or a cross-source split such as a bundled block on
- * `relay.example` plus a user allow on `.relay.example`): `excludedRequestDomains` cannot say
- * "this host but not its subdomains" (excluding a domain excludes its subdomains too), so an
- * exact rule is `requestDomains: [hosts…]` plus a regexFilter that only accepts a URL whose host
- * has exactly as many labels as the listed hosts. Inside a listed host's subtree, "as many labels"
- * means "that host", so one such regex serves every exact host of that label count, and exact
- * rules group like subtree rules. Chrome caps a regex at 2 KiB of compiled RE2 program (measured
- * with RE2 under Chrome's options: Latin-1, case-insensitive, capturing, max_mem 2 KiB, the
- * label-count shape compiles up to 13 labels and a host literal up to ~90 characters), so hosts
- * with more than MAX_SHAPE_LABELS labels get a per-host literal regex instead, and a host that
- * fits neither is reported; if it is an exception (allowed host under a blocked parent) its whole
- * subtree is taken out of the covering block rules with `excludedRequestDomains` instead, so a
- * limit can only ever make RelayGuard block less, never block a host the lists allow.
- *
- * IP literals: the matcher only ever matches them exactly (no parent domains). Chrome does not
- * document how `requestDomains` treats IP hosts, so a blocked IP gets its own rule with a regexFilter
- * anchored on the literal (`1\.2\.3\.4`, `\[2001:db8::1\]`) and no `requestDomains`.
- *
- * Sub-frames are never redirected (`resourceTypes: ['main_frame']`): the interstitial inside a
- * frame could not show the person the top-level URL they are on, its "proceed" would only act on
- * the frame, and an extension page that any site can frame invites clickjacking of that button.
- * A page embedding a blocked relay still gets the in-page warning and, with blockApiRequests, its
- * API calls to the relay are blocked.
- *
- * Known limitation: a URL whose host ends in a dot (`https://relay.example./`) is only caught by
- * subtree rules if Chrome's domain matching ignores the trailing dot; the in-page warning (which
- * normalises hosts) still shows there.
+ * Why these rules mean exactly what `Matcher.decide` means: docs/block-rules.md.
  */
 
 /** Only the resource types these rules use. */
@@ -158,19 +114,7 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
   // RE2 rewrite strings treat `\` as an escape; the page URL itself must not carry one.
   const redirect = { regexSubstitution: `${interstitial.url.replaceAll('\\', '\\\\')}#\\0` };
 
-  // 1. Pattern hosts, split into domains and IP literals.
-  const domains = new Set<string>();
-  const ips = new Set<string>();
-  const invalid = new Reporter(problems, 'pattern(s) could not be read and were skipped');
-  for (const text of input.patterns ?? []) {
-    const host = patternHost(text);
-    if (!host.ok) {
-      invalid.add(host.error);
-      continue;
-    }
-    (host.ip ? ips : domains).add(host.host);
-  }
-  invalid.flush();
+  const { domains, ips } = readPatternHosts(input.patterns, problems);
 
   const failedDecisions = new Reporter(problems, 'host(s) could not be decided and were skipped');
   const isBlocked = (host: string): boolean | null => {
@@ -182,12 +126,73 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
     }
   };
 
-  // 2. Regions: where the effective verdict changes, parents before children.
-  const groupedSubtree = new Map<string, string[]>(); // "labels|verdict" → hosts
-  const exactShaped = new Map<string, string[]>(); // "labels|verdict" → hosts
-  const exactLiteral: { host: string; verdict: Verdict; labels: number }[] = [];
-  const unexpressibleAllows: string[] = [];
   const unexpressible = new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter');
+  const regions = findRegions(domains, isBlocked, unexpressible);
+  failedDecisions.flush();
+  unexpressible.flush();
+
+  const drafting: Drafting = {
+    redirect,
+    blockApiRequests: input.blockApiRequests,
+    maxDomainsPerRule: limits.maxDomainsPerRule,
+    unexpressibleAllows: regions.unexpressibleAllows,
+    drafts: [],
+  };
+  draftRegionRules(regions, drafting);
+  draftIpRules(ips, isBlocked, drafting);
+  failedDecisions.flush();
+
+  // Limits: exceptions first (all or none), then navigation redirects, then API blocks. Leaving
+  // out a redirect or block rule can only block less; leaving out an allow could block a host the
+  // lists allow, so without room for every allow rule nothing is installed.
+  const chosen = selectWithinLimits(drafting.drafts.sort(compareDrafts), limits, problems);
+
+  return {
+    rules: chosen.map((draft, index) => ({
+      id: firstRuleId + index,
+      priority: draft.priority,
+      action: draft.action,
+      condition: draft.condition,
+    })),
+    problems,
+  };
+}
+
+/** The pattern hosts of the lists, split into domains and IP literals; unreadable ones are reported. */
+function readPatternHosts(patterns: readonly string[] | undefined, problems: string[]): { domains: Set<string>; ips: Set<string> } {
+  const domains = new Set<string>();
+  const ips = new Set<string>();
+  const invalid = new Reporter(problems, 'pattern(s) could not be read and were skipped');
+  for (const text of patterns ?? []) {
+    const host = patternHost(text);
+    if (!host.ok) {
+      invalid.add(host.error);
+      continue;
+    }
+    (host.ip ? ips : domains).add(host.host);
+  }
+  invalid.flush();
+  return { domains, ips };
+}
+
+/** Where the effective verdict changes among the pattern hosts, grouped the way rules are merged. */
+interface Regions {
+  /** "labels|verdict" → hosts whose subtree verdict differs from the one they inherit. */
+  readonly subtree: Map<string, string[]>;
+  /** "labels|verdict" → hosts decided unlike their subdomains, few enough labels for a shape regex. */
+  readonly exactShaped: Map<string, string[]>;
+  /** Hosts decided unlike their subdomains with too many labels for a shape: one literal regex each. */
+  readonly exactLiteral: { host: string; verdict: Verdict; labels: number }[];
+  /** Allowed hosts under a blocked parent that no regex can hold: their subtree is excluded instead. */
+  readonly unexpressibleAllows: string[];
+}
+
+/**
+ * Asks the matcher, parents before children, how each pattern host and its otherwise unlisted
+ * subdomains are decided, and keeps only the places where that changes (docs/block-rules.md).
+ */
+function findRegions(domains: ReadonlySet<string>, isBlocked: (host: string) => boolean | null, unexpressible: Reporter): Regions {
+  const regions: Regions = { subtree: new Map(), exactShaped: new Map(), exactLiteral: [], unexpressibleAllows: [] };
   const subBlocked = new Map<string, boolean>();
   const ordered = [...domains].sort((a, b) => labelCount(a) - labelCount(b) || compareText(a, b));
 
@@ -199,95 +204,118 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
     subBlocked.set(host, sub);
     const inherited = nearestAncestor(host, subBlocked);
     if (sub !== (inherited === undefined ? false : subBlocked.get(inherited)!)) {
-      push(groupedSubtree, `${labels}|${sub ? 'block' : 'allow'}`, host);
+      push(regions.subtree, `${labels}|${sub ? 'block' : 'allow'}`, host);
     }
     if (self === sub) continue;
     const verdict: Verdict = self ? 'block' : 'allow';
-    if (labels <= MAX_SHAPE_LABELS) push(exactShaped, `${labels}|${verdict}`, host);
-    else if (host.length <= MAX_LITERAL_HOST_LENGTH) exactLiteral.push({ host, verdict, labels });
+    if (labels <= MAX_SHAPE_LABELS) push(regions.exactShaped, `${labels}|${verdict}`, host);
+    else if (host.length <= MAX_LITERAL_HOST_LENGTH) regions.exactLiteral.push({ host, verdict, labels });
     else if (verdict === 'allow') {
-      unexpressibleAllows.push(host);
+      regions.unexpressibleAllows.push(host);
       unexpressible.add(`${host} is allowed but its subdomains are blocked; the subdomains are left unblocked`);
     } else {
       unexpressible.add(`${host} is blocked but not its subdomains; it is left unblocked`);
     }
   }
-  failedDecisions.flush();
-  unexpressible.flush();
+  return regions;
+}
 
-  // 3. Drafts.
-  const drafts: Draft[] = [];
-  const allowTypes: DnrResourceType[] = input.blockApiRequests
-    ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES]
-    : [...NAVIGATION_RESOURCE_TYPES];
-  const addGroup = (hosts: string[], verdict: Verdict, priority: number, regexes: { navigation: string; any: string } | null) => {
-    for (const chunk of chunked(hosts.sort(compareText), limits.maxDomainsPerRule)) {
-      const key = chunk[0]!;
-      if (verdict === 'allow') {
-        drafts.push({
-          purpose: 'allow',
-          priority,
-          key,
-          action: { type: 'allow' },
-          condition: { ...(regexes && { regexFilter: regexes.any }), requestDomains: chunk, resourceTypes: [...allowTypes] },
-        });
-        continue;
-      }
-      const excluded = regexes ? [] : exclusionsFor(chunk, unexpressibleAllows);
-      const exclusion = excluded.length > 0 ? { excludedRequestDomains: excluded } : {};
+/** What every draft needs to know, and the drafts made so far. */
+interface Drafting {
+  readonly redirect: { regexSubstitution: string };
+  readonly blockApiRequests: boolean;
+  readonly maxDomainsPerRule: number;
+  readonly unexpressibleAllows: readonly string[];
+  readonly drafts: Draft[];
+}
+
+/** Subtree rules at priority 2·labels, exact rules at 2·labels+1, so deeper patterns outrank shallower ones. */
+function draftRegionRules(regions: Regions, drafting: Drafting): void {
+  for (const [group, hosts] of regions.subtree) {
+    const [labels, verdict] = splitGroup(group);
+    draftHostRules(hosts, verdict, labels * 2, null, drafting);
+  }
+  for (const [group, hosts] of regions.exactShaped) {
+    const [labels, verdict] = splitGroup(group);
+    draftHostRules(hosts, verdict, labels * 2 + 1, shapeRegexes(labels), drafting);
+  }
+  for (const { host, verdict, labels } of regions.exactLiteral) {
+    draftHostRules([host], verdict, labels * 2 + 1, literalRegexes(escapeRegex(host), true), drafting);
+  }
+}
+
+/**
+ * Rules for hosts that share a verdict and priority, in chunks of `maxDomainsPerRule`: one allow
+ * rule per chunk, or a navigation redirect plus (with blockApiRequests) an API block. `regexes`
+ * narrows a rule to the listed hosts themselves; without it a rule covers their subtrees.
+ */
+function draftHostRules(
+  hosts: string[],
+  verdict: Verdict,
+  priority: number,
+  regexes: { navigation: string; any: string } | null,
+  drafting: Drafting,
+): void {
+  const { drafts } = drafting;
+  for (const chunk of chunked(hosts.sort(compareText), drafting.maxDomainsPerRule)) {
+    const key = chunk[0]!;
+    if (verdict === 'allow') {
+      const resourceTypes = drafting.blockApiRequests ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES] : [...NAVIGATION_RESOURCE_TYPES];
       drafts.push({
-        purpose: 'navigation',
+        purpose: 'allow',
         priority,
         key,
-        action: { type: 'redirect', redirect: { ...redirect } },
+        action: { type: 'allow' },
+        condition: { ...(regexes && { regexFilter: regexes.any }), requestDomains: chunk, resourceTypes },
+      });
+      continue;
+    }
+    const excluded = regexes ? [] : exclusionsFor(chunk, drafting.unexpressibleAllows);
+    drafts.push({
+      purpose: 'navigation',
+      priority,
+      key,
+      action: { type: 'redirect', redirect: { ...drafting.redirect } },
+      condition: {
+        regexFilter: regexes ? regexes.navigation : NAVIGATION_REGEX,
+        requestDomains: chunk,
+        ...(excluded.length > 0 && { excludedRequestDomains: excluded }),
+        resourceTypes: [...NAVIGATION_RESOURCE_TYPES],
+      },
+    });
+    if (drafting.blockApiRequests) {
+      drafts.push({
+        purpose: 'api',
+        priority,
+        key,
+        action: { type: 'block' },
         condition: {
-          regexFilter: regexes ? regexes.navigation : NAVIGATION_REGEX,
-          requestDomains: chunk,
-          ...exclusion,
-          resourceTypes: [...NAVIGATION_RESOURCE_TYPES],
+          ...(regexes && { regexFilter: regexes.any }),
+          requestDomains: [...chunk],
+          ...(excluded.length > 0 && { excludedRequestDomains: [...excluded] }),
+          resourceTypes: [...API_RESOURCE_TYPES],
         },
       });
-      if (input.blockApiRequests) {
-        drafts.push({
-          purpose: 'api',
-          priority,
-          key,
-          action: { type: 'block' },
-          condition: {
-            ...(regexes && { regexFilter: regexes.any }),
-            requestDomains: [...chunk],
-            ...(excluded.length > 0 && { excludedRequestDomains: [...excluded] }),
-            resourceTypes: [...API_RESOURCE_TYPES],
-          },
-        });
-      }
     }
-  };
-  for (const [group, hosts] of groupedSubtree) {
-    const [labels, verdict] = splitGroup(group);
-    addGroup(hosts, verdict, labels * 2, null);
   }
-  for (const [group, hosts] of exactShaped) {
-    const [labels, verdict] = splitGroup(group);
-    addGroup(hosts, verdict, labels * 2 + 1, shapeRegexes(labels));
-  }
-  for (const { host, verdict, labels } of exactLiteral) {
-    addGroup([host], verdict, labels * 2 + 1, literalRegexes(escapeRegex(host), true));
-  }
+}
+
+/** A blocked IP literal gets its own rules, a regex anchored on the address and no requestDomains. */
+function draftIpRules(ips: ReadonlySet<string>, isBlocked: (host: string) => boolean | null, drafting: Drafting): void {
   for (const ip of [...ips].sort(compareText)) {
     if (isBlocked(ip) !== true) continue;
     const literal = ip.includes(':') ? `\\[${escapeRegex(ip)}\\]` : escapeRegex(ip);
     const regexes = literalRegexes(literal, false);
     const priority = labelCount(ip) * 2 + 1;
-    drafts.push({
+    drafting.drafts.push({
       purpose: 'navigation',
       priority,
       key: ip,
-      action: { type: 'redirect', redirect: { ...redirect } },
+      action: { type: 'redirect', redirect: { ...drafting.redirect } },
       condition: { regexFilter: regexes.navigation, resourceTypes: [...NAVIGATION_RESOURCE_TYPES] },
     });
-    if (input.blockApiRequests) {
-      drafts.push({
+    if (drafting.blockApiRequests) {
+      drafting.drafts.push({
         purpose: 'api',
         priority,
         key: ip,
@@ -296,23 +324,6 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
       });
     }
   }
-  failedDecisions.flush();
-
-  // 4. Limits: exceptions first (all or none), then navigation redirects, then API blocks.
-  //    Leaving out a redirect or block rule can only block less; leaving out an allow could block
-  //    a host the lists allow, so without room for every allow rule nothing is installed.
-  drafts.sort(compareDrafts);
-  const chosen = selectWithinLimits(drafts, limits, problems);
-
-  return {
-    rules: chosen.map((draft, index) => ({
-      id: firstRuleId + index,
-      priority: draft.priority,
-      action: draft.action,
-      condition: draft.condition,
-    })),
-    problems,
-  };
 }
 
 /**
