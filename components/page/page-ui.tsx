@@ -20,7 +20,7 @@ import stylesheet from './page-ui.css?inline';
 export type SurfaceKind = 'warning' | 'paste-guard' | 'notice';
 
 export interface UiHost {
-  /** The element on the page; it carries `data-relayguard="<kind>"` (test-contract.md). */
+  /** The element on the page; it carries `data-relayguard="<kind>"` (docs/test-contract.md). */
   readonly host: HTMLElement;
   /** Where the surface renders, inside the shadow root. */
   readonly container: HTMLElement;
@@ -40,7 +40,7 @@ export interface PageUi {
 
 /**
  * The shadow root of each surface. The warning and the notice are closed: page scripts get no
- * handle on what is inside. The paste question is open, because test-contract.md makes its
+ * handle on what is inside. The paste question is open, because docs/test-contract.md makes its
  * buttons (`[data-testid="paste-anyway"]`, `[data-testid="cancel-paste"]`) part of the public
  * surface, and no automation (Playwright included) reaches into a closed root. That costs
  * nothing a page could use: the question holds no part of the key, and its buttons and Escape

@@ -9,7 +9,7 @@ type BrowserApi = typeof browserApi;
 type WebRequest = BrowserApi['webRequest'];
 type Header = { name: string; value?: string };
 
-/** Serverless hosts that relays deploy to (relay-signals.md §1): medium evidence with API traffic. */
+/** Serverless hosts that relays deploy to (docs/relay-signals.md §1): medium evidence with API traffic. */
 const EDGE_SUFFIXES = ['.workers.dev', '.pages.dev', '.vercel.app', '.deno.dev', '.netlify.app'];
 
 export interface RequestObserverDeps {

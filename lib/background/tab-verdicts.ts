@@ -164,7 +164,7 @@ export class TabVerdicts {
 
   /**
    * The content script may probe the page's public status endpoint once per document, and only
-   * when the page already scores as suspect (relay-signals.md §1).
+   * when the page already scores as suspect (docs/relay-signals.md §1).
    */
   async grantStatusProbe(tabId: number): Promise<boolean> {
     let granted = false;
@@ -189,7 +189,7 @@ export class TabVerdicts {
       const normalized = normalizeHost(endpoint.host);
       const scope = normalized.ok ? normalized.value.scope : 'public';
       const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope });
-      // An AI API call to a public host no allowlist vouches for is itself the evidence (test-contract.md).
+      // An AI API call to a public host no allowlist vouches for is itself the evidence (docs/test-contract.md).
       const level = own.level === 'unknown' && scope === 'public' ? 'unvetted' : own.level;
       return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
     });

@@ -1,5 +1,5 @@
 /**
- * Recognises requests shaped like calls to an AI API (relay-signals.md §2): OpenAI-compatible,
+ * Recognises requests shaped like calls to an AI API (docs/relay-signals.md §2): OpenAI-compatible,
  * Anthropic, Gemini and Azure OpenAI. It runs on every request the browser makes, so it leaves
  * early on a substring test and parses a URL only when the URL or headers look promising.
  *

@@ -1,5 +1,5 @@
 /**
- * Claude subscription credentials (relay-signals.md §4): the login behind a Claude account,
+ * Claude subscription credentials (docs/relay-signals.md §4): the login behind a Claude account,
  * which relays harvest to resell access to it. Its own module, apart from the full key
  * classifier (lib/detection/keys.ts), because the page watch on every page needs just this one question
  * answered, and every kilobyte it loads is paid on every page load (README.md "Performance").

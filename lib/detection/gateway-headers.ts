@@ -1,5 +1,5 @@
 /**
- * Gateway fingerprints carried in HTTP headers (relay-signals.md §1):
+ * Gateway fingerprints carried in HTTP headers (docs/relay-signals.md §1):
  * - the dashboard SPA of new-api and its forks adds a "which user am I" header to its own
  *   `/api/*` calls (`New-API-User`, `Veloera-User`, …);
  * - the one-api family's middleware stamps every response with `X-Oneapi-Request-Id`;

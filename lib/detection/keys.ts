@@ -1,6 +1,6 @@
 /**
  * Recognises AI API keys, Claude subscription credentials and relay-issued tokens by their
- * published shapes (relay-signals.md §4: gitleaks/trufflehog rules and gateway source).
+ * published shapes (docs/relay-signals.md §4: gitleaks/trufflehog rules and gateway source).
  *
  * Results carry positions only, never the secret: callers redact or warn with them, and nothing
  * in here keeps a copy of what it was given.

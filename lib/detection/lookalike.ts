@@ -7,11 +7,11 @@ import type { Reason } from '../verdicts/verdict.ts';
  * (`openal.com`, `anthrop1c.com`, `аpi.openаi.com` in Cyrillic, `openai-proxy.com`)?
  *
  * A finding is a *warning* signal, never a block: fuzzy matching is exactly what caused the
- * collateral blocks other extensions are hated for (see ux-anchors.md), so every rule below
- * leans towards silence. Never reported: what the official list matches (its hosts and their
- * subdomains), the whole registrable domain of an AI vendor (openai.com, docs.anthropic.com),
- * hosts the caller exempts (vetted intermediaries, allow lists), IPs, loopback and
- * private-network hosts.
+ * collateral blocks other extensions are hated for (docs/relay-signals.md, "Lessons from other
+ * site-warning tools"), so every rule below leans towards silence. Never reported: what the
+ * official list matches (its hosts and their subdomains), the whole registrable domain of an AI
+ * vendor (openai.com, docs.anthropic.com), hosts the caller exempts (vetted intermediaries, allow
+ * lists), IPs, loopback and private-network hosts.
  *
  * Everything is derived from the official list once, in `createLookalikeDetector`; `check` runs
  * on every navigation and costs a few set probes and string scans per label, with no allocation
@@ -558,7 +558,7 @@ export function createLookalikeDetector(officialHosts: readonly string[], option
 /**
  * The look-alike check as TabVerdicts consumes it: host text in, a reason out. The reason shows
  * the host as displayed (Unicode and punycode) and the vendor it imitates, and never argues for
- * more than `unvetted` (ux-anchors.md: look-alike matching warns, it never blocks).
+ * more than `unvetted` (look-alike matching warns, it never blocks: docs/relay-signals.md, "Lessons").
  */
 export function lookalikeCheck(detector: LookalikeDetector): (host: string) => Reason | null {
   return (host) => {

@@ -1,6 +1,6 @@
 /**
  * What a page's own markup and storage say about the gateway software behind it
- * (relay-signals.md §1), turned into scoring signals.
+ * (docs/relay-signals.md §1), turned into scoring signals.
  *
  * The content script collects a `PageFingerprint` (lib/page/fingerprint/collect-fingerprint.ts) and sends
  * it to the background, which validates it (lib/detection/page-fingerprint-schema.ts) before believing any of

@@ -4,7 +4,7 @@ import { lazy } from '../core/lazy.ts';
 import type { Reason } from '../verdicts/verdict.ts';
 
 /**
- * Relay detection is a score over observed signals (relay-signals.md §1). Every signal, its
+ * Relay detection is a score over observed signals (docs/relay-signals.md §1). Every signal, its
  * weight and the thresholds live in this one table, so tuning happens in one place and each
  * row has a test. The rules the weights encode:
  * - one very strong signal (a gateway's own header, meta text or storage) reaches `unvetted`;

@@ -1,5 +1,5 @@
 /**
- * The one same-origin status probe (relay-signals.md §1): when a page already scores as suspect,
+ * The one same-origin status probe (docs/relay-signals.md §1): when a page already scores as suspect,
  * the background has the page guard ask the page's own origin for a gateway's public status
  * answer. What an answer's shape says, as a signal; the body's values are never kept.
  */

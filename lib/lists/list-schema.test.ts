@@ -379,7 +379,7 @@ describe('bundled lists (assets/lists/*.json)', () => {
     expect(clashes).toEqual([]);
   });
 
-  describe('cover the known hosts of relay-signals.md §3', () => {
+  describe('cover the known hosts of docs/relay-signals.md §3', () => {
     const matcher = compileMatcher(
       files.map((file) => ({ id: `bundled:${file.replace('.json', '')}`, source: 'bundled' as const, list: bundledList(file) })),
     );

@@ -45,7 +45,7 @@ function endpoint(host: string, level: VerdictLevel, reasons: readonly Reason[] 
 }
 
 describe('verdict levels', () => {
-  it('are exactly the strings of test-contract.md', () => {
+  it('are exactly the strings of docs/test-contract.md', () => {
     expect(VERDICT_LEVELS).toEqual(['official', 'vetted', 'unknown', 'unvetted', 'blocked']);
   });
 
@@ -170,7 +170,7 @@ describe('verdictForHost', () => {
   });
 });
 
-describe('tabVerdict: the worst of page and endpoints (test-contract.md)', () => {
+describe('tabVerdict: the worst of page and endpoints (docs/test-contract.md)', () => {
   // Rows: page level; columns: the one endpoint's level. Official and vetted endpoints never raise.
   const matrix: Record<VerdictLevel, Record<VerdictLevel, VerdictLevel>> = {
     official: { official: 'official', vetted: 'official', unknown: 'official', unvetted: 'unvetted', blocked: 'blocked' },

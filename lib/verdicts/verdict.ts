@@ -5,7 +5,7 @@ import type { ListHit } from '../lists/matcher.ts';
 import { lazy } from '../core/lazy.ts';
 import { LIST_SOURCES } from '../lists/precedence.ts';
 
-/** The five levels of test-contract.md, exactly these strings. */
+/** The five levels of docs/test-contract.md, exactly these strings. */
 export const VERDICT_LEVELS = ['official', 'vetted', 'unknown', 'unvetted', 'blocked'] as const;
 export type VerdictLevel = (typeof VERDICT_LEVELS)[number];
 
@@ -89,7 +89,7 @@ export interface EndpointVerdict extends Verdict {
 
 /**
  * A tab's level is the worst of its page's own level and the levels of the AI endpoints the
- * page called; calls to official or vetted endpoints never raise it (test-contract.md).
+ * page called; calls to official or vetted endpoints never raise it (docs/test-contract.md).
  */
 export function tabVerdict(page: Verdict, endpoints: readonly EndpointVerdict[]): Verdict {
   let level = page.level;

@@ -54,7 +54,7 @@ import {
 const OVERALL_TIMEOUT_MS = 120_000;
 /** How long one site may keep the popup from showing its expected level. */
 const LEVEL_TIMEOUT_MS = 10_000;
-/** The in-page warning appears within 2 s of the page or of the evidence (test-contract.md). */
+/** The in-page warning appears within 2 s of the page or of the evidence (docs/test-contract.md). */
 const WARNING_TIMEOUT_MS = 5_000;
 /** Closing the browser and the server at the end. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -8,7 +8,7 @@ import { describe, expect, test } from './support/fixtures.ts';
 /**
  * Relay detection (issue "Detect relays"), judged the way a person meets it: a fixture site per
  * kind of evidence, each under its own made-up host, and the popup's verdict and reasons read
- * only through the contract's hooks (test-contract.md, "Popup"). Reason texts come from
+ * only through the contract's hooks (docs/test-contract.md, "Popup"). Reason texts come from
  * public/_locales/en/messages.json: `reason_signal` is "<signal name in words>: <detail>",
  * `reason_endpoint` "The page called the AI API at <host> (…)", `reason_lookalike`
  * "<host> imitates <vendor domain>".
@@ -17,7 +17,7 @@ import { describe, expect, test } from './support/fixtures.ts';
 /** The content script looks twice: at document_end and SECOND_LOOK_DELAY_MS (2 s) later. */
 const PAST_SECOND_LOOK_MS = 3_000;
 
-/** Relay-issued tokens (relay-signals.md §4), generated at run time: new-api and claude-relay-service. */
+/** Relay-issued tokens (docs/relay-signals.md §4), generated at run time: new-api and claude-relay-service. */
 const NEW_API_TOKEN = sampleKeys.newApiToken;
 const CLAUDE_RELAY_SERVICE_TOKEN = 'cr_' + chars(64, 4_207, HEX);
 

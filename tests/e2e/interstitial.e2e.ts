@@ -4,7 +4,7 @@ import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
- * Blocked pages (test-contract.md, "Blocked pages (interstitial)"): a host on a subscribed
+ * Blocked pages (docs/test-contract.md, "Blocked pages (interstitial)"): a host on a subscribed
  * blocklist is stopped before the browser contacts it, whether the person types its URL or
  * follows a link, and "proceed once" lets that one tab through.
  */

@@ -10,7 +10,7 @@ import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
- * The key paste guard (test-contract.md, "Key paste guard"), with real pastes: the key goes on
+ * The key paste guard (docs/test-contract.md, "Key paste guard"), with real pastes: the key goes on
  * the browser's clipboard and Control+V is pressed in the page (support/clipboard.ts), so the
  * page gets the same trusted `paste` event a person's keystroke makes. The key is an Anthropic
  * API key generated at run time (tests/support/generated-keys.ts); no literal key is written.

@@ -4,7 +4,7 @@ import { describe, expect, test } from './support/fixtures.ts';
 /**
  * The popup's verdict for each list-decided level, read only through the contract's hooks:
  * `[data-testid="verdict"][data-level]` and one `[data-testid="reason"]` per reason, whose text
- * names its source (test-contract.md, "Popup").
+ * names its source (docs/test-contract.md, "Popup").
  */
 
 interface BundledList {

@@ -9,7 +9,7 @@ import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
- * The in-page warning (test-contract.md, "In-page warning"), issue "Warn where the user acts":
+ * The in-page warning (docs/test-contract.md, "In-page warning"), issue "Warn where the user acts":
  * `[data-relayguard="warning"][data-level]` on unvetted and blocked pages, nowhere else, within
  * 2 s of DOMContentLoaded or of the first relay evidence, and hard for the page to get rid of.
  *

@@ -1,6 +1,6 @@
 /**
  * What the key paste guard does with one paste or drop, as a pure function of the text, the
- * page's host and the page context (test-contract.md "Key paste guard", relay-signals.md §4):
+ * page's host and the page context (docs/test-contract.md "Key paste guard", docs/relay-signals.md §4):
  *
  * - Claude subscription credentials (the login behind a Claude account; relays harvest them)
  *   are held on every page that is not Claude's own (claude.ai, anthropic.com and their

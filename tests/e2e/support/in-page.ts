@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 
 /**
  * RelayGuard's surfaces inside a web page, read only through the contract's hooks
- * (test-contract.md, "In-page warning" and "Key paste guard"):
+ * (docs/test-contract.md, "In-page warning" and "Key paste guard"):
  *
  * - the warning's host `[data-relayguard="warning"][data-level]`. Its UI is in a closed shadow
  *   root: only the host's attributes (and computed style) are reachable from outside;

@@ -3,7 +3,7 @@ import { saveScreenshot } from './artifacts.ts';
 import type { ExtensionBrowser } from './browser.ts';
 
 /**
- * The block page (test-contract.md, "Blocked pages"): `chrome-extension://<id>/blocked.html#<url>`,
+ * The block page (docs/test-contract.md, "Blocked pages"): `chrome-extension://<id>/blocked.html#<url>`,
  * read through the contract's hooks (`go-back`, `proceed-once`) and its visible text, which must
  * show the original URL and why it is blocked.
  */

@@ -10,7 +10,7 @@ const POPUP_VIEWPORT = { width: 400, height: 600 };
 const ONE_LOOK_TIMEOUT = 5_000;
 
 /**
- * The popup, opened as a tab on `popup.html?tab=<tabId>` (test-contract.md, "Popup"), read only
+ * The popup, opened as a tab on `popup.html?tab=<tabId>` (docs/test-contract.md, "Popup"), read only
  * through the contract's hooks. The popup asks the background once, when it opens; to see a
  * verdict change (detection is asynchronous) it has to be opened again: see waitForLevel().
  */
