@@ -1,3 +1,4 @@
+import { InFlight } from '../core/in-flight.ts';
 import type { PageContext, PageContextPush } from '../protocol/page-protocol.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
@@ -19,10 +20,21 @@ export interface PageContextsDeps {
  */
 export class PageContexts {
   readonly #deps: PageContextsDeps;
+  readonly #inFlight = new InFlight();
 
   constructor(deps: PageContextsDeps) {
     this.#deps = deps;
-    deps.tabs.onChange((tabId) => void this.push(tabId));
+    deps.tabs.onChange((tabId) => void this.#inFlight.track(this.push(tabId)));
+  }
+
+  /** Whether the work its event listeners started has all finished. */
+  get idle(): boolean {
+    return this.#inFlight.idle;
+  }
+
+  /** Resolves once the work its event listeners started has finished (what tests wait on). */
+  whenIdle(): Promise<void> {
+    return this.#inFlight.whenIdle();
   }
 
   async contextFor(tabId: number): Promise<PageContext> {

@@ -8,6 +8,7 @@ import type { Signal } from '../detection/scoring.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
 import { VERDICT_LEVELS } from '../verdicts/verdict.ts';
 import type { ListRegistry } from './list-registry.ts';
+import { whenAllIdle } from '../core/in-flight.ts';
 import { needsGuard, PageGuards, type ScriptTarget } from './page-guards.ts';
 import { Preferences } from './preferences.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
@@ -33,12 +34,14 @@ let unscriptable: Set<number>;
 let listening: Set<number>;
 /** Every message the background tried to send a guard, delivered or not. */
 let sent: { tabId: number; message: StatusProbeRequest }[];
+/** Tabs a message was sent to while no guard listened there. */
+let undelivered: number[];
 let openTabIds: number[];
 
 const commit = (tabId: number, url: string, timeStamp = 1000) => commitPage(tabs, tabId, url, timeStamp);
 
-/** For changes that must start nothing: let every pending review run before looking. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** For changes that must start nothing: wait until the verdict change and every review it caused are done. */
+const settle = () => whenAllIdle(tabs, guards);
 
 async function blockRelays() {
   await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
@@ -63,7 +66,10 @@ function createGuards(started: Promise<void> = Promise.resolve()): PageGuards {
     },
     sendToGuard: async (tabId, message) => {
       sent.push({ tabId, message: structuredClone(message) });
-      if (!listening.has(tabId)) throw new Error(NO_PAGE_GUARD);
+      if (!listening.has(tabId)) {
+        undelivered.push(tabId);
+        throw new Error(NO_PAGE_GUARD);
+      }
       return undefined;
     },
     allTabIds: async () => [...openTabIds],
@@ -80,6 +86,7 @@ beforeEach(async () => {
   unscriptable = new Set();
   listening = new Set();
   sent = [];
+  undelivered = [];
   openTabIds = [];
   guards = createGuards();
   await registry.ready();
@@ -246,12 +253,12 @@ describe('a start still under way', () => {
     const { finish } = slowRunGuard();
     const first = guards.ensure(5);
     const probe = guards.requestStatusProbe(5);
-    await settle();
-    expect(sent).toEqual([]); // nothing is sent into a document whose guard is not there yet
+    await vi.waitFor(() => expect(runs).toHaveLength(1)); // the start is under way, held in runGuard
     finish();
     await Promise.all([first, probe]);
     expect(runs).toHaveLength(1);
     expect(sent).toEqual([{ tabId: 5, message: { type: 'page/status-probe' } }]);
+    expect(undelivered).toEqual([]); // nothing was sent into the document before its guard listened
   });
 
   test('a later caller hears "not started" when the start under way fails', async () => {

@@ -1,3 +1,4 @@
+import { InFlight } from '../core/in-flight.ts';
 import type { StatusProbeRequest } from '../protocol/page-protocol.ts';
 import type { Settings } from '../core/settings.ts';
 import type { VerdictLevel } from '../verdicts/verdict.ts';
@@ -37,10 +38,21 @@ export class PageGuards {
   readonly #deps: PageGuardsDeps;
   /** The start under way in each tab, if any. */
   readonly #starting = new Map<number, Promise<boolean>>();
+  readonly #inFlight = new InFlight();
 
   constructor(deps: PageGuardsDeps) {
     this.#deps = deps;
-    deps.tabs.onChange((tabId, verdict, _host, aiCalls) => void this.#review(tabId, { level: verdict.level, aiCalls }));
+    deps.tabs.onChange((tabId, verdict, _host, aiCalls) => void this.#inFlight.track(this.#review(tabId, { level: verdict.level, aiCalls })));
+  }
+
+  /** Whether the work its event listeners started has all finished. */
+  get idle(): boolean {
+    return this.#inFlight.idle;
+  }
+
+  /** Resolves once the work its event listeners started has finished (what tests wait on). */
+  whenIdle(): Promise<void> {
+    return this.#inFlight.whenIdle();
   }
 
   /**

@@ -6,6 +6,7 @@ import { sampleKeys } from '../../tests/support/generated-keys.ts';
 import { createTabStateStore, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
 import { RequestObserver } from './request-observer.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
+import { whenAllIdle } from '../core/in-flight.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';
 
 type Header = { name: string; value?: string };
@@ -16,6 +17,7 @@ const ONEAPI_REQUEST_ID = '2026112608300012345678901'; // one-api: timestamp + r
 let tabs: TabVerdicts;
 let store: TabStateStore;
 let webRequest: WebRequestStandIn;
+let observer: RequestObserver;
 
 function start({ extraHeaders = true } = {}) {
   const factory = new IDBFactory();
@@ -23,7 +25,7 @@ function start({ extraHeaders = true } = {}) {
   store = createTabStateStore(fakeBrowser.storage.session);
   tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
   webRequest = createWebRequestStandIn({ extraHeaders });
-  new RequestObserver({ webRequest: webRequest.api, tabs });
+  observer = new RequestObserver({ webRequest: webRequest.api, tabs });
 }
 
 /** Commits a top-level document and waits until TabVerdicts has stored it and said so. */
@@ -80,8 +82,8 @@ const openAiHeaders = (key: string): Header[] => [
   { name: 'User-Agent', value: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0 Safari/537.36' },
 ];
 
-/** Lets the observer's fire-and-forget handlers finish, for events that should change nothing. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+/** For events that should change nothing: waits until the observer and the tab verdicts have handled them. */
+const settle = () => whenAllIdle(observer, tabs);
 
 const sessionJson = async () => JSON.stringify(await fakeBrowser.storage.session.get(null));
 

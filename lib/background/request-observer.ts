@@ -2,6 +2,7 @@ import type { browser as browserApi } from 'wxt/browser';
 import { classifyAiRequest } from '../detection/ai-request.ts';
 import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
 import { normalizeHost } from '../core/host.ts';
+import { InFlight } from '../core/in-flight.ts';
 import type { Signal } from '../detection/scoring.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -25,14 +26,25 @@ export interface RequestObserverDeps {
  */
 export class RequestObserver {
   readonly #tabs: TabVerdicts;
+  readonly #inFlight = new InFlight();
 
   constructor({ webRequest, tabs }: RequestObserverDeps) {
     this.#tabs = tabs;
     const filter = { urls: ['<all_urls>'] };
     // Chromium hides some headers unless asked for 'extraHeaders'; Firefox has no such option and rejects it.
     const extra = 'OnBeforeSendHeadersOptions' in webRequest && (webRequest.OnBeforeSendHeadersOptions as Record<string, string>).EXTRA_HEADERS ? ['extraHeaders'] : [];
-    webRequest.onBeforeSendHeaders.addListener((details) => void this.#onRequest(details), filter, ['requestHeaders', ...extra] as never);
-    webRequest.onHeadersReceived.addListener((details) => void this.#onResponse(details), filter, ['responseHeaders', ...extra] as never);
+    webRequest.onBeforeSendHeaders.addListener((details) => void this.#inFlight.track(this.#onRequest(details)), filter, ['requestHeaders', ...extra] as never);
+    webRequest.onHeadersReceived.addListener((details) => void this.#inFlight.track(this.#onResponse(details)), filter, ['responseHeaders', ...extra] as never);
+  }
+
+  /** Whether the work its event listeners started has all finished. */
+  get idle(): boolean {
+    return this.#inFlight.idle;
+  }
+
+  /** Resolves once the work its event listeners started has finished (what tests wait on). */
+  whenIdle(): Promise<void> {
+    return this.#inFlight.whenIdle();
   }
 
   async #onRequest(details: { tabId: number; frameId: number; url: string; method: string; type: string; timeStamp: number; requestHeaders?: Header[] }): Promise<void> {

@@ -42,8 +42,8 @@ function nextChange(tabs: TabVerdicts, tabId: number): Promise<Verdict> {
   });
 }
 
-/** For events that store nothing and emit nothing: let every pending task run. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** For events that should store nothing and emit nothing: wait until their handling has finished. */
+const settled = (tabs: TabVerdicts) => tabs.whenIdle();
 
 async function commit(tabs: TabVerdicts, tabId: number, url: string, timeStamp?: number) {
   const changed = nextChange(tabs, tabId);
@@ -99,14 +99,14 @@ describe('navigation', () => {
   test('a subframe navigation neither creates state nor replaces the page', async () => {
     const { tabs, store } = await startWorker();
     await fakeBrowser.webNavigation.onCommitted.trigger(committed(5, 'https://ads.example/frame', 3));
-    await settle();
+    await settled(tabs);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
 
     await commit(tabs, 5, 'https://chat.relay.example/', 1234);
     const page = await store.get(5);
     await store.set({ ...page!, endpoints: [{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: [] }] });
     await fakeBrowser.webNavigation.onCommitted.trigger(committed(5, 'https://widgets.example/embed', 2, 9999));
-    await settle();
+    await settled(tabs);
     expect(await store.get(5)).toEqual({ ...page, endpoints: [{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: [] }] });
   });
 
@@ -123,7 +123,7 @@ describe('navigation', () => {
     const { tabs, store } = await startWorker();
     await commit(tabs, 5, 'https://chat.relay.example/');
     await fakeBrowser.webNavigation.onCommitted.trigger(committed(5, 'chrome://newtab/'));
-    await settle();
+    await settled(tabs);
     expect(await store.get(5)).toBeNull();
     expect(await tabs.get(5)).toBeNull();
   });
@@ -133,7 +133,7 @@ describe('navigation', () => {
     await commit(tabs, 5, 'https://chat.relay.example/');
     await commit(tabs, 6, 'https://openrouter.ai/');
     await fakeBrowser.tabs.onRemoved.trigger(5, { windowId: 1, isWindowClosing: false });
-    await settle();
+    await settled(tabs);
     expect(await store.get(5)).toBeNull();
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['tab:6']);
   });
@@ -374,7 +374,7 @@ describe('a restarted service worker', () => {
 
     // Its listeners were registered in the constructor: events reach the new instance.
     await fakeBrowser.tabs.onRemoved.trigger(5, { windowId: 1, isWindowClosing: true });
-    await settle();
+    await settled(second.tabs);
     expect(await second.store.get(5)).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { normalizeHost } from '../core/host.ts';
+import { InFlight } from '../core/in-flight.ts';
 import { winningHit } from '../lists/precedence.ts';
 import type { TabVerdictView } from '../protocol/messages.ts';
 import { scoreSignals, type Signal } from '../detection/scoring.ts';
@@ -47,6 +48,7 @@ export class TabVerdicts {
   readonly #pendingDocuments = new Map<number, PendingDocument>();
   /** Tabs whose commit this worker saw: their state is on its way, never adopted from tabs.get. */
   readonly #committedTabs = new Set<number>();
+  readonly #inFlight = new InFlight();
 
   constructor(deps: TabVerdictsDeps) {
     this.#deps = deps;
@@ -57,14 +59,24 @@ export class TabVerdicts {
       this.#committedTabs.add(details.tabId);
       // Chromium names the committed document; Firefox does not (scripts then go to the top frame).
       const { documentId } = details as { documentId?: unknown };
-      void this.#startPage(details.tabId, details.url, details.timeStamp, typeof documentId === 'string' ? documentId : undefined);
+      void this.#inFlight.track(this.#startPage(details.tabId, details.url, details.timeStamp, typeof documentId === 'string' ? documentId : undefined));
     });
     deps.browser.tabs.onRemoved.addListener((tabId) => {
       this.#pendingDocuments.delete(tabId);
       this.#committedTabs.delete(tabId);
-      void deps.store.remove(tabId);
+      void this.#inFlight.track(deps.store.remove(tabId));
     });
-    deps.registry.onChange(() => void this.#refreshAll());
+    deps.registry.onChange(() => void this.#inFlight.track(this.#refreshAll()));
+  }
+
+  /** Whether the work its event listeners started has all finished. */
+  get idle(): boolean {
+    return this.#inFlight.idle;
+  }
+
+  /** Resolves once the work its event listeners started has finished (what tests wait on). */
+  whenIdle(): Promise<void> {
+    return this.#inFlight.whenIdle();
   }
 
   onChange(listener: ChangeListener): () => void {

@@ -1,9 +1,8 @@
 import { describe, expect, it, test } from 'vitest';
-import { DEFAULT_SETTINGS, parseSettings, SETTINGS_KEY, settingsChangesSchema, settingsSchema, type Settings } from './settings.ts';
+import { DEFAULT_SETTINGS, parseSettings, settingsChangesSchema, settingsSchema, type Settings } from './settings.ts';
 
 test('the defaults protect: every guard on', () => {
   expect(DEFAULT_SETTINGS).toEqual({ blockAiRequestsToBlocked: true, pasteGuard: true, unknownPageNotice: true });
-  expect(SETTINGS_KEY).toBe('local:settings');
 });
 
 describe('parseSettings', () => {

@@ -209,8 +209,9 @@ describe('never flagged', () => {
   });
 });
 
-describe('performance', () => {
-  it('runs 10,000 checks well under 100 ms', () => {
+describe('a mixed sample of ordinary and look-alike hosts', () => {
+  // How fast check() runs is a bench figure (`npm run bench`), never a unit-test assertion.
+  it('reports exactly the look-alikes, and answers the same every time it is asked', () => {
     const sample = [
       'google.com', 'en.wikipedia.org', 'github.com', 'stackoverflow.com', 'api.openai.com',
       'platform.deepseek.com', 'openai-proxy.com', 'аpi.openаi.com', 'deepsek.com', 'news.ycombinator.com',
@@ -218,21 +219,10 @@ describe('performance', () => {
       'docs.python.org', 'anthropology.org', 'static.zhihu.com', 'api.siliconflow.cn', 'a.b.c.d.e.f.example.co.uk',
       'lingyiwanwu-relay.xyz',
     ].map(host);
-    const run = () => {
-      let found = 0;
-      for (let i = 0; i < 10_000; i++) if (detector.check(sample[i % sample.length]!) !== null) found++;
-      return found;
-    };
-    expect(run()).toBe(3000); // 6 of the 20 sample hosts are look-alikes; also warms up the JIT
-    // Best of three rounds, so a busy CI machine does not fail the test; one round takes about
-    // 10 ms on a 2-core machine.
-    let best = Infinity;
-    for (let round = 0; round < 3; round++) {
-      const started = performance.now();
-      run();
-      best = Math.min(best, performance.now() - started);
-    }
-    expect(best).toBeLessThan(100);
+    const found = () => sample.filter((candidate) => detector.check(candidate) !== null).map((candidate) => candidate.host);
+    const first = found();
+    expect(first).toEqual(['openai-proxy.com', host('аpi.openаi.com').host, 'deepsek.com', 'openal.com', 'c1aude.ai', 'lingyiwanwu-relay.xyz']);
+    for (let round = 0; round < 50; round++) expect(found()).toEqual(first);
   });
 });
 

@@ -1,12 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { scoreSignals } from './scoring.ts';
-import { STATUS_PROBE_PATHS, statusProbeSignals } from './status-probe.ts';
+import { statusProbeSignals } from './status-probe.ts';
 
 describe('statusProbeSignals', () => {
-  test('the paths to probe, one-api family first', () => {
-    expect(STATUS_PROBE_PATHS).toEqual(['/api/status', '/api/v1/settings/public']);
-  });
-
   test('one-api family /api/status → gateway-status-endpoint', () => {
     const body = {
       success: true,

@@ -23,10 +23,6 @@ describe('PRECEDENCE table', () => {
     for (const row of PRECEDENCE) expect(row.why.length).toBeGreaterThan(0);
   });
 
-  it('knows the four list sources', () => {
-    expect(LIST_SOURCES).toEqual(['managed', 'user', 'subscribed', 'bundled']);
-  });
-
   // One case per row: the two hits are equal in every earlier row and differ only in this one.
   const rowCases: { row: number; winner: TestHit; loser: TestHit }[] = [
     { row: 0, winner: hit('w', 'managed', 4, 'official'), loser: hit('l', 'user', 4, 'official') },

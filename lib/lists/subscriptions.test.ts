@@ -96,9 +96,9 @@ describe('downloadList', () => {
     };
     const outcome = await downloadList(`${origin}/huge.json`, {}, fetch, now);
     expect(outcome).toEqual({ notModified: false, url: `${origin}/huge.json`, body: err(LIMIT_ERROR), at: 42_000 });
-    // Without cancelling the body the socket would stay open until the 30 s timeout.
-    const released = await Promise.race([connectionClosed.then(() => true), new Promise((resolve) => setTimeout(resolve, 1_000, false))]);
-    expect(released).toBe(true);
+    // Without cancelling the body the socket would stay open until the download's 30 s timeout,
+    // far past this test's own limit: the test then fails instead of passing.
+    await connectionClosed;
   });
 
   test('a body streamed past MAX_LIST_BYTES without Content-Length is cut off', async () => {

@@ -2,7 +2,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { STATUS_PROBE_PATHS } from '../../detection/status-probe.ts';
 import { fetchSameOriginJson, probeStatus } from './probe-status.ts';
 
 const ONE_API_STATUS = { success: true, message: '', data: { system_name: '星河API', version: 'v0.6.6', quota_per_unit: 500000 } };
@@ -35,7 +34,7 @@ describe('probeStatus', () => {
   test('the paths are tried in order until one answers like a gateway', async () => {
     const { asked, fetchJson } = answers({ '/api/status': { status: 'ok' }, '/api/v1/settings/public': SUB2API_SETTINGS });
     await probeStatus({ send, fetchJson });
-    expect(asked).toEqual([...STATUS_PROBE_PATHS]);
+    expect(asked).toEqual(['/api/status', '/api/v1/settings/public']);
     expect(send.mock.calls).toEqual([
       [{ type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' }] }],
     ]);
@@ -44,7 +43,7 @@ describe('probeStatus', () => {
   test('nothing is sent when no path answers like a gateway', async () => {
     const { asked, fetchJson } = answers({ '/api/status': '<!doctype html><title>One API</title>', '/api/v1/settings/public': { code: 0, message: 'success', data: {} } });
     await probeStatus({ send, fetchJson });
-    expect(asked).toEqual([...STATUS_PROBE_PATHS]);
+    expect(asked).toEqual(['/api/status', '/api/v1/settings/public']);
     expect(send).not.toHaveBeenCalled();
   });
 
