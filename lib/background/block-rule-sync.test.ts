@@ -2,7 +2,6 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import type { DnrRule } from '../lists/block-rules.ts';
-import { openListDatabase, putUserEntry } from '../lists/list-store.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';
@@ -156,16 +155,14 @@ describe('rebuild', () => {
     await registry.ready();
     expect(dnr.calls).toEqual([]); // loading what was stored is not a change
 
-    const db = await openListDatabase(factory);
-    await putUserEntry(db, { pattern: 'cheap-relay.example', level: 'blocked', added: '2026-11-26T08:00:00Z' });
-    db.close();
-    await registry.reloadUserEntries();
-    await vi.waitFor(() => expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(1));
+    // The registry's write answers once the rules carry it.
+    expect((await registry.putUserEntry({ pattern: 'cheap-relay.example', level: 'blocked' })).ok).toBe(true);
+    expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(1);
     expect(dnr.dynamicRules()).toEqual(blockedSubtree('cheap-relay.example', 1, { api: true }));
 
     policy = { blocklist: ['relay.example'], allowlist: ['cheap-relay.example'] };
     await registry.reloadPolicy();
-    await vi.waitFor(() => expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(2));
+    expect(dnr.calls.filter((call) => call.method === 'updateDynamicRules')).toHaveLength(2);
     expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
     expect(reports).toEqual([]);
   });

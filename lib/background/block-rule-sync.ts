@@ -25,7 +25,7 @@ export class BlockRuleSync {
 
   constructor(deps: BlockRuleSyncDeps) {
     this.#deps = deps;
-    deps.registry.onChange(() => void this.rebuild());
+    deps.registry.onChange(() => this.rebuild());
   }
 
   rebuild(): Promise<void> {

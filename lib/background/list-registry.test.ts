@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
-import { DATABASE_NAME, DATABASE_VERSION, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../lists/list-store.ts';
+import { DATABASE_NAME, DATABASE_VERSION, loadUserEntries, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../lists/list-store.ts';
 import type { ListSummary } from '../protocol/messages.ts';
 import { ok } from '../core/result.ts';
 import { downloadList } from '../lists/subscriptions.ts';
@@ -270,15 +270,38 @@ describe('policy, user entries and change notification', () => {
     expect(reports).toEqual([]);
   });
 
-  test('reloadUserEntries picks up entries written to the database', async () => {
+  test('the person’s entries are written by the registry, stored, and in the matcher when the write resolves', async () => {
+    const registry = createRegistry({ now: () => new Date('2026-11-22T00:00:00Z') });
+    await registry.ready();
+    expect(decide(registry, 'api.openai.com')?.source).toBe('bundled');
+    expect(await registry.putUserEntry({ pattern: 'api.openai.com', level: 'blocked' })).toEqual(ok({ pattern: 'api.openai.com', level: 'blocked', added: '2026-11-22T00:00:00.000Z' }));
+    expect(decide(registry, 'api.openai.com')).toEqual({ source: 'user', level: 'blocked', listId: 'user', pattern: 'api.openai.com' });
+    expect(await registry.putUserEntry({ pattern: 'https://relay.example/', level: 'blocked' })).toMatchObject({ ok: false });
+
+    const stored = await loadUserEntries(await openListDatabase(factory));
+    expect(stored.records).toEqual([{ pattern: 'api.openai.com', level: 'blocked', added: '2026-11-22T00:00:00.000Z' }]);
+    // Another worker (after a restart) reads the same entries.
+    const restarted = createRegistry();
+    await restarted.ready();
+    expect(decide(restarted, 'api.openai.com')?.source).toBe('user');
+
+    expect(await registry.removeUserEntry('api.openai.com')).toBe(true);
+    expect(decide(registry, 'api.openai.com')?.source).toBe('bundled');
+    expect(await registry.userEntries()).toEqual([]);
+  });
+
+  test('a change resolves only once every listener has applied it; a failing listener is reported, the rest still run', async () => {
     const registry = createRegistry();
     await registry.ready();
-    const db = await openListDatabase(factory);
-    await putUserEntry(db, { pattern: 'api.openai.com', level: 'blocked', added: '2026-11-22T00:00:00Z' });
-    db.close();
-    expect(decide(registry, 'api.openai.com')?.source).toBe('bundled');
-    await registry.reloadUserEntries();
-    expect(decide(registry, 'api.openai.com')).toEqual({ source: 'user', level: 'blocked', listId: 'user', pattern: 'api.openai.com' });
+    const applied: string[] = [];
+    registry.onChange(async () => {
+      await Promise.resolve();
+      applied.push('slow listener');
+    });
+    registry.onChange(() => Promise.reject(new Error('tabs.query failed')));
+    await registry.putUserEntry({ pattern: 'relay.example', level: 'blocked' });
+    expect(applied).toEqual(['slow listener']);
+    expect(reports).toEqual(['A list change was not applied everywhere: Error: tabs.query failed']);
   });
 
   test('onChange fires after every change (not for loading what was stored), until unsubscribed', async () => {

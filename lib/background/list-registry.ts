@@ -4,16 +4,23 @@ import {
   loadSubscriptions,
   loadUserEntries,
   markListConfirmed,
+  putUserEntries,
+  putUserEntry,
   removeSubscription,
+  removeUserEntry,
   storeFetchedList,
   subscriptionId,
   userEntriesAsList,
   type ListDatabase,
   type StoredSubscription,
+  type UserEntry,
 } from '../lists/list-store.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyAsList, type ManagedPolicy } from '../lists/policy.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyAsList, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { downloadList } from '../lists/subscriptions.ts';
+import { parseHostPattern } from '../core/host-pattern.ts';
+import { parseUserEntriesFile } from '../lists/user-entries-file.ts';
+import { RequestError, type HandlerTable, type MessageRouter } from './message-router.ts';
 
 export interface ListRegistryDeps {
   readonly bundled: readonly SourcedList[];
@@ -23,20 +30,32 @@ export interface ListRegistryDeps {
   readonly report: (problem: string) => void;
   /** How long `ready()` waits for the managed policy before answering without it (ms). */
   readonly policyGraceMs?: number;
+  /** When an entry of the person's is added (its `added` date). */
+  readonly now?: () => Date;
+  /** Where its requests arrive (absent in tests of this component alone). */
+  readonly router?: MessageRouter;
 }
+
+/** One of the person's own entries as they ask for it; the registry dates it. */
+export type UserEntryInput = Pick<UserEntry, 'pattern' | 'level' | 'note'>;
+
+/** Told after every change to the lists; the change is complete once every listener's promise settles. */
+type ChangeListener = () => unknown;
 
 const POLICY_GRACE_MS = 1000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Owns every list RelayGuard knows and the one matcher compiled from them. The bundled lists
- * answer from the first instant; stored and managed lists join when `load` finishes, and every
- * change recompiles the matcher and tells listeners (tab verdicts, the interstitial's rules).
+ * Owns every list RelayGuard knows and the one matcher compiled from them, and is the only
+ * writer of the stored ones (subscriptions and the person's own entries). The bundled lists
+ * answer from the first instant; stored and managed lists join when `ready()` resolves, and every
+ * change recompiles the matcher and tells listeners (tab verdicts, the block rules). A change
+ * resolves only once every listener has applied it: a navigation right after must obey it.
  */
 export class ListRegistry {
   readonly #deps: ListRegistryDeps;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<ChangeListener>();
   #database: Promise<ListDatabase> | null = null;
   #subscriptions: StoredSubscription[] = [];
   #userList: SourcedList | null = null;
@@ -47,6 +66,7 @@ export class ListRegistry {
   constructor(deps: ListRegistryDeps) {
     this.#deps = deps;
     this.#matcher = compileMatcher(deps.bundled);
+    deps.router?.register(this.#handlers());
   }
 
   get matcher(): Matcher {
@@ -64,7 +84,7 @@ export class ListRegistry {
   }
 
   /** Called after every change to the lists (not for the initial load of what was stored). */
-  onChange(listener: () => void): () => void {
+  onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -73,13 +93,44 @@ export class ListRegistry {
   async reloadPolicy(): Promise<void> {
     await this.ready();
     await this.#readPolicy();
-    this.#recompile();
+    await this.#recompile();
   }
 
-  async reloadUserEntries(): Promise<void> {
+  /**
+   * Whether the administrator's policy decides every host `target` names (policyManages): the
+   * person's own entry for it would change nothing.
+   */
+  manages(target: PolicyTarget): boolean {
+    return policyManages(this.#matcher.match(target.host), target);
+  }
+
+  /** The person's own entries as stored. */
+  async userEntries(): Promise<UserEntry[]> {
     await this.ready();
-    await this.#readUserEntries();
-    this.#recompile();
+    return (await loadUserEntries(await this.#db())).records;
+  }
+
+  /** Adds or replaces one of the person's entries; an invalid pattern is refused in words. */
+  async putUserEntry(entry: UserEntryInput): Promise<Result<UserEntry, string>> {
+    await this.ready();
+    const stored = await putUserEntry(await this.#db(), { ...entry, added: this.#now().toISOString() });
+    if (stored.ok) await this.#userEntriesChanged();
+    return stored;
+  }
+
+  /** Removes the person's entry for `pattern` (any spelling of it); false when there was none. */
+  async removeUserEntry(pattern: string): Promise<boolean> {
+    await this.ready();
+    const removed = await removeUserEntry(await this.#db(), pattern);
+    await this.#userEntriesChanged();
+    return removed;
+  }
+
+  /** Adds or replaces every entry of an already validated import, all in one transaction. */
+  async importUserEntries(entries: readonly UserEntry[]): Promise<void> {
+    await this.ready();
+    await putUserEntries(await this.#db(), entries);
+    await this.#userEntriesChanged();
   }
 
   async subscribe(url: string): Promise<Result<ListSummary, string>> {
@@ -97,7 +148,7 @@ export class ListRegistry {
       }
     }
     await this.#readSubscriptions();
-    this.#recompile();
+    await this.#recompile();
     const summary = this.summary().find((list) => list.id === subscriptionId(url));
     return summary ? ok(summary) : err(`The list at ${url} could not be stored.`);
   }
@@ -106,7 +157,7 @@ export class ListRegistry {
     await this.ready();
     const removed = await removeSubscription(await this.#db(), id);
     await this.#readSubscriptions();
-    this.#recompile();
+    await this.#recompile();
     return removed;
   }
 
@@ -122,8 +173,17 @@ export class ListRegistry {
     const policyInTime = await Promise.race([policy.then(() => true), delay(this.#deps.policyGraceMs ?? POLICY_GRACE_MS).then(() => false)]);
     await Promise.all([this.#readSubscriptions(), this.#readUserEntries()]);
     // Loading what was already stored is not a change: rules and badges from before still hold.
-    this.#recompile({ notify: false });
+    this.#matcher = compileMatcher(this.#sourcedLists());
     if (!policyInTime) void policy.then(() => this.#recompile());
+  }
+
+  async #userEntriesChanged(): Promise<void> {
+    await this.#readUserEntries();
+    await this.#recompile();
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
   }
 
   #db(): Promise<ListDatabase> {
@@ -172,9 +232,48 @@ export class ListRegistry {
     return assembleLists({ policy: this.#policy, userList: this.#userList, subscriptions: this.#subscriptions, bundled: this.#deps.bundled });
   }
 
-  #recompile({ notify } = { notify: true }): void {
+  async #recompile(): Promise<void> {
     this.#matcher = compileMatcher(this.#sourcedLists());
-    if (notify) for (const listener of this.#listeners) listener();
+    const outcomes = await Promise.allSettled([...this.#listeners].map(async (listener) => listener()));
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') this.#deps.report(`A list change was not applied everywhere: ${String(outcome.reason)}`);
+    }
+  }
+
+  #handlers(): HandlerTable {
+    return {
+      'lists/subscribe': async ({ url }) => {
+        const result = await this.subscribe(url);
+        if (!result.ok) throw new RequestError(result.error);
+        return result.value;
+      },
+      'lists/unsubscribe': async ({ id }) => ({ removed: await this.unsubscribe(id) }),
+      'lists/summary': async () => {
+        await this.ready();
+        return this.summary();
+      },
+      'user-entries/list': async () => {
+        const entries = await this.userEntries();
+        const { allowlist, blocklist, allowProceed, problems } = this.#policy;
+        return { entries, managed: { allowlist: [...allowlist], blocklist: [...blocklist], allowProceed, problems: [...problems] } };
+      },
+      'user-entries/put': async ({ pattern, level, note }) => {
+        await this.ready();
+        // An entry the organisation's policy outranks would change nothing but look as if it did.
+        const target = parseHostPattern(pattern);
+        if (target.ok && this.manages(target.value)) throw new RequestError('Your organisation manages this site; your own entry would not change it.');
+        const stored = await this.putUserEntry({ pattern, level, ...(note && { note }) });
+        if (!stored.ok) throw new RequestError(stored.error);
+        return stored.value;
+      },
+      'user-entries/remove': async ({ pattern }) => ({ removed: await this.removeUserEntry(pattern) }),
+      'user-entries/import': async ({ text }) => {
+        const parsed = parseUserEntriesFile(text);
+        if (!parsed.ok) throw new RequestError(parsed.error.message);
+        await this.importUserEntries(parsed.value);
+        return { imported: parsed.value.length };
+      },
+    };
   }
 }
 

@@ -2,7 +2,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { requestSchema, sendRequest, type ListSummary, type RequestType } from '../protocol/messages.ts';
 import { DEFAULT_SETTINGS } from '../core/settings.ts';
-import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
+import { MessageRouter, REQUEST_TYPES as ROUTER_REQUEST_TYPES, RequestError, type Handler } from './message-router.ts';
 
 /** The request types in schema order (classic and zod/mini literals both keep them in _zod.def.values). */
 const REQUEST_TYPES = requestSchema.options.map((option) => String(option.shape.type._zod.def.values[0]));
@@ -74,6 +74,7 @@ const PRIVILEGED_TYPES = (Object.keys(REQUESTS) as RequestType[]).filter((type) 
 let calls: { request: unknown; sender: Sender }[];
 let reports: string[];
 let failWith: unknown;
+let router: MessageRouter;
 
 function record<T>(answer: T) {
   return async (request: unknown, sender: Sender): Promise<T> => {
@@ -83,7 +84,7 @@ function record<T>(answer: T) {
   };
 }
 
-const handlers: Handlers = {
+const handlers: { [T in RequestType]: Handler<T> } = {
   'tab-verdict/get': record(null),
   'lists/subscribe': record(SUMMARY[0]!),
   'lists/unsubscribe': record({ removed: true }),
@@ -120,15 +121,34 @@ beforeEach(() => {
   calls = [];
   reports = [];
   failWith = undefined;
-  registerMessageRouter(fakeBrowser.runtime, handlers, (problem) => reports.push(problem));
+  router = new MessageRouter(fakeBrowser.runtime, (problem) => reports.push(problem));
+  router.register(handlers);
 });
 
 test('registers exactly one listener, synchronously, answering with a promise', async () => {
-  // No await between registerMessageRouter (in beforeEach) and this check.
+  // No await between building the router (in beforeEach) and this check.
   expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(true);
   const replies = await fakeBrowser.runtime.onMessage.trigger(REQUESTS['lists/summary'], extensionPage('/options.html'), () => undefined);
   expect(replies).toEqual([{ ok: true, data: SUMMARY }]);
   expect(Object.keys(REQUESTS).sort()).toEqual([...REQUEST_TYPES].sort());
+  expect(ROUTER_REQUEST_TYPES).toEqual(REQUEST_TYPES);
+});
+
+describe('registration', () => {
+  test('each request type has one owner: a second handler for it is refused', () => {
+    expect(router.unhandled()).toEqual([]);
+    expect(() => router.register({ 'lists/summary': record(SUMMARY) })).toThrow('Two handlers for lists/summary.');
+  });
+
+  test('a request nobody handles is answered with an error and reported', async () => {
+    fakeBrowser.reset();
+    const partial = new MessageRouter(fakeBrowser.runtime, (problem) => reports.push(problem));
+    partial.register({ 'lists/summary': record(SUMMARY) });
+    expect(partial.unhandled()).toEqual(REQUEST_TYPES.filter((type) => type !== 'lists/summary'));
+    expect(await dispatch(REQUESTS['settings/get'], extensionPage('/options.html'))).toEqual({ ok: false, error: 'RelayGuard could not handle that request.' });
+    expect(reports).toEqual(['No handler for settings/get.']);
+    expect(await dispatch(REQUESTS['lists/summary'], extensionPage('/options.html'))).toEqual({ ok: true, data: SUMMARY });
+  });
 });
 
 describe('invalid messages', () => {

@@ -1,14 +1,23 @@
 import { InFlight } from '../core/in-flight.ts';
 import type { PageContext, PageContextPush } from '../protocol/page-protocol.ts';
+import type { ListRegistry } from './list-registry.ts';
+import { RequestError, senderPageHost, senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
 export interface PageContextsDeps {
   readonly tabs: TabVerdicts;
-  readonly preferences: Preferences;
+  readonly preferences: Pick<Preferences, 'settings' | 'isWarningDismissed' | 'dismissWarning'>;
   /** tabs.sendMessage to the tab's top frame; rejects when no page guard listens there. */
   readonly sendToTab: (tabId: number, message: PageContextPush) => Promise<unknown>;
   readonly allTabIds: () => Promise<number[]>;
+  /** Where the in-page warning's requests arrive, and what they need (absent in tests of this component alone). */
+  readonly requests?: {
+    readonly router: MessageRouter;
+    readonly registry: ListRegistry;
+    /** Opens the popup's view of `tabId` in a new tab beside it. */
+    readonly openDetails: (tabId: number) => Promise<void>;
+  };
 }
 
 /**
@@ -16,7 +25,8 @@ export interface PageContextsDeps {
  * dismissed the warning on this site, the paste-guard settings), answered on request and pushed
  * whenever it changes, so a warning appears within moments of the evidence. Pushed only to tabs
  * whose document runs the guard (lib/background/page-guards.ts): the page watch on other pages
- * listens for nothing, and a message to it would only cost the page.
+ * listens for nothing, and a message to it would only cost the page. Also answers the in-page
+ * warning's buttons.
  */
 export class PageContexts {
   readonly #deps: PageContextsDeps;
@@ -25,6 +35,7 @@ export class PageContexts {
   constructor(deps: PageContextsDeps) {
     this.#deps = deps;
     deps.tabs.onChange((tabId) => void this.#inFlight.track(this.push(tabId)));
+    if (deps.requests) this.#register(deps.requests);
   }
 
   /** Whether the work its event listeners started has all finished. */
@@ -59,5 +70,28 @@ export class PageContexts {
 
   async pushAll(): Promise<void> {
     await Promise.all((await this.#deps.allTabIds()).map((tabId) => this.push(tabId)));
+  }
+
+  #register({ router, registry, openDetails }: NonNullable<PageContextsDeps['requests']>): void {
+    router.register({
+      'page/context': (_request, sender) => this.contextFor(senderTab(sender)),
+      'page/dismiss-warning': async (_request, sender) => {
+        await this.#deps.preferences.dismissWarning(senderPageHost(sender));
+        await this.push(senderTab(sender));
+        return { dismissed: true };
+      },
+      'page/open-details': async (_request, sender) => {
+        await openDetails(senderTab(sender));
+        return { opened: true };
+      },
+      'page/trust-site': async (_request, sender) => {
+        const host = senderPageHost(sender);
+        await registry.ready();
+        if (registry.manages({ host, exactHostOnly: true })) throw new RequestError('Your organisation manages this site.');
+        const stored = await registry.putUserEntry({ pattern: host, level: 'vetted' });
+        if (!stored.ok) throw new RequestError(stored.error);
+        return { trusted: true };
+      },
+    });
   }
 }

@@ -2,6 +2,7 @@ import { InFlight } from '../core/in-flight.ts';
 import type { StatusProbeRequest } from '../protocol/page-protocol.ts';
 import type { Settings } from '../core/settings.ts';
 import type { VerdictLevel } from '../verdicts/verdict.ts';
+import { senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -22,6 +23,8 @@ export interface PageGuardsDeps {
   /** tabs.sendMessage to the tab's top frame; rejects when no page guard listens there. */
   readonly sendToGuard: (tabId: number, message: StatusProbeRequest) => Promise<unknown>;
   readonly allTabIds: () => Promise<number[]>;
+  /** Where its requests arrive (absent in tests of this component alone). */
+  readonly router?: MessageRouter;
 }
 
 /**
@@ -43,6 +46,14 @@ export class PageGuards {
   constructor(deps: PageGuardsDeps) {
     this.#deps = deps;
     deps.tabs.onChange((tabId, verdict, _host, aiCalls) => void this.#inFlight.track(this.#review(tabId, { level: verdict.level, aiCalls })));
+    deps.router?.register({
+      // The page watch holds a paste only the guard can ask about.
+      'page/guard-needed': async (_request, sender) => {
+        const tabId = senderTab(sender);
+        if (!(await deps.tabs.isCommittedTopFrame(tabId, sender))) return { started: false };
+        return { started: await this.ensure(tabId) };
+      },
+    });
   }
 
   /** Whether the work its event listeners started has all finished. */

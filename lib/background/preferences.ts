@@ -1,14 +1,33 @@
 import { parseSettings, SETTINGS_KEY, type Settings } from '../core/settings.ts';
+import type { MessageRouter } from './message-router.ts';
 
-/** The part of WXT storage this needs (`storage` from wxt/utils/storage fits). */
+/** The part of WXT storage this needs (`storage` from wxt/utils/storage fits, and so does `localStore`). */
 export interface KeyValueStore {
   getItem(key: `local:${string}`): Promise<unknown>;
   setItem(key: `local:${string}`, value: unknown): Promise<void>;
 }
 
+/** The part of a browser storage area (`browser.storage.local`) `localStore` needs. */
+export interface StorageArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+/** `browser.storage.local` spoken to with WXT's `local:` keys, the same values WXT's `storage` reads and writes. */
+export function localStore(area: StorageArea): KeyValueStore {
+  const name = (key: `local:${string}`) => key.slice('local:'.length);
+  return {
+    getItem: async (key) => (await area.get(name(key)))[name(key)] ?? null,
+    setItem: (key, value) => area.set({ [name(key)]: value }),
+  };
+}
+
 const DISMISSED_KEY = 'local:dismissedWarnings' as const;
 /** Enough for any person's habits; the oldest dismissal goes first. */
 const MAX_DISMISSED = 500;
+
+/** Told after the settings changed; the change is answered once every listener's promise settles. */
+type SettingsListener = (settings: Settings) => void | Promise<void>;
 
 /**
  * The person's settings and the sites whose in-page warning they dismissed. Both live in
@@ -17,19 +36,32 @@ const MAX_DISMISSED = 500;
  */
 export class Preferences {
   readonly #store: KeyValueStore;
+  readonly #listeners = new Set<SettingsListener>();
 
-  constructor(store: KeyValueStore) {
+  /** `router`: where its requests arrive (absent in tests of this component alone). */
+  constructor(store: KeyValueStore, router?: MessageRouter) {
     this.#store = store;
+    router?.register({
+      'settings/get': () => this.settings(),
+      'settings/set': ({ changes }) => this.updateSettings(changes),
+    });
   }
 
   async settings(): Promise<Settings> {
     return parseSettings(await this.#store.getItem(SETTINGS_KEY));
   }
 
+  /** Stores the changes; resolves once every listener has applied them (rules rebuilt, pages told). */
   async updateSettings(changes: Partial<Settings>): Promise<Settings> {
     const next = { ...(await this.settings()), ...changes };
     await this.#store.setItem(SETTINGS_KEY, next);
+    await Promise.all([...this.#listeners].map(async (listener) => listener(next)));
     return next;
+  }
+
+  onChange(listener: SettingsListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   async isWarningDismissed(host: string): Promise<boolean> {

@@ -2,7 +2,6 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { committedDetails, type CommittedDetails } from '../../tests/support/extension-apis.ts';
-import { openListDatabase, putUserEntry } from '../lists/list-store.ts';
 import type { TabVerdictView } from '../protocol/messages.ts';
 import { createTabStateStore, type TabState } from '../verdicts/tab-state.ts';
 import type { Verdict } from '../verdicts/verdict.ts';
@@ -261,10 +260,7 @@ describe('the verdict follows the current lists', () => {
 
     await fakeBrowser.storage.managed.set({ blocklist: [] });
     await registry.reloadPolicy();
-    const db = await openListDatabase(factory);
-    await putUserEntry(db, { pattern: '.chat.relay.example', level: 'vetted', added: '2026-11-22T10:00:00Z', note: 'our own gateway' });
-    db.close();
-    await registry.reloadUserEntries();
+    await registry.putUserEntry({ pattern: '.chat.relay.example', level: 'vetted', note: 'our own gateway' });
     expect(await tabs.get(5)).toMatchObject({
       level: 'vetted',
       reasons: [{ kind: 'list', level: 'vetted', source: 'Your entries', detail: '.chat.relay.example (our own gateway)', listSource: 'user' }],

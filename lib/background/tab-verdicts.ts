@@ -1,12 +1,13 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { normalizeHost } from '../core/host.ts';
 import { InFlight } from '../core/in-flight.ts';
-import { winningHit } from '../lists/precedence.ts';
 import type { TabVerdictView } from '../protocol/messages.ts';
 import { scoreSignals, type Signal } from '../detection/scoring.ts';
 import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
-import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from '../verdicts/verdict.ts';
+import { tabVerdictOf, tabVerdictView, type TabFacts } from '../verdicts/tab-view.ts';
+import type { Reason, Verdict } from '../verdicts/verdict.ts';
 import type { ListRegistry } from './list-registry.ts';
+import type { MessageRouter } from './message-router.ts';
 
 type BrowserApi = typeof browserApi;
 
@@ -20,6 +21,8 @@ export interface TabVerdictsDeps {
   readonly lookalike?: LookalikeCheck;
   /** The block page's URL; a tab showing it has the verdict of the URL it blocked (after `#`). */
   readonly interstitialUrl?: string;
+  /** Where its requests arrive (absent in tests of this component alone). */
+  readonly router?: MessageRouter;
 }
 
 export interface AiCall {
@@ -66,7 +69,8 @@ export class TabVerdicts {
       this.#committedTabs.delete(tabId);
       void this.#inFlight.track(deps.store.remove(tabId));
     });
-    deps.registry.onChange(() => void this.#inFlight.track(this.#refreshAll()));
+    deps.registry.onChange(() => this.#inFlight.track(this.#refreshAll()));
+    deps.router?.register({ 'tab-verdict/get': ({ tabId }) => this.get(tabId) });
   }
 
   /** Whether the work its event listeners started has all finished. */
@@ -88,23 +92,28 @@ export class TabVerdicts {
   async get(tabId: number): Promise<TabVerdictView | null> {
     await this.#deps.registry.ready();
     const state = (await this.#deps.store.get(tabId)) ?? (await this.#adoptExistingTab(tabId));
-    return state ? this.#view(state) : null;
+    return state ? tabVerdictView(this.#deps.registry.matcher, this.#facts(state)) : null;
   }
 
   /** Derived from the state and the current lists on every call: a list change applies at once. */
   verdictOf(state: TabState): Verdict {
-    const page = verdictForHost({
-      listHit: this.#deps.registry.matcher.decide(state.host),
-      host: state.hostDisplay,
-      scope: state.scope,
-      detections: this.#detections(state),
-    });
-    return tabVerdict(page, this.#endpointVerdicts(state));
+    return tabVerdictOf(this.#deps.registry.matcher, this.#facts(state));
   }
 
   /** The canonical host of the page in the tab, if RelayGuard has seen it commit. */
   async pageHost(tabId: number): Promise<string | null> {
     return (await this.#deps.store.get(tabId))?.host ?? null;
+  }
+
+  /**
+   * Whether a message sent from `sender` comes from the top frame of the page RelayGuard saw
+   * commit in its tab: what the page's own reports are trusted from. A late message from the
+   * tab's previous document must not land on the new one.
+   */
+  async isCommittedTopFrame(tabId: number, sender: { frameId?: number; url?: string }): Promise<boolean> {
+    if (sender.frameId !== 0 || !sender.url) return false;
+    const host = normalizeHost(sender.url);
+    return host.ok && host.value.host === (await this.pageHost(tabId));
   }
 
   /** A response header of the top-level document, seen before the document commits. */
@@ -195,41 +204,8 @@ export class TabVerdicts {
     return [...(score.unvetted ? score.reasons : []), ...(lookalike ? [lookalike] : [])];
   }
 
-  #endpointVerdicts(state: TabState): EndpointVerdict[] {
-    const { matcher } = this.#deps.registry;
-    return state.endpoints.map((endpoint): EndpointVerdict => {
-      const normalized = normalizeHost(endpoint.host);
-      const scope = normalized.ok ? normalized.value.scope : 'public';
-      const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope });
-      // An AI API call to a public host no allowlist vouches for is itself the evidence (docs/test-contract.md).
-      const level = own.level === 'unknown' && scope === 'public' ? 'unvetted' : own.level;
-      return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
-    });
-  }
-
-  #view(state: TabState): TabVerdictView {
-    const verdict = this.verdictOf(state);
-    const endpointLevels = new Map(this.#endpointVerdicts(state).map((endpoint) => [endpoint.host, endpoint.level]));
-    return {
-      tabId: state.tabId,
-      url: state.url,
-      hostDisplay: state.hostDisplay,
-      level: verdict.level,
-      reasons: [...verdict.reasons],
-      endpoints: state.endpoints.map((endpoint) => ({ ...endpoint, level: endpointLevels.get(endpoint.host) ?? 'unknown' })),
-      family: scoreSignals(state.signals).family,
-      control: this.#control(state.host),
-    };
-  }
-
-  /** The person's own entry that decides this host, if any, and whether policy manages it. */
-  #control(host: string): TabVerdictView['control'] {
-    const hits = this.#deps.registry.matcher.match(host);
-    const own = winningHit(hits.filter((hit) => hit.source === 'user'));
-    return {
-      userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
-      managed: hits.some((hit) => hit.source === 'managed'),
-    };
+  #facts(state: TabState): TabFacts {
+    return { ...state, detections: this.#detections(state), family: scoreSignals(state.signals).family };
   }
 
   /** Listeners hear verdicts made with every list loaded, never with the bundled lists alone. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { parseHostPattern } from '../core/host-pattern.ts';
 import { compileMatcher } from './matcher.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyAsList } from './policy.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyAsList, policyManages } from './policy.ts';
 
 const WILDCARD = '“*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.';
 
@@ -118,5 +119,37 @@ describe('policyAsList', () => {
     expect(matcher.decide('eu.relay.example')?.level).toBe('blocked');
     expect(matcher.decide('api.vetted.example')?.level).toBe('vetted');
     expect(matcher.decide('eu.api.vetted.example')).toBeNull();
+  });
+});
+
+describe('policyManages', () => {
+  const matcher = compileMatcher([{ id: 'managed', source: 'managed', list: policyAsList(parseManagedPolicy({ blocklist: ['relay.example'], allowlist: ['.gateway.example'] })) }]);
+  const manages = (pattern: string) => {
+    const target = parseHostPattern(pattern);
+    if (!target.ok) throw new Error(target.error);
+    return policyManages(matcher.match(target.value.host), target.value);
+  };
+
+  test('a page host under a managed pattern is managed, whichever pattern matched it', () => {
+    for (const host of ['relay.example', 'chat.relay.example', 'gateway.example']) {
+      expect({ host, managed: policyManages(matcher.match(host), { host, exactHostOnly: true }) }).toEqual({ host, managed: true });
+    }
+    expect(policyManages(matcher.match('api.gateway.example'), { host: 'api.gateway.example', exactHostOnly: true })).toBe(false);
+    expect(policyManages(matcher.match('other.example'), { host: 'other.example', exactHostOnly: true })).toBe(false);
+  });
+
+  test('a pattern is managed only when a managed pattern covers every host it names', () => {
+    expect(manages('relay.example')).toBe(true);
+    expect(manages('chat.relay.example')).toBe(true);
+    expect(manages('.chat.relay.example')).toBe(true);
+    expect(manages('.gateway.example')).toBe(true);
+    // The policy names gateway.example alone: the person's entry still decides its subdomains.
+    expect(manages('gateway.example')).toBe(false);
+    expect(manages('unrelated.example')).toBe(false);
+  });
+
+  test('the person’s and the lists’ own hits never make a host managed', () => {
+    const hits = [{ source: 'user', pattern: 'relay.example' }, { source: 'bundled', pattern: 'relay.example' }] as const;
+    expect(policyManages(hits, { host: 'relay.example', exactHostOnly: true })).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import type { ListEntry, RelayList } from './list-schema.ts';
+import type { ListHit } from './matcher.ts';
 
 /**
  * Managed policy (chrome.storage.managed; Firefox policies.json "3rdparty"): what an
@@ -75,4 +76,28 @@ export function policyAsList(policy: ManagedPolicy): RelayList {
     ...policy.blocklist.map((pattern): ListEntry => ({ pattern, level: 'blocked' })),
   ];
   return { name: 'Managed policy', version: '1', updated: '1970-01-01', entries };
+}
+
+/** A host or host pattern: the host it names, and whether it names that host alone or its subdomains too. */
+export interface PolicyTarget {
+  readonly host: string;
+  readonly exactHostOnly: boolean;
+}
+
+/**
+ * Whether the administrator's policy decides every host `target` names, so the person's own entry
+ * for it could change nothing (managed outranks the person's entries, lib/lists/precedence.ts).
+ * A page's host is an exact target: any managed pattern matching it decides it. A pattern that
+ * covers subdomains (`example.com`) is managed only by a managed pattern that covers them too; a
+ * managed `.example.com` leaves the person's `example.com` free to decide `api.example.com`.
+ * The one answer to "does the policy manage this?" everywhere (the popup's control, the
+ * interstitial's "always allow", the person's entries).
+ */
+export function policyManages(hits: readonly Pick<ListHit, 'source' | 'pattern'>[], target: PolicyTarget): boolean {
+  return hits.some((hit) => hit.source === 'managed' && (target.exactHostOnly || !isExactHostPattern(hit.pattern)));
+}
+
+/** `.example.com` names that host only (lib/core/host-pattern.ts); an IP literal is exact either way but matches only itself. */
+function isExactHostPattern(pattern: string): boolean {
+  return pattern.startsWith('.');
 }

@@ -7,11 +7,11 @@ import { parseList, type RelayList } from '../../lib/lists/list-schema.ts';
 import { userEntriesAsList, userEntrySchema, type UserEntry } from '../../lib/lists/list-store.ts';
 import { compileMatcher, type SourcedList } from '../../lib/lists/matcher.ts';
 import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
-import { parseManagedPolicy, type ManagedPolicy } from '../../lib/lists/policy.ts';
-import { winningHit } from '../../lib/lists/precedence.ts';
+import { parseManagedPolicy, policyManages, type ManagedPolicy } from '../../lib/lists/policy.ts';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/core/settings.ts';
 import { parseUserEntriesFile } from '../../lib/lists/user-entries-file.ts';
-import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason } from '../../lib/verdicts/verdict.ts';
+import { tabVerdictView } from '../../lib/verdicts/tab-view.ts';
+import type { Reason } from '../../lib/verdicts/verdict.ts';
 
 /**
  * A small in-memory background for component tests of the popup and the options page. It speaks
@@ -124,38 +124,23 @@ export class FakeBackground {
     return summarizeLists(this.#sourcedLists(), this.#storedSubscriptions());
   }
 
-  /** As TabVerdicts#view does it: the page's own verdict, its endpoints', and the person's control. */
+  /** TabVerdicts' view, made by the same function (tabVerdictView) from the fake tab's facts. */
   #verdict(tabId: number): TabVerdictView | null {
     const tab = this.tabs[tabId];
     if (!tab) return null;
     const normalized = normalizeHost(tab.url);
     if (!normalized.ok) return null;
     const { host, display, scope } = normalized.value;
-    const matcher = compileMatcher(this.#sourcedLists());
-    const page = verdictForHost({ listHit: matcher.decide(host), host: display, scope, detections: tab.detections ?? [] });
-    const endpoints = (tab.endpoints ?? []).map((endpoint): EndpointVerdict => {
-      const endpointHost = normalizeHost(endpoint.host);
-      const endpointScope = endpointHost.ok ? endpointHost.value.scope : 'public';
-      const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope: endpointScope });
-      const level = own.level === 'unknown' && endpointScope === 'public' ? 'unvetted' : own.level;
-      return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
-    });
-    const verdict = tabVerdict(page, endpoints);
-    const hits = matcher.match(host);
-    const own = winningHit(hits.filter((hit) => hit.source === 'user'));
-    return {
+    return tabVerdictView(compileMatcher(this.#sourcedLists()), {
       tabId,
       url: tab.url,
+      host,
       hostDisplay: display,
-      level: verdict.level,
-      reasons: [...verdict.reasons],
-      endpoints: (tab.endpoints ?? []).map((endpoint, index) => ({ ...endpoint, credentialKinds: [...endpoint.credentialKinds], level: endpoints[index]!.level })),
-      ...(tab.family && { family: tab.family }),
-      control: {
-        userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
-        managed: hits.some((hit) => hit.source === 'managed'),
-      },
-    };
+      scope,
+      detections: tab.detections ?? [],
+      endpoints: tab.endpoints ?? [],
+      family: tab.family,
+    });
   }
 
   #putEntry(candidate: unknown): UserEntry {
@@ -172,7 +157,14 @@ export class FakeBackground {
       entries: this.entries,
       managed: { allowlist: [...this.policy.allowlist], blocklist: [...this.policy.blocklist], allowProceed: this.policy.allowProceed, problems: [...this.policy.problems] },
     }),
-    'user-entries/put': ({ pattern, level, note }) => this.#putEntry({ pattern, level, ...(note && { note }), added: this.#now().toISOString() }),
+    'user-entries/put': ({ pattern, level, note }) => {
+      // As ListRegistry refuses it, by the same rule.
+      const target = parseHostPattern(pattern);
+      if (target.ok && policyManages(compileMatcher(this.#sourcedLists()).match(target.value.host), target.value)) {
+        throw new RequestError('Your organisation manages this site; your own entry would not change it.');
+      }
+      return this.#putEntry({ pattern, level, ...(note && { note }), added: this.#now().toISOString() });
+    },
     'user-entries/remove': ({ pattern }) => {
       const canonical = parseHostPattern(pattern);
       const key = canonical.ok ? canonical.value.text : pattern;

@@ -1,28 +1,22 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { storage } from 'wxt/utils/storage';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitPage, committedDetails, quietPageView, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import { commitPage, quietPageView, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
+import { ask, startTestBackground, type ScriptRun, type TestBackground } from '../../tests/support/test-background.ts';
 import type { DnrRule } from '../lists/block-rules.ts';
-import { openListDatabase, putUserEntry, storeFetchedList, type ListDatabase, type UserEntry } from '../lists/list-store.ts';
+import { DATABASE_NAME, openListDatabase, putUserEntry, storeFetchedList, type UserEntry } from '../lists/list-store.ts';
 import type { PageFingerprint } from '../detection/page-fingerprint.ts';
 import type { PageContextPush, StatusProbeRequest } from '../protocol/page-protocol.ts';
+import { whenAllIdle } from '../core/in-flight.ts';
 import { ok } from '../core/result.ts';
 import type { Signal } from '../detection/scoring.ts';
 import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { createTabStateStore, type TabStateStore } from '../verdicts/tab-state.ts';
 import { exportUserEntries } from '../lists/user-entries-file.ts';
-import { BlockRuleSync } from './block-rule-sync.ts';
-import { createHandlers } from './handlers.ts';
 import type { ListRegistry } from './list-registry.ts';
-import { registerMessageRouter, RequestError, type Handlers } from './message-router.ts';
-import { PageContexts } from './page-contexts.ts';
-import { PageGuards, type ScriptTarget } from './page-guards.ts';
-import { Preferences } from './preferences.ts';
-import { TabVerdicts } from './tab-verdicts.ts';
-import { createTestRegistry } from '../../tests/support/test-registry.ts';
-
-type Sender = Parameters<Handlers['page/context']>[1];
+import { RequestError, type Sender } from './message-router.ts';
+import type { Preferences } from './preferences.ts';
+import type { TabVerdicts } from './tab-verdicts.ts';
 
 const NOW = new Date('2026-11-26T08:30:00.000Z');
 const ADDED = NOW.toISOString();
@@ -33,73 +27,31 @@ const API_TYPES = ['xmlhttprequest', 'websocket', 'other'];
 const COMMITTED_AT = 1_764_144_000_000;
 
 let factory: IDBFactory;
-let database: Promise<ListDatabase> | null;
+let worker: TestBackground;
 let registry: ListRegistry;
 let tabs: TabVerdicts;
 let store: TabStateStore;
 let dnr: DnrStandIn;
 let preferences: Preferences;
-let handlers: Handlers;
 let reports: string[];
-let opened: { url: string; besideTabId: number }[];
-let pushes: { tabId: number; message: PageContextPush }[];
 /** Every document the background ran the page guard in, or tried to. */
-let guardRuns: ScriptTarget[];
-/** Tabs where scripting.executeScript rejects (a browser page, the web store, a document gone). */
-let unscriptable: Set<number>;
-/** What the background sent the page guards. */
-let guardMessages: { tabId: number; message: StatusProbeRequest }[];
+let guardRuns: ScriptRun[];
 
-/** The service worker as entrypoints/background.ts wires it, over fakes of the browser's storage. */
+/** The service worker as entrypoints/background.ts builds it, over fakes of the browser's APIs. */
 async function startWorker() {
-  const openDatabase = () => (database ??= openListDatabase(factory));
-  registry = createTestRegistry(factory, { openDatabase, report: (problem) => void reports.push(problem) });
+  worker = startTestBackground({ indexedDB: factory, dnr, now: () => NOW, reports });
+  ({ registry, tabs, preferences, guardRuns } = worker);
+  // The same session area the worker keeps tabs in, to look at what it stored.
   store = createTabStateStore(fakeBrowser.storage.session);
-  tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
-  preferences = new Preferences(storage);
-  const blockRules = new BlockRuleSync({
-    dnr: dnr.api,
-    registry,
-    interstitialUrl: fakeBrowser.runtime.getURL('/blocked.html'),
-    blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
-    report: (problem) => void reports.push(problem),
-  });
-  const allTabIds = async () => (await fakeBrowser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
-  const pageContexts = new PageContexts({
-    tabs,
-    preferences,
-    sendToTab: async (tabId, message) => {
-      pushes.push({ tabId, message: structuredClone(message) });
-    },
-    allTabIds,
-  });
-  const pageGuards = new PageGuards({
-    tabs,
-    preferences,
-    runGuard: async (target) => {
-      guardRuns.push({ ...target });
-      if (unscriptable.has(target.tabId)) throw new Error('Cannot access contents of the page.');
-    },
-    sendToGuard: async (tabId, message) => {
-      guardMessages.push({ tabId, message: structuredClone(message) });
-    },
-    allTabIds,
-  });
-  handlers = createHandlers({
-    registry,
-    tabs,
-    blockRules,
-    pageContexts,
-    pageGuards,
-    preferences,
-    openDatabase,
-    openTab: async (url, besideTabId) => void opened.push({ url, besideTabId }),
-    extensionUrl: (path) => fakeBrowser.runtime.getURL(path),
-    now: () => NOW,
-  });
   await registry.ready();
 }
 
+/** What the worker pushed to the page guards (the tab's context). */
+const pushes = () => worker.tabMessages.filter((sent): sent is { tabId: number; message: PageContextPush } => sent.message.type === 'page/context-changed');
+/** What the worker asked of the page guards besides (the status probe). */
+const guardMessages = () => worker.tabMessages.filter((sent): sent is { tabId: number; message: StatusProbeRequest } => sent.message.type === 'page/status-probe');
+
+/** The person's entries as they were stored before the worker started. */
 async function seedUserEntries(...entries: UserEntry[]) {
   const db = await openListDatabase(factory);
   for (const entry of entries) expect((await putUserEntry(db, entry)).ok).toBe(true);
@@ -109,10 +61,10 @@ async function seedUserEntries(...entries: UserEntry[]) {
 const commit = (tabId: number, url: string, timeStamp = COMMITTED_AT) => commitPage(tabs, tabId, url, timeStamp);
 
 /** The document `commit` committed in the tab, where the page guard is to run. */
-const committedDocument = (tabId: number): ScriptTarget => ({ tabId, documentId: `doc-${tabId}-0-${COMMITTED_AT}` });
+const committedDocument = (tabId: number): ScriptRun => ({ tabId, documentId: `doc-${tabId}-0-${COMMITTED_AT}` });
 
-/** For requests that must start nothing: let every pending verdict-change listener run before looking. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** For requests that must start nothing: wait until the work every listener started has finished. */
+const settle = () => whenAllIdle(worker.tabs, worker.pageGuards, worker.pageContexts);
 
 const tabOf = (id: number, url?: string) =>
   ({ id, index: 1, windowId: 1, highlighted: true, active: true, pinned: false, incognito: false, ...(url && { url }) }) as Sender['tab'];
@@ -148,7 +100,7 @@ async function refusal(pending: Promise<unknown>): Promise<string> {
   throw new Error(`expected a RequestError, got ${JSON.stringify(outcome)}`);
 }
 
-const listEntries = async () => (await handlers['user-entries/list']({ type: 'user-entries/list' }, extensionPage('/options.html'))).entries;
+const listEntries = async () => (await ask({ type: 'user-entries/list' }, extensionPage('/options.html'))).entries;
 
 const managedBlock = { kind: 'list', level: 'blocked', source: 'Managed policy', detail: 'relay.example', listSource: 'managed' } as const;
 
@@ -168,14 +120,8 @@ beforeEach(() => {
   fakeBrowser.reset();
   fakeBrowser.webNavigation.onCommitted.removeAllListeners();
   factory = new IDBFactory();
-  database = null;
   dnr = createDnrStandIn();
   reports = [];
-  opened = [];
-  pushes = [];
-  guardRuns = [];
-  unscriptable = new Set();
-  guardMessages = [];
 });
 
 describe('interstitial/info', () => {
@@ -183,7 +129,7 @@ describe('interstitial/info', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'https://chat.relay.example/v1/chat?session=1';
-    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
       url,
       navigable: true,
       hostUnicode: 'chat.relay.example',
@@ -197,11 +143,10 @@ describe('interstitial/info', () => {
 
   test('a host the person blocked, under a policy that forbids proceeding', async () => {
     await fakeBrowser.storage.managed.set({ allowProceed: false });
-    await startWorker();
     await seedUserEntries({ pattern: 'bücher.example', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'phishing' });
-    await registry.reloadUserEntries();
+    await startWorker();
     const url = 'https://xn--bcher-kva.example/login';
-    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
       url,
       navigable: true,
       hostUnicode: 'bücher.example',
@@ -220,7 +165,7 @@ describe('interstitial/info', () => {
     db.close();
     await startWorker();
     const url = 'https://relay.example/';
-    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({
+    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({
       level: 'blocked',
       reasons: [{ kind: 'list', level: 'blocked', source: 'Community relays v7', detail: 'relay.example', listSource: 'subscribed', evidence: ['https://evidence.example.org/relay'] }],
       allowProceed: true,
@@ -232,7 +177,7 @@ describe('interstitial/info', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     for (const url of ['javascript:alert(document.cookie)', 'javascript://relay.example/%0aalert(1)', 'data:text/html,<script>alert(1)</script>']) {
-      expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+      expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
         url,
         navigable: false,
         hostUnicode: url,
@@ -249,7 +194,7 @@ describe('interstitial/info', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'ftp://relay.example/pub/';
-    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
+    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
       url,
       navigable: false,
       hostUnicode: 'relay.example',
@@ -274,11 +219,11 @@ describe('interstitial/proceed-once', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'https://chat.relay.example/c/1';
-    expect(await handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))).toEqual({ url });
+    expect(await ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))).toEqual({ url });
     expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example')]);
 
     const other = 'https://relay.example/';
-    await handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url: other }, interstitialIn(9, other));
+    await ask({ type: 'interstitial/proceed-once', url: other }, interstitialIn(9, other));
     expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example'), proceedRule(2, 9, 'relay.example')]);
     expect(dnr.dynamicRules()).toEqual([]); // the block itself stays
   });
@@ -287,7 +232,7 @@ describe('interstitial/proceed-once', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowProceed: false });
     await startWorker();
     const url = 'https://relay.example/';
-    expect(await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url)))).toBe(
+    expect(await refusal(ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url)))).toBe(
       'Your organisation does not allow continuing to this site.',
     );
     expect(dnr.sessionRules()).toEqual([]);
@@ -297,7 +242,7 @@ describe('interstitial/proceed-once', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     for (const url of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://relay.example/', 'wss://relay.example/v1/realtime']) {
-      expect({ url, error: await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))) }).toEqual({
+      expect({ url, error: await refusal(ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))) }).toEqual({
         url,
         error: 'Only web pages can be opened.',
       });
@@ -309,24 +254,23 @@ describe('interstitial/proceed-once', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'https://relay.example/';
-    expect(await refusal(handlers['interstitial/proceed-once']({ type: 'interstitial/proceed-once', url }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+    expect(await refusal(ask({ type: 'interstitial/proceed-once', url }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
     expect(dnr.sessionRules()).toEqual([]);
   });
 });
 
 describe('interstitial/always-allow', () => {
   test('adds a vetted entry of the person’s own for the host and rebuilds the rules', async () => {
-    await startWorker();
     await seedUserEntries({ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' });
-    await registry.reloadUserEntries();
+    await startWorker();
     const url = 'https://chat.relay.example/c/1';
-    expect(await handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url))).toEqual({ url });
+    expect(await ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url))).toEqual({ url });
 
     expect(await listEntries()).toEqual([
       { pattern: 'chat.relay.example', level: 'vetted', added: ADDED },
       { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' },
     ]);
-    expect(await handlers['interstitial/info']({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({ level: 'vetted' });
+    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({ level: 'vetted' });
     // relay.example stays blocked; chat.relay.example and its subdomains are let through.
     expect(dnr.dynamicRules()).toEqual([
       ...blockedSubtreeRules('relay.example', { api: true }),
@@ -339,7 +283,7 @@ describe('interstitial/always-allow', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'https://chat.relay.example/';
-    expect(await refusal(handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe(
+    expect(await refusal(ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe(
       'Your organisation blocks this site; it cannot be allowed here.',
     );
     expect(await listEntries()).toEqual([]);
@@ -348,7 +292,7 @@ describe('interstitial/always-allow', () => {
   test('refused for URLs that are not web pages', async () => {
     await startWorker();
     const url = 'javascript:alert(1)';
-    expect(await refusal(handlers['interstitial/always-allow']({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe('Only web pages can be allowed.');
+    expect(await refusal(ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe('Only web pages can be allowed.');
     expect(await listEntries()).toEqual([]);
   });
 });
@@ -361,8 +305,8 @@ describe('page/fingerprint and page/probe-signals', () => {
   const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status' };
   const PROBE_REQUEST: StatusProbeRequest = { type: 'page/status-probe' };
 
-  const fingerprint = (fp: PageFingerprint, sender: Sender) => handlers['page/fingerprint']({ type: 'page/fingerprint', fingerprint: fp }, sender);
-  const probeSignals = (signals: Signal[], sender: Sender) => handlers['page/probe-signals']({ type: 'page/probe-signals', signals }, sender);
+  const fingerprint = (fp: PageFingerprint, sender: Sender) => ask({ type: 'page/fingerprint', fingerprint: fp }, sender);
+  const probeSignals = (signals: Signal[], sender: Sender) => ask({ type: 'page/probe-signals', signals }, sender);
 
   test('a suspect top frame gets its signals recorded and the guard asked for the probe, once', async () => {
     await startWorker();
@@ -373,13 +317,13 @@ describe('page/fingerprint and page/probe-signals', () => {
     expect((await tabs.get(5))?.level).toBe('unknown');
     // An unknown page has nothing to warn about: the guard is started for the probe alone.
     expect(guardRuns).toEqual([committedDocument(5)]);
-    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
+    expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
 
     // The page watch's second look: recorded, but the probe is not granted again.
     expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
     expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
     expect(guardRuns).toHaveLength(1);
-    expect(guardMessages).toHaveLength(1);
+    expect(guardMessages()).toHaveLength(1);
   });
 
   test('a page that is not suspect gets its signals recorded; no guard, no probe', async () => {
@@ -389,7 +333,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     expect(await store.get(5)).toMatchObject({ signals: [{ id: 'gateway-route', detail: '/token' }], probed: false });
     await settle();
     expect(guardRuns).toEqual([]);
-    expect(guardMessages).toEqual([]);
+    expect(guardMessages()).toEqual([]);
   });
 
   test('a page that already warns, or a listed one, has nothing to probe for', async () => {
@@ -406,7 +350,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     expect((await store.get(6))?.probed).toBe(false);
     await settle();
     expect(guardRuns).toEqual([committedDocument(5)]);
-    expect(guardMessages).toEqual([]);
+    expect(guardMessages()).toEqual([]);
   });
 
   test('a subframe is not the page: nothing recorded, no probe', async () => {
@@ -416,7 +360,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     // Even a subframe on the page's own host.
     expect(await fingerprint(suspect, contentScript(5, 'https://blog.example/frame', { frameId: 4 }))).toEqual({ recorded: false });
     expect(await store.get(5)).toMatchObject({ signals: [], probed: false });
-    expect(guardMessages).toEqual([]);
+    expect(guardMessages()).toEqual([]);
   });
 
   test('a late message from the tab’s previous document neither adds evidence nor takes the new page’s probe', async () => {
@@ -427,11 +371,11 @@ describe('page/fingerprint and page/probe-signals', () => {
     const previousDocument = contentScript(5, 'https://blog.example/post/1');
     expect(await fingerprint(suspect, previousDocument)).toEqual({ recorded: false });
     expect(await store.get(5)).toMatchObject({ signals: [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }], probed: false });
-    expect(guardMessages).toEqual([]);
+    expect(guardMessages()).toEqual([]);
 
     // The page itself still gets its one probe.
     expect(await fingerprint(plain, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
-    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
+    expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
   });
 
   test('probe signals are ignored unless the probe was granted', async () => {
@@ -446,7 +390,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     await commit(5, 'https://relay.example/');
     const top = contentScript(5, 'https://relay.example/');
     expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
-    expect(guardMessages).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
+    expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
 
     const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' }, PROBE_SIGNAL];
     expect(await probeSignals(smuggled, contentScript(5, 'https://relay.example/frame', { frameId: 2 }))).toEqual({ accepted: 0 });
@@ -473,7 +417,7 @@ describe('page/fingerprint and page/probe-signals', () => {
 });
 
 describe('page/guard-needed', () => {
-  const guardNeeded = (sender: Sender) => handlers['page/guard-needed']({ type: 'page/guard-needed' }, sender);
+  const guardNeeded = (sender: Sender) => ask({ type: 'page/guard-needed' }, sender);
 
   test('the committed page’s top frame gets the guard started in its document, once', async () => {
     await startWorker();
@@ -503,11 +447,11 @@ describe('page/guard-needed', () => {
   test('a document the guard cannot run in answers started: false, and stays unmarked for a later try', async () => {
     await startWorker();
     await commit(5, 'https://shop.example/');
-    unscriptable.add(5);
+    worker.unscriptable.add(5);
     expect(await guardNeeded(contentScript(5, 'https://shop.example/'))).toEqual({ started: false });
     expect(await tabs.isGuarded(5)).toBe(false);
 
-    unscriptable.delete(5);
+    worker.unscriptable.delete(5);
     expect(await guardNeeded(contentScript(5, 'https://shop.example/'))).toEqual({ started: true });
     expect(guardRuns).toEqual([committedDocument(5), committedDocument(5)]);
   });
@@ -526,24 +470,24 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
     const sender = contentScript(5, 'https://chat.relay.example/c/1');
-    expect(await handlers['page/context']({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), ...{ warningDismissed: false, pasteGuard: true, unknownPageNotice: true } });
+    expect(await ask({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), ...{ warningDismissed: false, pasteGuard: true, unknownPageNotice: true } });
 
     await preferences.updateSettings({ pasteGuard: false });
     await preferences.dismissWarning('chat.relay.example');
-    expect(await handlers['page/context']({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), warningDismissed: true, pasteGuard: false, unknownPageNotice: true });
+    expect(await ask({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), warningDismissed: true, pasteGuard: false, unknownPageNotice: true });
 
-    expect(await refusal(handlers['page/context']({ type: 'page/context' }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+    expect(await refusal(ask({ type: 'page/context' }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
   });
 
   test('page/dismiss-warning remembers the sender’s site and pushes the new context to its tab', async () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
     // The warning's own button sends this, so the page guard runs in the tab.
-    expect(await handlers['page/guard-needed']({ type: 'page/guard-needed' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ started: true });
-    expect(pushes).toEqual([]); // the commit came before the guard: nothing listened then
-    expect(await handlers['page/dismiss-warning']({ type: 'page/dismiss-warning' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ dismissed: true });
+    expect(await ask({ type: 'page/guard-needed' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ started: true });
+    expect(pushes()).toEqual([]); // the commit came before the guard: nothing listened then
+    expect(await ask({ type: 'page/dismiss-warning' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ dismissed: true });
     expect(await preferences.isWarningDismissed('chat.relay.example')).toBe(true);
-    expect(pushes).toEqual([
+    expect(pushes()).toEqual([
       { tabId: 5, message: { type: 'page/context-changed', context: { verdict: relayView(5), warningDismissed: true, pasteGuard: true, unknownPageNotice: true } } },
     ]);
   });
@@ -552,19 +496,20 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
     await startWorker();
     await commit(5, 'https://blog.example/');
     const frame = contentScript(5, 'https://relay.example/widget', { frameId: 3, topUrl: 'https://blog.example/' });
-    expect(await refusal(handlers['page/dismiss-warning']({ type: 'page/dismiss-warning' }, frame))).toBe('This request must come from the top frame of a web page.');
+    expect(await refusal(ask({ type: 'page/dismiss-warning' }, frame))).toBe('This request must come from the top frame of a web page.');
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
   test('page/open-details opens the popup’s view for the sender’s tab, beside it', async () => {
     await startWorker();
-    expect(await handlers['page/open-details']({ type: 'page/open-details' }, contentScript(12, 'https://relay.example/'))).toEqual({ opened: true });
-    expect(opened).toEqual([{ url: 'chrome-extension://test-extension-id/popup.html?tab=12', besideTabId: 12 }]);
+    const tab = await fakeBrowser.tabs.create({ url: 'https://relay.example/' });
+    expect(await ask({ type: 'page/open-details' }, contentScript(tab.id!, 'https://relay.example/'))).toEqual({ opened: true });
+    expect(worker.openedTabs).toEqual([{ url: `chrome-extension://test-extension-id/popup.html?tab=${tab.id}`, index: tab.index + 1, openerTabId: tab.id }]);
 
-    expect(await refusal(handlers['page/open-details']({ type: 'page/open-details' }, { id: fakeBrowser.runtime.id, url: 'https://relay.example/', frameId: 0 }))).toBe(
+    expect(await refusal(ask({ type: 'page/open-details' }, { id: fakeBrowser.runtime.id, url: 'https://relay.example/', frameId: 0 }))).toBe(
       'This request must come from a tab.',
     );
-    expect(opened).toHaveLength(1);
+    expect(worker.openedTabs).toHaveLength(1);
   });
 });
 
@@ -572,7 +517,7 @@ describe('page/trust-site', () => {
   test('trusts the sender’s own page host', async () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
-    expect(await handlers['page/trust-site']({ type: 'page/trust-site' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ trusted: true });
+    expect(await ask({ type: 'page/trust-site' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ trusted: true });
     expect(await listEntries()).toEqual([{ pattern: 'chat.relay.example', level: 'vetted', added: ADDED }]);
     expect(await tabs.get(5)).toMatchObject({ level: 'vetted', control: { userEntry: { pattern: 'chat.relay.example', level: 'vetted' }, managed: false } });
   });
@@ -580,7 +525,6 @@ describe('page/trust-site', () => {
   test('a content script cannot name another host: whatever it sends, its own page is what is trusted', async () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
-    registerMessageRouter(fakeBrowser.runtime, handlers, (problem) => void reports.push(problem));
     const sender = contentScript(5, 'https://chat.relay.example/c/1');
     const replies = await fakeBrowser.runtime.onMessage.trigger({ type: 'page/trust-site', host: 'bank.example', pattern: 'bank.example', url: 'https://bank.example/' }, sender, () => undefined);
     expect(replies).toEqual([{ ok: true, data: { trusted: true } }]);
@@ -592,7 +536,7 @@ describe('page/trust-site', () => {
     await startWorker();
     for (const url of ['https://chat.relay.example/c/1', 'https://corp-gateway.example/']) {
       await commit(5, url);
-      expect({ url, error: await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, contentScript(5, url))) }).toEqual({
+      expect({ url, error: await refusal(ask({ type: 'page/trust-site' }, contentScript(5, url))) }).toEqual({
         url,
         error: 'Your organisation manages this site.',
       });
@@ -604,8 +548,8 @@ describe('page/trust-site', () => {
     await startWorker();
     await commit(5, 'https://blog.example/');
     const frame = contentScript(5, 'https://relay.example/embed', { frameId: 2, topUrl: 'https://blog.example/' });
-    expect(await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, frame))).toBe('This request must come from the top frame of a web page.');
-    expect(await refusal(handlers['page/trust-site']({ type: 'page/trust-site' }, extensionPage('/popup.html')))).toBe('This request must come from the top frame of a web page.');
+    expect(await refusal(ask({ type: 'page/trust-site' }, frame))).toBe('This request must come from the top frame of a web page.');
+    expect(await refusal(ask({ type: 'page/trust-site' }, extensionPage('/popup.html')))).toBe('This request must come from the top frame of a web page.');
     expect(await listEntries()).toEqual([]);
   });
 });
@@ -617,7 +561,7 @@ describe('user entries', () => {
     await fakeBrowser.storage.managed.set({ allowlist: ['corp-gateway.example'], blocklist: '["relay.example", "https://bad.example/"]', allowProceed: false });
     await startWorker();
     await seedUserEntries({ pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'not at work' });
-    expect(await handlers['user-entries/list']({ type: 'user-entries/list' }, options)).toEqual({
+    expect(await ask({ type: 'user-entries/list' }, options)).toEqual({
       entries: [{ pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'not at work' }],
       managed: {
         allowlist: ['corp-gateway.example'],
@@ -630,7 +574,7 @@ describe('user entries', () => {
 
   test('put stores the canonical pattern and applies at once', async () => {
     await startWorker();
-    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: ' Relay.EXAMPLE. ', level: 'blocked', note: 'took my key' }, options)).toEqual({
+    expect(await ask({ type: 'user-entries/put', pattern: ' Relay.EXAMPLE. ', level: 'blocked', note: 'took my key' }, options)).toEqual({
       pattern: 'relay.example',
       level: 'blocked',
       added: ADDED,
@@ -639,7 +583,7 @@ describe('user entries', () => {
     expect(registry.matcher.decide('api.relay.example')).toMatchObject({ source: 'user', level: 'blocked', pattern: 'relay.example' });
 
     // Same pattern again replaces; an empty note is no note.
-    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'vetted', note: '' }, options)).toEqual({
+    expect(await ask({ type: 'user-entries/put', pattern: 'relay.example', level: 'vetted', note: '' }, options)).toEqual({
       pattern: 'relay.example',
       level: 'vetted',
       added: ADDED,
@@ -649,10 +593,10 @@ describe('user entries', () => {
 
   test('put with a bad pattern is refused with the pattern’s own message', async () => {
     await startWorker();
-    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: '*.relay.example', level: 'blocked' }, options))).toBe(
+    expect(await refusal(ask({ type: 'user-entries/put', pattern: '*.relay.example', level: 'blocked' }, options))).toBe(
       '“*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.',
     );
-    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'https://relay.example/login', level: 'blocked' }, options))).toBe(
+    expect(await refusal(ask({ type: 'user-entries/put', pattern: 'https://relay.example/login', level: 'blocked' }, options))).toBe(
       '“https://relay.example/login”: a pattern is a host name such as “example.com”, without scheme, path or spaces.',
     );
     expect(await listEntries()).toEqual([]);
@@ -661,31 +605,31 @@ describe('user entries', () => {
   test('put is refused where the managed policy decides the host, allowed where it does not reach', async () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowlist: ['.gateway.example'] });
     await startWorker();
-    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'chat.relay.example', level: 'vetted' }, options))).toBe(
+    expect(await refusal(ask({ type: 'user-entries/put', pattern: 'chat.relay.example', level: 'vetted' }, options))).toBe(
       'Your organisation manages this site; your own entry would not change it.',
     );
-    expect(await refusal(handlers['user-entries/put']({ type: 'user-entries/put', pattern: '.gateway.example', level: 'blocked' }, options))).toBe(
+    expect(await refusal(ask({ type: 'user-entries/put', pattern: '.gateway.example', level: 'blocked' }, options))).toBe(
       'Your organisation manages this site; your own entry would not change it.',
     );
     // The policy names gateway.example itself only, so an entry for it and its subdomains still means something.
-    expect(await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'gateway.example', level: 'blocked' }, options)).toMatchObject({ pattern: 'gateway.example' });
+    expect(await ask({ type: 'user-entries/put', pattern: 'gateway.example', level: 'blocked' }, options)).toMatchObject({ pattern: 'gateway.example' });
     expect(await listEntries()).toEqual([{ pattern: 'gateway.example', level: 'blocked', added: ADDED }]);
   });
 
   test('put and remove answer only once the block rules carry the change', async () => {
     await startWorker();
-    await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
+    await ask({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
     expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: true }));
-    await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'relay.example' }, options);
+    await ask({ type: 'user-entries/remove', pattern: 'relay.example' }, options);
     expect(dnr.dynamicRules()).toEqual([]);
   });
 
   test('remove takes any spelling of the pattern and says whether there was one', async () => {
     await startWorker();
-    await handlers['user-entries/put']({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
-    expect(await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'RELAY.example.' }, options)).toEqual({ removed: true });
+    await ask({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options);
+    expect(await ask({ type: 'user-entries/remove', pattern: 'RELAY.example.' }, options)).toEqual({ removed: true });
     expect(registry.matcher.decide('relay.example')).toBeNull();
-    expect(await handlers['user-entries/remove']({ type: 'user-entries/remove', pattern: 'relay.example' }, options)).toEqual({ removed: false });
+    expect(await ask({ type: 'user-entries/remove', pattern: 'relay.example' }, options)).toEqual({ removed: false });
     expect(await listEntries()).toEqual([]);
   });
 
@@ -696,7 +640,7 @@ describe('user entries', () => {
     ];
     const EXISTING: UserEntry = { pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-01T00:00:00Z' };
 
-    const importText = (text: string) => handlers['user-entries/import']({ type: 'user-entries/import', text }, options);
+    const importText = (text: string) => ask({ type: 'user-entries/import', text }, options);
 
     test('a valid export lands whole, beside the entries already there', async () => {
       await startWorker();
@@ -738,7 +682,7 @@ describe('settings', () => {
 
   test('get answers the defaults until something is set', async () => {
     await startWorker();
-    expect(await handlers['settings/get']({ type: 'settings/get' }, options)).toEqual(DEFAULT_SETTINGS);
+    expect(await ask({ type: 'settings/get' }, options)).toEqual(DEFAULT_SETTINGS);
   });
 
   test('set stores, answers the whole settings, rebuilds the rules and pushes the context of every tab that runs the guard', async () => {
@@ -748,31 +692,31 @@ describe('settings', () => {
     // them, and the blocked one gets the guard (no commit seen, so no document id).
     const first = (await fakeBrowser.tabs.create({ url: 'https://chat.relay.example/' })).id!;
     const second = (await fakeBrowser.tabs.create({ url: 'https://example.com/' })).id!;
-    await handlers['settings/set']({ type: 'settings/set', changes: {} }, options);
+    await ask({ type: 'settings/set', changes: {} }, options);
     expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: true }));
     await vi.waitFor(() => expect(guardRuns).toEqual([{ tabId: first, documentId: undefined }]));
-    pushes = [];
+    worker.tabMessages.length = 0;
 
-    expect(await handlers['settings/set']({ type: 'settings/set', changes: { blockAiRequestsToBlocked: false, pasteGuard: false } }, options)).toEqual({
+    expect(await ask({ type: 'settings/set', changes: { blockAiRequestsToBlocked: false, pasteGuard: false } }, options)).toEqual({
       blockAiRequestsToBlocked: false,
       pasteGuard: false,
       unknownPageNotice: true,
     });
-    expect(await handlers['settings/get']({ type: 'settings/get' }, options)).toEqual({ blockAiRequestsToBlocked: false, pasteGuard: false, unknownPageNotice: true });
+    expect(await ask({ type: 'settings/get' }, options)).toEqual({ blockAiRequestsToBlocked: false, pasteGuard: false, unknownPageNotice: true });
     // Navigations to the relay still land on the interstitial; its API calls are no longer blocked.
     expect(dnr.dynamicRules()).toEqual(blockedSubtreeRules('relay.example', { api: false }));
     expect(dnr.calls.at(-1)).toEqual({ method: 'updateDynamicRules', options: { removeRuleIds: [1, 2], addRules: blockedSubtreeRules('relay.example', { api: false }) } });
     // The tab whose page guard runs hears the new settings; the others (the second tab, and
     // fakeBrowser's default tab 0) run only the page watch, which listens for nothing.
-    expect(pushes.map((push) => push.tabId)).toEqual([first]);
-    expect(pushes[0]?.message.context).toMatchObject({ pasteGuard: false, unknownPageNotice: true, verdict: { hostDisplay: 'chat.relay.example', level: 'blocked' } });
+    expect(pushes().map((push) => push.tabId)).toEqual([first]);
+    expect(pushes()[0]?.message.context).toMatchObject({ pasteGuard: false, unknownPageNotice: true, verdict: { hostDisplay: 'chat.relay.example', level: 'blocked' } });
     expect(guardRuns.map((run) => run.tabId)).not.toContain(second);
     expect(reports).toEqual([]);
   });
 
   test('turning the unknown-page notice on starts the guard in unknown pages that called AI APIs', async () => {
     await startWorker();
-    await handlers['settings/set']({ type: 'settings/set', changes: { unknownPageNotice: false } }, options);
+    await ask({ type: 'settings/set', changes: { unknownPageNotice: false } }, options);
     const tab = (await fakeBrowser.tabs.create({ url: 'https://chat.example.com/' })).id!;
     await commit(tab, 'https://chat.example.com/');
     await tabs.recordAiCall(tab, Number.MAX_SAFE_INTEGER, { host: 'api.openai.com', protocol: 'openai', credentialKind: 'vendor-key' });
@@ -780,7 +724,38 @@ describe('settings', () => {
     expect(await tabs.get(tab)).toMatchObject({ level: 'unknown', endpoints: [{ host: 'api.openai.com' }] });
     expect(guardRuns).toEqual([]);
 
-    await handlers['settings/set']({ type: 'settings/set', changes: { unknownPageNotice: true } }, options);
+    await ask({ type: 'settings/set', changes: { unknownPageNotice: true } }, options);
     expect(guardRuns).toEqual([committedDocument(tab)]);
+  });
+});
+
+describe('the wiring', () => {
+  test('every request of the protocol has a component that handles it', async () => {
+    await startWorker();
+    expect(worker.router.unhandled()).toEqual([]);
+  });
+
+  test('a database that fails to open is opened again on the next use, not remembered as failed', async () => {
+    // A newer version's database (a downgrade) cannot be opened at ours: the open rejects.
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory.open(DATABASE_NAME, 99);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    newer.close();
+    await startWorker();
+    expect(reports).toEqual([expect.stringMatching(/^Subscribed lists could not be read: VersionError/), expect.stringMatching(/^Your entries could not be read: VersionError/)]);
+    const options = extensionPage('/options.html');
+    expect(await refusal(ask({ type: 'user-entries/list' }, options))).toBe('RelayGuard could not handle that request.');
+
+    // The obstacle goes away (the person cleared the site data); the worker keeps running.
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase(DATABASE_NAME);
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+    expect(await ask({ type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' }, options)).toEqual({ pattern: 'relay.example', level: 'blocked', added: ADDED });
+    expect(await listEntries()).toEqual([{ pattern: 'relay.example', level: 'blocked', added: ADDED }]);
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ source: 'user', level: 'blocked' });
   });
 });

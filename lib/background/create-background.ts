@@ -1,0 +1,145 @@
+import type { browser as browserApi } from 'wxt/browser';
+import { createTranslator } from '../core/i18n.ts';
+import { createLookalikeDetector, lookalikeCheck } from '../detection/lookalike.ts';
+import { loadBundledLists } from '../lists/bundled-lists.ts';
+import { openListDatabase } from '../lists/list-store.ts';
+import { downloadList } from '../lists/subscriptions.ts';
+import { createTabStateStore } from '../verdicts/tab-state.ts';
+import { registerBlockPageActions } from './block-page-actions.ts';
+import { BlockRuleSync } from './block-rule-sync.ts';
+import { ListRegistry } from './list-registry.ts';
+import { MessageRouter } from './message-router.ts';
+import { PageContexts } from './page-contexts.ts';
+import { PAGE_GUARD_SCRIPT, PageGuards } from './page-guards.ts';
+import { registerPageReports } from './page-reports.ts';
+import { localStore, Preferences } from './preferences.ts';
+import { RequestObserver } from './request-observer.ts';
+import { TabVerdicts } from './tab-verdicts.ts';
+import { ToolbarBadge } from './toolbar-badge.ts';
+
+type BrowserApi = typeof browserApi;
+
+/** The extension APIs the service worker uses; `browser` from wxt/browser, or fakes of them in tests. */
+export type BackgroundBrowser = Pick<
+  BrowserApi,
+  'runtime' | 'tabs' | 'storage' | 'webNavigation' | 'webRequest' | 'declarativeNetRequest' | 'scripting' | 'i18n'
+> & { readonly action?: BrowserApi['action'] };
+
+/** Everything the worker touches outside itself: the only place tests put fakes. */
+export interface BackgroundApis {
+  readonly browser: BackgroundBrowser;
+  /** Where the subscribed lists and the person's entries are stored. */
+  readonly indexedDB: IDBFactory;
+  /** Used for list subscriptions only. */
+  readonly fetch: typeof fetch;
+  /** Problems worth a line in the worker's console; never a key or page content. */
+  readonly report: (problem: string) => void;
+  readonly now?: () => Date;
+}
+
+export type Background = ReturnType<typeof createBackground>;
+
+/**
+ * Builds the service worker: every component, its event listeners and the one message router
+ * they register their requests with. All listeners are added synchronously, before this returns,
+ * because MV3 wakes a stopped worker only for events whose listeners existed when its first task
+ * ended; loading the stored lists starts afterwards. entrypoints/background.ts calls this with
+ * the real browser; the tests call it with fakes of the same APIs, so both run this wiring.
+ */
+export function createBackground(apis: BackgroundApis) {
+  const { browser, report } = apis;
+  const bundled = loadBundledLists();
+  bundled.problems.forEach(report);
+
+  const router = new MessageRouter(browser.runtime, report);
+  const preferences = new Preferences(localStore(browser.storage.local), router);
+  const registry = new ListRegistry({
+    bundled: bundled.lists,
+    // Opened by the registry, which retries a failed open on the next use (a memo here would keep the failure).
+    openDatabase: () => openListDatabase(apis.indexedDB),
+    readManagedPolicy: () => browser.storage.managed.get(),
+    download: (url, previous) => downloadList(url, previous, apis.fetch),
+    report,
+    router,
+    ...(apis.now && { now: apis.now }),
+  });
+
+  const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
+  const interstitialUrl = browser.runtime.getURL('/blocked.html');
+  const tabs = new TabVerdicts({
+    browser,
+    registry,
+    interstitialUrl,
+    store: createTabStateStore(browser.storage.session),
+    lookalike: lookalikeCheck(createLookalikeDetector(officialHosts)),
+    router,
+  });
+  new RequestObserver({ webRequest: browser.webRequest, tabs });
+  const blockRules = new BlockRuleSync({
+    dnr: browser.declarativeNetRequest,
+    registry,
+    interstitialUrl,
+    blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
+    report,
+  });
+  registerBlockPageActions({ registry, blockRules, router });
+
+  const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
+  // MV2 (Firefox) names the toolbar button browserAction.
+  const action = browser.action ?? (browser as { browserAction?: BrowserApi['action'] }).browserAction;
+  if (action) {
+    const badge = new ToolbarBadge(action, translate);
+    tabs.onChange((tabId, verdict, hostDisplay) => void badge.show(tabId, verdict, hostDisplay));
+  }
+
+  const allTabIds = async () => (await browser.tabs.query({})).flatMap((tab) => (tab.id === undefined ? [] : [tab.id]));
+  const sendToGuard = (tabId: number, message: unknown) => browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+  const popupUrl = browser.runtime.getURL('/popup.html');
+  const pageContexts = new PageContexts({
+    tabs,
+    preferences,
+    sendToTab: sendToGuard,
+    allTabIds,
+    requests: {
+      router,
+      registry,
+      openDetails: async (tabId) => {
+        const beside = await browser.tabs.get(tabId);
+        await browser.tabs.create({ url: `${popupUrl}?tab=${tabId}`, index: beside.index + 1, openerTabId: tabId });
+      },
+    },
+  });
+  const pageGuards = new PageGuards({
+    tabs,
+    preferences,
+    runGuard: async ({ tabId, documentId }) => {
+      await browser.scripting.executeScript({
+        // Chromium: exactly the document that committed (a newer one in the tab is not it); Firefox: the top frame.
+        target: documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] },
+        files: [PAGE_GUARD_SCRIPT],
+        injectImmediately: true,
+      });
+    },
+    sendToGuard,
+    allTabIds,
+    router,
+  });
+  registerPageReports({ tabs, pageGuards, router });
+
+  // What a settings change affects; the request answers once all of it is done.
+  preferences.onChange(() => Promise.all([blockRules.rebuild(), pageContexts.pushAll(), pageGuards.reviewAll()]).then(() => undefined));
+  browser.tabs.onRemoved.addListener((tabId) => void blockRules.forgetTab(tabId));
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void registry.reloadPolicy();
+  });
+  // Dynamic rules outlive the worker; they are rebuilt when what they are made of may have
+  // changed: a new version (bundled lists), a browser start (policy may differ), and list changes.
+  browser.runtime.onInstalled.addListener(() => void blockRules.rebuild());
+  browser.runtime.onStartup.addListener(() => void blockRules.rebuild());
+
+  const unhandled = router.unhandled();
+  if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
+
+  void registry.ready();
+  return { router, registry, tabs, blockRules, preferences, pageContexts, pageGuards };
+}

@@ -1,0 +1,80 @@
+import { normalizeHost, type HostScope } from '../core/host.ts';
+import type { GatewayFamily } from '../detection/scoring.ts';
+import type { Matcher } from '../lists/matcher.ts';
+import { policyManages } from '../lists/policy.ts';
+import { winningHit } from '../lists/precedence.ts';
+import type { TabVerdictView } from '../protocol/page-protocol.ts';
+import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from './verdict.ts';
+
+/** One AI-API endpoint a page called (lib/verdicts/tab-state.ts keeps one per host). */
+export interface CalledEndpoint {
+  readonly host: string;
+  readonly protocol: string;
+  readonly count: number;
+  readonly credentialKinds: readonly string[];
+}
+
+/** What a tab's verdict is made of, besides the lists. */
+export interface TabFacts {
+  readonly tabId: number;
+  readonly url: string;
+  /** Canonical (ASCII) host, what the lists are asked about. */
+  readonly host: string;
+  /** The host as a person reads it (Unicode for IDN). */
+  readonly hostDisplay: string;
+  readonly scope: HostScope;
+  /** Detection findings about the page that already passed scoring (each argues `unvetted`). */
+  readonly detections: readonly Reason[];
+  readonly endpoints: readonly CalledEndpoint[];
+  readonly family?: GatewayFamily | undefined;
+}
+
+/**
+ * One endpoint's own verdict. An AI-API call to a public host no list vouches for is itself the
+ * evidence (docs/test-contract.md): such an endpoint is `unvetted`, where a page would be `unknown`.
+ */
+export function endpointVerdict(matcher: Pick<Matcher, 'decide'>, endpoint: Pick<CalledEndpoint, 'host' | 'protocol'>): EndpointVerdict {
+  const normalized = normalizeHost(endpoint.host);
+  const scope = normalized.ok ? normalized.value.scope : 'public';
+  const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope });
+  const level = own.level === 'unknown' && scope === 'public' ? 'unvetted' : own.level;
+  return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
+}
+
+/**
+ * The tab's verdict: the worst of its page's own level and its endpoints' levels, where official
+ * and vetted endpoints never raise it (tabVerdict). Derived from the facts and the current lists
+ * on every call, so a list change applies at once.
+ */
+export function tabVerdictOf(matcher: Pick<Matcher, 'decide'>, facts: TabFacts): Verdict {
+  const page = verdictForHost({ listHit: matcher.decide(facts.host), host: facts.hostDisplay, scope: facts.scope, detections: facts.detections });
+  return tabVerdict(
+    page,
+    facts.endpoints.map((endpoint) => endpointVerdict(matcher, endpoint)),
+  );
+}
+
+/** What the popup shows of a tab: the verdict, each endpoint with its own level, and what the person can change. */
+export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'match'>, facts: TabFacts): TabVerdictView {
+  const verdict = tabVerdictOf(matcher, facts);
+  return {
+    tabId: facts.tabId,
+    url: facts.url,
+    hostDisplay: facts.hostDisplay,
+    level: verdict.level,
+    reasons: [...verdict.reasons],
+    endpoints: facts.endpoints.map((endpoint) => ({ ...endpoint, credentialKinds: [...endpoint.credentialKinds], level: endpointVerdict(matcher, endpoint).level })),
+    family: facts.family,
+    control: hostControl(matcher, facts.host),
+  };
+}
+
+/** The person's own entry that decides this host, if any, and whether the policy manages it. */
+export function hostControl(matcher: Pick<Matcher, 'match'>, host: string): TabVerdictView['control'] {
+  const hits = matcher.match(host);
+  const own = winningHit(hits.filter((hit) => hit.source === 'user'));
+  return {
+    userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
+    managed: policyManages(hits, { host, exactHostOnly: true }),
+  };
+}
