@@ -120,6 +120,17 @@ describe('verifyListSignature against signatures made by the minisign binary', (
     expect(result.ok && result.value.trustedComment).toMatch(/^timestamp:\d+\tfile:list\.json\thashed$/);
   });
 
+  it.each([
+    ['prehashed', prehashed],
+    ['legacy', legacy],
+  ])('verifies exactly the bytes of a view into a larger buffer (%s)', async (_name, signatureText) => {
+    // A Node Buffer or a subarray shares a larger ArrayBuffer: only the view's bytes are the list.
+    const padded = Buffer.alloc(listBytes.length + 64, 0x20);
+    padded.set(listBytes, 32);
+    const view = padded.subarray(32, 32 + listBytes.length); // a Buffer, whose slice() is a view too
+    expect((await verifyListSignature({ listBytes: view, signatureText, publicKeys: [signerKey] })).ok).toBe(true);
+  });
+
   it('finds the signing key among several pinned keys', async () => {
     const result = await verifyListSignature({ listBytes, signatureText: prehashed, publicKeys: [otherKey, signerKey] });
     expect(result.ok).toBe(true);

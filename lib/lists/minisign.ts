@@ -237,14 +237,17 @@ export function globalPayload(signature: Uint8Array, trustedComment: string): Ui
   return payload;
 }
 
-/** WebCrypto wants an ArrayBuffer-backed view; copying also detaches us from the caller's buffer. */
-function bufferOf(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+/**
+ * WebCrypto takes the view itself; only its type says ArrayBuffer. Never `.buffer`: a Node Buffer
+ * or a subarray shares a larger buffer, and signing that would sign the wrong bytes.
+ */
+export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
 }
 
 async function ed25519Verify(subtle: SubtleCrypto, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   try {
-    return await subtle.verify({ name: 'Ed25519' }, key, bufferOf(signature), bufferOf(data));
+    return await subtle.verify({ name: 'Ed25519' }, key, bufferSource(signature), bufferSource(data));
   } catch {
     return false;
   }
@@ -272,7 +275,7 @@ export async function verifySignature(
   if (subtle === null) return fail('no-ed25519', 'This environment has no WebCrypto to verify Ed25519 signatures.');
   let key: CryptoKey;
   try {
-    key = await subtle.importKey('raw', bufferOf(publicKey.publicKey), { name: 'Ed25519' }, false, ['verify']);
+    key = await subtle.importKey('raw', bufferSource(publicKey.publicKey), { name: 'Ed25519' }, false, ['verify']);
   } catch (cause) {
     if (cause instanceof Error && cause.name === 'NotSupportedError') {
       return fail('no-ed25519', 'This environment cannot verify Ed25519 signatures (WebCrypto has no Ed25519).');
