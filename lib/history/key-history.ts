@@ -1,0 +1,315 @@
+import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
+import { z } from 'zod';
+import '../core/zod-setup.ts';
+import { normalizeHost } from '../core/host.ts';
+import { classifySecret, type SecretFormat, type VendorId } from '../detection/keys.ts';
+
+/**
+ * "Where your keys went": a local history of what RelayGuard saw. Relays the person visited,
+ * AI calls pages made to unvetted or blocked endpoints, and every time a vendor-format
+ * credential went to a host that is not the vendor's: which vendor, which kind of credential,
+ * its last four characters (what vendor dashboards show, so the person can find the key to
+ * rotate), the endpoint, the page and when. Never more of a key: the credential is classified
+ * and dropped in keySentEvent, and the stored record's schema admits exactly four characters.
+ *
+ * It lives in its own IndexedDB database and never leaves the machine, except inside a report
+ * or an export the person chose to make. Old entries go after the retention period.
+ */
+
+export const HISTORY_DATABASE_NAME = 'relayguard-history';
+export const HISTORY_DATABASE_VERSION = 1;
+export const HISTORY_EXPORT_SCHEMA = 'relayguard.history/1';
+
+export const DEFAULT_RETENTION_DAYS = 90;
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+/** A hostile page can call an endpoint in a loop: repeats within this window count, not add. */
+export const COALESCE_WINDOW_MS = 60 * 60_000;
+/** A bound on the database whatever pages do; the oldest entries go first. */
+export const MAX_HISTORY_ENTRIES = 5000;
+
+const DAY_MS = 24 * 60 * 60_000;
+
+export const VENDOR_IDS = [
+  'openai',
+  'anthropic',
+  'google',
+  'openrouter',
+  'groq',
+  'xai',
+  'huggingface',
+  'perplexity',
+  'replicate',
+  'deepseek',
+] as const satisfies readonly VendorId[];
+
+/** Where each vendor lets a person revoke and replace a key (the options timeline links here). */
+export const ROTATE_KEY_PAGES: Readonly<Record<VendorId, string>> = {
+  openai: 'https://platform.openai.com/api-keys',
+  anthropic: 'https://console.anthropic.com/settings/keys',
+  google: 'https://aistudio.google.com/app/apikey',
+  openrouter: 'https://openrouter.ai/settings/keys',
+  groq: 'https://console.groq.com/keys',
+  xai: 'https://console.x.ai/',
+  huggingface: 'https://huggingface.co/settings/tokens',
+  perplexity: 'https://www.perplexity.ai/settings/api',
+  replicate: 'https://replicate.com/account/api-tokens',
+  deepseek: 'https://platform.deepseek.com/api_keys',
+};
+
+const RISKY_LEVELS = ['unvetted', 'blocked'] as const;
+const VENDOR_CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential'] as const;
+
+/** Exactly four characters of the key alphabet: the most of a key history ever holds. */
+export const LAST_FOUR = /^[A-Za-z0-9_-]{4}$/;
+
+const host = () =>
+  z
+    .string()
+    .max(253)
+    .transform((text, ctx) => {
+      const parsed = normalizeHost(text);
+      if (parsed.ok) return parsed.value.host;
+      ctx.addIssue({ code: 'custom', message: parsed.error.message });
+      return z.NEVER;
+    });
+
+const relayVisitSchema = z.strictObject({
+  kind: z.literal('relay-visit'),
+  pageHost: host(),
+  level: z.enum(RISKY_LEVELS),
+});
+
+const aiCallSchema = z.strictObject({
+  kind: z.literal('ai-call'),
+  pageHost: host(),
+  endpointHost: host(),
+  protocol: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  level: z.enum(RISKY_LEVELS),
+});
+
+const keySentSchema = z.strictObject({
+  kind: z.literal('key-sent'),
+  pageHost: host(),
+  endpointHost: host(),
+  vendor: z.enum(VENDOR_IDS),
+  credentialKind: z.enum(VENDOR_CREDENTIAL_KINDS),
+  /** The key format's stable id (lib/detection/keys.ts), e.g. `openai-project`. */
+  format: z.string().regex(/^[a-z0-9-]{1,40}$/),
+  last4: z.string().regex(LAST_FOUR),
+});
+
+/** One thing RelayGuard saw, before it is stored. */
+export const historyEventSchema = z.discriminatedUnion('kind', [relayVisitSchema, aiCallSchema, keySentSchema]);
+export type HistoryEventInput = z.input<typeof historyEventSchema>;
+export type HistoryEvent = z.output<typeof historyEventSchema>;
+export type KeySentEvent = z.output<typeof keySentSchema>;
+
+const timesShape = {
+  /** First and last time it was seen within one coalescing window, and how often. */
+  firstAt: z.number(),
+  lastAt: z.number(),
+  count: z.number().int().positive(),
+};
+
+export const historyEntrySchema = z.discriminatedUnion('kind', [
+  relayVisitSchema.extend(timesShape),
+  aiCallSchema.extend(timesShape),
+  keySentSchema.extend(timesShape),
+]);
+export type HistoryEntry = z.output<typeof historyEntrySchema> & { readonly id: number };
+
+interface StoredEntry {
+  id?: number;
+  dedupeKey: string;
+  lastAt: number;
+  [field: string]: unknown;
+}
+
+interface HistoryDb extends DBSchema {
+  entries: {
+    key: number;
+    value: StoredEntry;
+    indexes: { lastAt: number; dedupe: [string, number] };
+  };
+}
+export type HistoryDatabase = IDBPDatabase<HistoryDb>;
+
+export function openHistoryDatabase(factory: IDBFactory = indexedDB): Promise<HistoryDatabase> {
+  const request = factory.open(HISTORY_DATABASE_NAME, HISTORY_DATABASE_VERSION);
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as unknown as HistoryDatabase;
+    if (event.oldVersion < 1) {
+      const store = db.createObjectStore('entries', { keyPath: 'id', autoIncrement: true });
+      store.createIndex('lastAt', 'lastAt');
+      store.createIndex('dedupe', ['dedupeKey', 'lastAt']);
+    }
+  });
+  return wrap(request) as Promise<HistoryDatabase>;
+}
+
+/** The last four characters of a credential, and never more. */
+export function lastFour(credential: string): string {
+  return credential.slice(-4);
+}
+
+/** "…a1b2": how surfaces write a key's ending. At most four characters of the key, always. */
+export function keyEnding(last4: string): string {
+  return `…${String(last4).slice(-4)}`;
+}
+
+export interface KeySentObservation {
+  /** The credential as it was sent; classified here and not kept. */
+  readonly credential: string;
+  readonly pageHost: string;
+  readonly endpointHost: string;
+  /** The endpoint's verdict level: a key sent to its own vendor (`official`) is not an event. */
+  readonly endpointLevel: string;
+  /** The caller knows DeepSeek is involved (see SecretContext in lib/detection/keys.ts). */
+  readonly deepseekContext?: boolean;
+}
+
+/**
+ * The history event for a credential sent to an endpoint, holding its last four characters
+ * only; null when it is not a vendor-format credential (relay tokens belong on relays) or
+ * when it went to an official vendor host.
+ */
+export function keySentEvent(observation: KeySentObservation): KeySentEvent | null {
+  if (observation.endpointLevel === 'official') return null;
+  const match = classifySecret(observation.credential, { deepseekContext: observation.deepseekContext === true });
+  if (!match?.vendor || (match.kind !== 'vendor-key' && match.kind !== 'subscription-credential')) return null;
+  const parsed = keySentSchema.safeParse({
+    kind: 'key-sent',
+    pageHost: observation.pageHost,
+    endpointHost: observation.endpointHost,
+    vendor: match.vendor,
+    credentialKind: match.kind,
+    format: match.format satisfies SecretFormat,
+    last4: lastFour(observation.credential),
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+function dedupeKey(event: HistoryEvent): string {
+  switch (event.kind) {
+    case 'relay-visit':
+      return `relay-visit|${event.pageHost}|${event.level}`;
+    case 'ai-call':
+      return `ai-call|${event.pageHost}|${event.endpointHost}|${event.protocol}|${event.level}`;
+    case 'key-sent':
+      return `key-sent|${event.pageHost}|${event.endpointHost}|${event.vendor}|${event.format}|${event.last4}`;
+  }
+}
+
+export interface HistoryExport {
+  readonly schema: typeof HISTORY_EXPORT_SCHEMA;
+  readonly exportedAt: string;
+  readonly retentionDays: number;
+  readonly entries: readonly Omit<HistoryEntry, 'id'>[];
+}
+
+export interface KeyHistoryDeps {
+  readonly db: HistoryDatabase;
+  readonly now: () => number;
+  /** The person's retention setting, in days; DEFAULT_RETENTION_DAYS when not given. */
+  readonly retentionDays?: () => number;
+  /** MAX_HISTORY_ENTRIES unless given (tests use a small cap). */
+  readonly maxEntries?: number;
+}
+
+/** A retention setting as stored; anything out of range falls back to the default. */
+export function parseRetentionDays(raw: unknown): number {
+  const parsed = z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).safeParse(raw);
+  return parsed.success ? parsed.data : DEFAULT_RETENTION_DAYS;
+}
+
+function toEntry(stored: StoredEntry): HistoryEntry | null {
+  const { id, dedupeKey: _key, ...fields } = stored;
+  const parsed = historyEntrySchema.safeParse(fields);
+  return parsed.success && typeof id === 'number' ? { ...parsed.data, id } : null;
+}
+
+export function createKeyHistory(deps: KeyHistoryDeps) {
+  const { db, now } = deps;
+  const retentionDays = () => parseRetentionDays(deps.retentionDays?.() ?? DEFAULT_RETENTION_DAYS);
+
+  /** Deletes entries last seen before the retention period, then the oldest beyond the cap. */
+  const prune = async (): Promise<number> => {
+    const cutoff = now() - retentionDays() * DAY_MS;
+    const tx = db.transaction('entries', 'readwrite');
+    let removed = 0;
+    for (let cursor = await tx.store.index('lastAt').openCursor(IDBKeyRange.upperBound(cutoff, true)); cursor; cursor = await cursor.continue()) {
+      await cursor.delete();
+      removed++;
+    }
+    let excess = (await tx.store.count()) - (deps.maxEntries ?? MAX_HISTORY_ENTRIES);
+    for (let cursor = excess > 0 ? await tx.store.index('lastAt').openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
+      await cursor.delete();
+      removed++;
+      excess--;
+    }
+    await tx.done;
+    return removed;
+  };
+
+  /** Every entry within retention, last seen first; damaged records are left out. */
+  const list = async (): Promise<HistoryEntry[]> => {
+    const cutoff = now() - retentionDays() * DAY_MS;
+    const stored = await db.getAllFromIndex('entries', 'lastAt', IDBKeyRange.lowerBound(cutoff));
+    return stored
+      .reverse()
+      .map(toEntry)
+      .filter((entry): entry is HistoryEntry => entry !== null);
+  };
+
+  return {
+    /**
+     * Stores one event (validated first); a repeat of the same event within COALESCE_WINDOW_MS
+     * counts on the existing entry. Returns the entry as stored, or null for an invalid event.
+     */
+    async record(input: HistoryEventInput): Promise<HistoryEntry | null> {
+      const parsed = historyEventSchema.safeParse(input);
+      if (!parsed.success) return null;
+      const event = parsed.data;
+      const at = now();
+      const key = dedupeKey(event);
+      const tx = db.transaction('entries', 'readwrite');
+      const latest = await tx.store.index('dedupe').openCursor(IDBKeyRange.bound([key, -Infinity], [key, Infinity]), 'prev');
+      let stored: StoredEntry;
+      if (latest && at - latest.value.lastAt <= COALESCE_WINDOW_MS && at >= latest.value.lastAt) {
+        stored = { ...latest.value, lastAt: at, count: Number(latest.value.count) + 1 };
+        await latest.update(stored);
+      } else {
+        stored = { ...event, firstAt: at, lastAt: at, count: 1, dedupeKey: key };
+        stored.id = await tx.store.add(stored);
+      }
+      await tx.done;
+      await prune();
+      return toEntry(stored);
+    },
+
+    list,
+
+    /** The keys sent from one page: what the popup says on the spot. */
+    async keysSentFrom(pageHost: string): Promise<Extract<HistoryEntry, { kind: 'key-sent' }>[]> {
+      const normalized = normalizeHost(pageHost);
+      if (!normalized.ok) return [];
+      return (await list()).filter(
+        (entry): entry is Extract<HistoryEntry, { kind: 'key-sent' }> => entry.kind === 'key-sent' && entry.pageHost === normalized.value.host,
+      );
+    },
+
+    prune,
+
+    async clear(): Promise<void> {
+      await db.clear('entries');
+    },
+
+    /** The whole history as a JSON-ready document, for the person to save. */
+    async export(): Promise<HistoryExport> {
+      const entries = (await list()).map(({ id: _id, ...entry }) => entry);
+      return { schema: HISTORY_EXPORT_SCHEMA, exportedAt: new Date(now()).toISOString(), retentionDays: retentionDays(), entries };
+    },
+  };
+}
+export type KeyHistory = ReturnType<typeof createKeyHistory>;
