@@ -6,6 +6,9 @@
  * Whether the host is the vendor, a vetted intermediary or a relay is decided elsewhere; this
  * module only says "this is AI API traffic, of this protocol, carrying this kind of credential".
  * The credential's value never leaves this module.
+ *
+ * About 400 lines, kept in one file: the four protocols' shapes, the credential carriers and the
+ * header reading make one decision per request, and every part is a small named function.
  */
 import { classifySecret } from './keys.ts';
 import type { GatewayId, SecretKind, VendorId } from './keys.ts';

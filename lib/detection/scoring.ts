@@ -6,7 +6,7 @@ import type { Reason } from '../verdicts/verdict.ts';
 /**
  * Relay detection is a score over observed signals (docs/relay-signals.md §1). Every signal, its
  * weight and the thresholds live in this one table, so tuning happens in one place and each
- * row has a test. The rules the weights encode:
+ * row has a test (`scoring.test.ts`). The rules the weights encode:
  * - one very strong signal (a gateway's own header, meta text or storage) reaches `unvetted`;
  * - a strong signal (footer credit, status endpoint) reaches it alone too;
  * - weak signals (routes, vocabulary) never do, alone or together: a blog post about relays

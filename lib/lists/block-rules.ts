@@ -7,6 +7,10 @@ import { parseHostPattern } from '../core/host-pattern.ts';
  * and, optionally, pages' AI-API calls to such hosts are blocked. Pure: no browser globals; the
  * caller installs the result with `updateDynamicRules({ removeRuleIds: old, addRules: rules })`.
  * Why these rules mean exactly what `Matcher.decide` means: docs/block-rules.md.
+ *
+ * Over 500 lines, kept in one file: the builder's steps (regions, drafts, limits) and the regex
+ * shapes they use serve one invariant, tested as one against the matcher; the proceed-once rule
+ * and the navigable-target check share those shapes.
  */
 
 /** Only the resource types these rules use. */
