@@ -23,7 +23,7 @@ export const REPORT_DATABASE_NAME = 'relayguard-reports';
 export const REPORT_DATABASE_VERSION = 1;
 export const REPORT_ALARM = 'relayguard-report-delivery';
 
-/** Visible states (test-contract.md `report-status`): `failed` means RelayGuard gave up. */
+/** Visible states (docs/test-contract.md `report-status`): `failed` means RelayGuard gave up. */
 export const REPORT_STATES = ['queued', 'sent', 'failed'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
