@@ -71,7 +71,7 @@ async function openQueue(setup: Setup = {}): Promise<ReportQueue> {
   databases.push(db);
   const endpoint = setup.endpoint === undefined ? collector.url : setup.endpoint;
   const queue = createReportQueue({
-    db,
+    openDatabase: async () => db,
     fetch: setup.fetch ?? ((input, init) => fetch(input, init)),
     alarms: fakeBrowser.alarms,
     endpoint: async () => endpoint,
@@ -349,6 +349,30 @@ describe('failure and its reasons', () => {
     const queue = await openQueue({ endpoint: null });
     expect(await queue.enqueue(report())).toEqual({ ok: false, error: 'No report endpoint is configured.' });
     expect(await queue.list()).toEqual([]);
+  });
+
+  test('a database that fails to open is reported, nothing is sent, and the next use opens it again', async () => {
+    const db = await openReportDatabase(factory);
+    databases.push(db);
+    let opens = 0;
+    const queue = createReportQueue({
+      openDatabase: async () => {
+        opens++;
+        if (opens === 1) throw new Error('quota');
+        return db;
+      },
+      fetch: (input, init) => fetch(input, init),
+      alarms: fakeBrowser.alarms,
+      endpoint: async () => collector.url,
+      now: () => Date.now(),
+      random: () => JITTER,
+    });
+    queues.push(queue);
+    expect(await queue.enqueue(report())).toEqual({ ok: false, error: 'The report could not be stored; nothing was sent. Try again, or copy it.' });
+    expect(collector.requests).toHaveLength(0);
+    const document = await enqueue(queue);
+    expect(await queue.get(document.id)).toMatchObject({ state: 'sent' });
+    expect(opens).toBe(2);
   });
 
   test('a document that fails the schema is refused before it is stored', async () => {

@@ -98,7 +98,8 @@ export interface AlarmsApi {
 }
 
 export interface ReportQueueDeps {
-  readonly db: ReportDatabase;
+  /** Opened on first use, so a worker can build the queue (and its listener) synchronously; retried after a failure. */
+  readonly openDatabase: () => Promise<ReportDatabase>;
   readonly fetch: typeof fetch;
   readonly alarms: AlarmsApi;
   /** The endpoint in force now (managed `reportEndpoint`, else the person's), or null. */
@@ -157,7 +158,15 @@ type AttemptOutcome = { readonly delivered: true } | { readonly delivered: false
 
 export function createReportQueue(deps: ReportQueueDeps) {
   const options: QueueOptions = { ...DEFAULT_QUEUE_OPTIONS, ...deps.options };
-  const { db, now } = deps;
+  const { now } = deps;
+  let opening: Promise<ReportDatabase> | null = null;
+  const database = (): Promise<ReportDatabase> => {
+    opening ??= deps.openDatabase().catch((cause: unknown) => {
+      opening = null;
+      throw cause;
+    });
+    return opening;
+  };
   const listeners = new Set<(status: ReportStatus) => void>();
   let flushing: Promise<void> | null = null;
   let flushAgain = false;
@@ -170,7 +179,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
   /** All valid records; a record that no longer parses is left alone, never sent. */
   const loadAll = async (): Promise<StoredReport[]> => {
     const records: StoredReport[] = [];
-    for (const raw of await db.getAll('reports')) {
+    for (const raw of await (await database()).getAll('reports')) {
       const parsed = storedReportSchema.safeParse(raw);
       if (parsed.success) records.push(parsed.data);
     }
@@ -179,7 +188,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
 
   /** Claims a due report for one attempt, atomically; null when it is not due or already held. */
   const claim = async (id: string): Promise<StoredReport | null> => {
-    const tx = db.transaction('reports', 'readwrite');
+    const tx = (await database()).transaction('reports', 'readwrite');
     const parsed = storedReportSchema.safeParse(await tx.store.get(id));
     const at = now();
     if (!parsed.success || parsed.data.state !== 'queued' || parsed.data.nextAttemptAt > at || parsed.data.leaseUntil > at) {
@@ -193,7 +202,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
   };
 
   const settle = async (claimed: StoredReport, outcome: AttemptOutcome, endpoint: string | null): Promise<void> => {
-    const tx = db.transaction('reports', 'readwrite');
+    const tx = (await database()).transaction('reports', 'readwrite');
     const parsed = storedReportSchema.safeParse(await tx.store.get(claimed.id));
     // Removed by the person while in flight: nothing to record.
     if (!parsed.success) {
@@ -304,7 +313,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
    * sent ones, then the oldest failed ones; a report still waiting is never dropped.
    */
   const insert = async (record: StoredReport): Promise<Result<StoredReport, string>> => {
-    const tx = db.transaction('reports', 'readwrite');
+    const tx = (await database()).transaction('reports', 'readwrite');
     const existing = await tx.store.get(record.id);
     if (existing !== undefined) {
       await tx.done;
@@ -370,7 +379,12 @@ export function createReportQueue(deps: ReportQueueDeps) {
       const checked = parseReportEndpoint(endpoint);
       if (!checked.ok) return err(checked.error);
       const at = now();
-      const stored = await insert({ id: parsed.data.id, document: parsed.data, state: 'queued', createdAt: at, attempts: 0, nextAttemptAt: at, leaseUntil: 0 });
+      let stored: Result<StoredReport, string>;
+      try {
+        stored = await insert({ id: parsed.data.id, document: parsed.data, state: 'queued', createdAt: at, attempts: 0, nextAttemptAt: at, leaseUntil: 0 });
+      } catch {
+        return err('The report could not be stored; nothing was sent. Try again, or copy it.');
+      }
       if (!stored.ok) return stored;
       notify(stored.value);
       trigger();
@@ -390,19 +404,19 @@ export function createReportQueue(deps: ReportQueueDeps) {
     },
 
     async get(id: string): Promise<ReportStatus | null> {
-      const parsed = storedReportSchema.safeParse(await db.get('reports', id));
+      const parsed = storedReportSchema.safeParse(await (await database()).get('reports', id));
       return parsed.success ? toStatus(parsed.data) : null;
     },
 
     /** The stored document itself, for "copy" and "export". */
     async document(id: string): Promise<ReportDocument | null> {
-      const parsed = storedReportSchema.safeParse(await db.get('reports', id));
+      const parsed = storedReportSchema.safeParse(await (await database()).get('reports', id));
       return parsed.success ? parsed.data.document : null;
     },
 
     /** Puts a failed report back in the queue, attempted at once. */
     async retry(id: string): Promise<Result<ReportStatus, string>> {
-      const tx = db.transaction('reports', 'readwrite');
+      const tx = (await database()).transaction('reports', 'readwrite');
       const parsed = storedReportSchema.safeParse(await tx.store.get(id));
       if (!parsed.success || parsed.data.state !== 'failed') {
         await tx.done;
@@ -418,7 +432,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
 
     /** Forgets a report; one in flight is still settled by nobody (its record is gone). */
     async remove(id: string): Promise<boolean> {
-      const tx = db.transaction('reports', 'readwrite');
+      const tx = (await database()).transaction('reports', 'readwrite');
       const existed = (await tx.store.getKey(id)) !== undefined;
       if (existed) await tx.store.delete(id);
       await tx.done;
