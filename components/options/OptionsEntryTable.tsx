@@ -1,4 +1,4 @@
-import type { UserEntry } from '../../lib/lists/list-store.ts';
+import type { UserEntry } from '../../lib/lists/user-entry.ts';
 import { OptionsLevelBadge } from './OptionsLevelBadge.tsx';
 import { OptionsPatternText } from './OptionsPatternText.tsx';
 import { patternDisplay } from '../common/pattern-display.ts';

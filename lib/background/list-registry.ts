@@ -13,8 +13,8 @@ import {
   userEntriesAsList,
   type ListDatabase,
   type StoredSubscription,
-  type UserEntry,
 } from '../lists/list-store.ts';
+import type { UserEntry } from '../lists/user-entry.ts';
 import { EMPTY_POLICY, parseManagedPolicy, policyAsList, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { downloadList } from '../lists/subscriptions.ts';

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { MessageRouter, REQUEST_TYPES as ROUTER_REQUEST_TYPES, RequestError, type Handler } from './message-router.ts';
 
 /** The request types in schema order (classic and zod/mini literals both keep them in _zod.def.values). */
-const REQUEST_TYPES = requestSchema.options.map((option) => String(option.shape.type._zod.def.values[0]));
+const REQUEST_TYPES = requestSchema._zod.def.options.map((option) => String(option.shape.type._zod.def.values[0]));
 
 type Sender = Parameters<typeof fakeBrowser.runtime.onMessage.trigger>[1];
 

@@ -30,7 +30,7 @@ export class RequestError extends Error {
 const CONTENT_SCRIPT_REQUESTS: ReadonlySet<string> = new Set(pageRequestSchemas().map((schema) => String(schema.shape.type.def.values[0])));
 
 /** Every request type of the protocol, in schema order. */
-export const REQUEST_TYPES: readonly RequestType[] = requestSchema.options.map((option) => option.shape.type._zod.def.values[0] as RequestType);
+export const REQUEST_TYPES: readonly RequestType[] = requestSchema._zod.def.options.map((option) => option.shape.type._zod.def.values[0] as RequestType);
 
 /**
  * The single runtime.onMessage listener, registered synchronously when the router is built; the

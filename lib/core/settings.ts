@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini, as the whole message protocol (settings/get, settings/set) is.
+import { z } from 'zod/mini';
 
 /**
  * The person's settings, in extension local storage (WXT storage). Read through the schema
@@ -7,19 +8,19 @@ import { z } from 'zod';
  */
 export const settingsSchema = z.object({
   /** Block AI-API requests (XHR, fetch, websocket) to blocked endpoints, not only navigations. */
-  blockAiRequestsToBlocked: z.boolean().catch(true),
+  blockAiRequestsToBlocked: z.catch(z.boolean(), true),
   /** Hold pastes of vendor API keys on unvetted and blocked pages. */
-  pasteGuard: z.boolean().catch(true),
+  pasteGuard: z.catch(z.boolean(), true),
   /** A small notice when a vendor key is pasted on an unknown page that called AI APIs. */
-  unknownPageNotice: z.boolean().catch(true),
+  unknownPageNotice: z.catch(z.boolean(), true),
 });
 export type Settings = z.output<typeof settingsSchema>;
 
 /** A change request (settings/set): strict, so `"false"` or `null` is refused instead of read as the default. */
 export const settingsChangesSchema = z.strictObject({
-  blockAiRequestsToBlocked: z.boolean().optional(),
-  pasteGuard: z.boolean().optional(),
-  unknownPageNotice: z.boolean().optional(),
+  blockAiRequestsToBlocked: z.optional(z.boolean()),
+  pasteGuard: z.optional(z.boolean()),
+  unknownPageNotice: z.optional(z.boolean()),
 });
 
 export const DEFAULT_SETTINGS: Settings = { blockAiRequestsToBlocked: true, pasteGuard: true, unknownPageNotice: true };

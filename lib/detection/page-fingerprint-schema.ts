@@ -1,11 +1,11 @@
 /**
- * The background's check of a `PageFingerprint` that arrived in a message (lib/detection/page-fingerprint.ts
- * says what each field is). Apart from that module so the content script, which only collects
- * fingerprints, never loads zod on an ordinary page.
+ * `PageFingerprint`, and the background's check of one that arrived in a message. Apart from
+ * lib/detection/page-fingerprint.ts so the content script, which only collects fingerprints,
+ * never loads zod on an ordinary page (it imports the type alone).
  */
 import { z } from 'zod/mini';
 import { lazy } from '../core/lazy.ts';
-import { FINGERPRINT_LIMITS, RELAY_VOCABULARY, type PageFingerprint } from './page-fingerprint.ts';
+import { FINGERPRINT_LIMITS, RELAY_VOCABULARY } from './page-fingerprint.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /** Built on first use (lib/core/lazy.ts). Strict: a field RelayGuard does not send is an error. */
@@ -28,10 +28,8 @@ export const pageFingerprintSchema = lazy(() =>
   }),
 );
 
-/** The schema accepts exactly the interface's shape, checked when the project type-checks. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesInterface: Same<z.infer<ReturnType<typeof pageFingerprintSchema>>, PageFingerprint> = true;
-void schemaMatchesInterface;
+/** What the page watch reports about its page: the one declaration of this type. */
+export type PageFingerprint = z.output<ReturnType<typeof pageFingerprintSchema>>;
 
 /** Validates a fingerprint that arrived in a message; the error is short and names the field. */
 export function parsePageFingerprint(input: unknown): Result<PageFingerprint, string> {

@@ -14,6 +14,7 @@
 // No zod here: this module runs in the content script on every page, where every kilobyte and
 // every schema built is paid for by ordinary pages. The schema is lib/detection/page-fingerprint-schema.ts.
 import type { GatewayFamily, Signal } from './scoring.ts';
+import type { PageFingerprint } from './page-fingerprint-schema.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Known values from §1 and the gateways' own source.
@@ -111,25 +112,11 @@ export const FINGERPRINT_LIMITS = {
 
 /**
  * What crosses from the content script to the background. Every string in it is the page's, so
- * every string is bounded (FINGERPRINT_LIMITS); lib/detection/page-fingerprint-schema.ts validates exactly
- * this shape before the background believes any of it.
+ * every string is bounded (FINGERPRINT_LIMITS). Declared once, as the schema the background
+ * checks it with (lib/detection/page-fingerprint-schema.ts); a type-only import, so the page
+ * watch that collects fingerprints loads no zod.
  */
-export interface PageFingerprint {
-  /** `<meta name="description">` content, whitespace-collapsed. */
-  readonly metaDescription?: string;
-  /** The `<title>` as served, before the SPA renames it. */
-  readonly servedTitle?: string;
-  /** Text of the first few footer-like elements, whitespace-collapsed. */
-  readonly footerText?: string;
-  /** localStorage key NAMES; never values. */
-  readonly storageKeys: string[];
-  /** Whether localStorage `status` parsed as JSON holding these fields (the JSON itself stays in the page). */
-  readonly statusStorage?: { readonly systemName: boolean; readonly quotaPerUnit: boolean };
-  /** pathname plus the hash route (`/`, `/console/token`, `/#/token`). */
-  readonly path: string;
-  /** Relay terms found on the page; the page text itself never leaves the page. */
-  readonly vocabulary: RelayTerm[];
-}
+export type { PageFingerprint };
 
 // ---------------------------------------------------------------------------------------------
 // Fingerprint → signals.

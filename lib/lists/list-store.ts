@@ -2,6 +2,7 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { listSchema, parseList, type RelayList } from './list-schema.ts';
+import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**
@@ -26,20 +27,6 @@ export const storedSubscriptionSchema = z.object({
 });
 export type StoredSubscription = z.infer<typeof storedSubscriptionSchema>;
 
-export const USER_LEVELS = ['vetted', 'blocked'] as const;
-export const userEntrySchema = z.object({
-  pattern: z.string().transform((text, ctx) => {
-    const parsed = parseHostPattern(text);
-    if (parsed.ok) return parsed.value.text;
-    ctx.addIssue({ code: 'custom', message: parsed.error });
-    return z.NEVER;
-  }),
-  level: z.enum(USER_LEVELS),
-  /** ISO date-time the person added it. */
-  added: z.iso.datetime({ offset: true }),
-  note: z.string().max(500).optional(),
-});
-export type UserEntry = z.output<typeof userEntrySchema>;
 
 interface RelayGuardDb extends DBSchema {
   subscriptions: { key: string; value: StoredSubscription };
@@ -176,11 +163,11 @@ export function userEntriesAsList(entries: readonly UserEntry[]): RelayList {
   };
 }
 
-function validateAll<S extends z.ZodType>(raw: unknown[], schema: S, idOf: (record: unknown) => string): LoadedRecords<z.output<S>> {
+function validateAll<S extends z.core.$ZodType>(raw: unknown[], schema: S, idOf: (record: unknown) => string): LoadedRecords<z.output<S>> {
   const records: z.output<S>[] = [];
   const problems: string[] = [];
   for (const record of raw) {
-    const parsed = schema.safeParse(record);
+    const parsed = z.safeParse(schema, record);
     if (parsed.success) records.push(parsed.data);
     else problems.push(`${idOf(record)}: ${parsed.error.issues[0]?.message ?? 'invalid record'}`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { UserEntry } from './list-store.ts';
+import type { UserEntry } from './user-entry.ts';
 import { err, ok } from '../core/result.ts';
 import { exportUserEntries, parseUserEntriesFile, USER_ENTRIES_FORMAT } from './user-entries-file.ts';
 

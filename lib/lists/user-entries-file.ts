@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatIssues } from './list-schema.ts';
-import { userEntrySchema, type UserEntry } from './list-store.ts';
+import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**

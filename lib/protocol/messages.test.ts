@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { requestSchema, responseSchemas, sendRequest, type ListSummary, type Request, type TabVerdictView } from './messages.ts';
 
 /** The request types in schema order (classic and zod/mini literals both keep them in _zod.def.values). */
-const REQUEST_TYPES = requestSchema.options.map((option) => String(option.shape.type._zod.def.values[0]));
+const REQUEST_TYPES = requestSchema._zod.def.options.map((option) => String(option.shape.type._zod.def.values[0]));
 
 /** One valid request of every type; the last test keeps this table complete. */
 const VALID: Request[] = [

@@ -1,10 +1,13 @@
 import '../core/zod-setup.ts';
-import { z } from 'zod';
+// zod/mini, as the whole protocol is: lib/protocol/page-protocol.ts is its part the page guard loads,
+// and one flavour keeps one set of schema classes in every bundle that speaks it.
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
 import { LIST_SOURCES } from '../lists/precedence.ts';
 import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
-import { USER_LEVELS, userEntrySchema } from '../lists/list-store.ts';
+import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
 import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
 
 /**
@@ -14,7 +17,12 @@ import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
  * `{ ok: false, error }` instead of undefined behaviour.
  */
 
-const tabId = z.number().int().nonnegative();
+// A refused request names its first problem in words (the router's `Invalid … request: …`); zod/mini
+// loads no wording by default. Here, not in zod-setup.ts: the page guard never shows these words.
+z.config(en());
+
+const tabId = z.number().check(z.int(), z.nonnegative());
+const maxUrl = () => z.string().check(z.maxLength(8192));
 
 export const requestSchema = z.discriminatedUnion('type', [
   /** Popup: the verdict for one tab. */
@@ -22,23 +30,28 @@ export const requestSchema = z.discriminatedUnion('type', [
   /** Options page or test harness: subscribe to a list by URL (fetched, validated, stored). */
   z.object({ type: z.literal('lists/subscribe'), url: z.url({ protocol: /^https?$/ }) }),
   /** Options page: remove a subscription. */
-  z.object({ type: z.literal('lists/unsubscribe'), id: z.string().min(1) }),
+  z.object({ type: z.literal('lists/unsubscribe'), id: z.string().check(z.minLength(1)) }),
   /** Options page: every list with its source, version, entry count and fetch state. */
   z.object({ type: z.literal('lists/summary') }),
   /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
-  z.object({ type: z.literal('interstitial/info'), url: z.string().max(8192) }),
+  z.object({ type: z.literal('interstitial/info'), url: maxUrl() }),
   /** Interstitial: let this tab load the URL once (a session rule for this tab only). */
-  z.object({ type: z.literal('interstitial/proceed-once'), url: z.string().max(8192) }),
+  z.object({ type: z.literal('interstitial/proceed-once'), url: maxUrl() }),
   /** Interstitial: trust the URL's host from now on (a user allowlist entry). */
-  z.object({ type: z.literal('interstitial/always-allow'), url: z.string().max(8192) }),
+  z.object({ type: z.literal('interstitial/always-allow'), url: maxUrl() }),
   /** Options page: the person's entries and the managed policy beside them. */
   z.object({ type: z.literal('user-entries/list') }),
   /** Popup or options: add or replace one of the person's own entries. */
-  z.object({ type: z.literal('user-entries/put'), pattern: z.string().max(300), level: z.enum(USER_LEVELS), note: z.string().max(500).optional() }),
+  z.object({
+    type: z.literal('user-entries/put'),
+    pattern: z.string().check(z.maxLength(300)),
+    level: z.enum(USER_LEVELS),
+    note: z.optional(z.string().check(z.maxLength(500))),
+  }),
   /** Popup or options: remove one of the person's own entries ("undo"). */
-  z.object({ type: z.literal('user-entries/remove'), pattern: z.string().max(300) }),
+  z.object({ type: z.literal('user-entries/remove'), pattern: z.string().check(z.maxLength(300)) }),
   /** Options: import an exported file of entries; all of it or nothing. */
-  z.object({ type: z.literal('user-entries/import'), text: z.string().max(5_000_000) }),
+  z.object({ type: z.literal('user-entries/import'), text: z.string().check(z.maxLength(5_000_000)) }),
   z.object({ type: z.literal('settings/get') }),
   z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
   ...pageRequestSchemas(),
@@ -53,11 +66,11 @@ export const listSummarySchema = z.object({
   source: z.enum(LIST_SOURCES),
   name: z.string(),
   version: z.string(),
-  entryCount: z.number().int().nonnegative(),
-  url: z.string().optional(),
-  fetchedAt: z.number().optional(),
-  lastTriedAt: z.number().optional(),
-  lastError: z.string().optional(),
+  entryCount: z.number().check(z.int(), z.nonnegative()),
+  url: z.optional(z.string()),
+  fetchedAt: z.optional(z.number()),
+  lastTriedAt: z.optional(z.number()),
+  lastError: z.optional(z.string()),
 });
 export type ListSummary = z.infer<typeof listSummarySchema>;
 
@@ -91,7 +104,7 @@ export const responseSchemas = {
   }),
   'user-entries/put': userEntrySchema,
   'user-entries/remove': z.object({ removed: z.boolean() }),
-  'user-entries/import': z.object({ imported: z.number().int().nonnegative() }),
+  'user-entries/import': z.object({ imported: z.number().check(z.int(), z.nonnegative()) }),
   'settings/get': settingsSchema,
   'settings/set': settingsSchema,
   ...pageResponseSchemas(),

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini, as the protocol it shares the endpoint record with.
+import { z } from 'zod/mini';
 import { HOST_SCOPES } from '../core/host.ts';
 import { endpointRecordSchema } from '../protocol/page-protocol.ts';
 import { signalSchema } from '../detection/scoring.ts';
@@ -16,7 +17,7 @@ const MAX_ENDPOINTS = 32;
 export type EndpointRecord = z.output<ReturnType<typeof endpointRecordSchema>>;
 
 export const tabStateSchema = z.object({
-  tabId: z.number().int().nonnegative(),
+  tabId: z.number().check(z.int(), z.nonnegative()),
   url: z.string(),
   host: z.string(),
   hostDisplay: z.string(),
@@ -24,15 +25,15 @@ export const tabStateSchema = z.object({
   /** The browser's timestamp of the document's commit; evidence from before it belongs to another page. */
   committedAt: z.number(),
   /** Relay signals observed on the page itself (headers, fingerprints, probe). */
-  signals: z.array(signalSchema()).max(MAX_SIGNALS).default([]),
+  signals: z._default(z.array(signalSchema()).check(z.maxLength(MAX_SIGNALS)), []),
   /** AI-API endpoints the page called, one record per host. */
-  endpoints: z.array(endpointRecordSchema()).max(MAX_ENDPOINTS).default([]),
+  endpoints: z._default(z.array(endpointRecordSchema()).check(z.maxLength(MAX_ENDPOINTS)), []),
   /** Whether the one same-origin status probe was already granted for this document. */
-  probed: z.boolean().default(false),
+  probed: z._default(z.boolean(), false),
   /** The browser's id for the committed document (Chromium), so scripts run in it and no other. */
-  documentId: z.string().optional(),
+  documentId: z.optional(z.string()),
   /** Whether the page guard was started in this document (lib/background/page-guards.ts). */
-  guarded: z.boolean().default(false),
+  guarded: z._default(z.boolean(), false),
 });
 export type TabState = z.output<typeof tabStateSchema>;
 
