@@ -34,7 +34,19 @@ export default defineConfig({
     // script: WXT's wrapper would bring webextension-polyfill into every page. The page guard
     // (entrypoints/page-guard/) is an unlisted script the background runs with
     // scripting.executeScript where it is needed (lib/background/page-guards.ts).
-    content_scripts: [{ matches: ['http://*/*', 'https://*/*'], run_at: 'document_start', js: ['page-watch.js'] }],
+    // Every frame, not only the top one: a key field in an iframe is as dangerous as one in the page
+    // (lib/page/watch-page.ts says how little a sub-frame does). Frames without a URL of their own
+    // (about:blank, srcdoc, blob:, data:) are matched by their creator's origin: Chromium's
+    // match_origin_as_fallback; Firefox's MV2 build uses match_about_blank (about:blank, srcdoc).
+    content_scripts: [
+      {
+        matches: ['http://*/*', 'https://*/*'],
+        run_at: 'document_start',
+        js: ['page-watch.js'],
+        all_frames: true,
+        ...(browser === 'firefox' ? { match_about_blank: true } : { match_origin_as_fallback: true }),
+      },
+    ],
     // The block page must be reachable from any page, or link clicks to a blocked host fail to redirect.
     web_accessible_resources:
       browser === 'firefox' ? ['blocked.html'] : [{ resources: ['blocked.html'], matches: ['<all_urls>'] }],

@@ -1,14 +1,17 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { createContentTranslator } from '../../lib/page/content-i18n.ts';
 import { contentExtensionApi } from '../../lib/platform/extension-api.ts';
+import { documentHost } from '../../lib/page/document-host.ts';
 import { createLifetime } from '../../lib/page/lifetime.ts';
 import { openPageBridge } from '../../lib/page/page-bridge.ts';
 import { pageSurfaces, shadowRootHosts } from '../../components/page/page-ui.tsx';
 import { fetchSameOriginJson, probeStatus } from '../../lib/page/fingerprint/probe-status.ts';
+import { contentShadowRoots } from '../../lib/page/paste/paste-target.ts';
 import { startPageScript } from '../../lib/page/start-page.ts';
 
 // The page guard: the in-page warning, the key paste guard and the status probe. Not declared
-// in the manifest: the background runs it in the top frame of the pages that need it
+// in the manifest: the background runs it in the top frame of the pages that need it, and in a
+// frame whose page watch holds a paste that may carry a key
 // (lib/background/page-guards.ts), so ordinary pages never load its UI or its zod. An unlisted
 // script, like the page watch, so it brings neither WXT's content-script wrapper nor the polyfill
 // (lib/platform/extension-api.ts); its lifetime is lib/page/lifetime.ts, which a page cannot end.
@@ -27,7 +30,7 @@ export default defineUnlistedScript(() => {
   startPageScript({
     window,
     document,
-    pageHost: () => location.hostname,
+    pageHost: () => documentHost(location, window.origin),
     send,
     listen: (listener) => {
       const onMessage = (message: unknown, sender: { id?: string }) => {
@@ -48,5 +51,7 @@ export default defineUnlistedScript(() => {
     heldPaste: bridge.takeHeld(),
     probeStatus: () => probeStatus({ send, fetchJson: fetchSameOriginJson }),
     signal: lifetime.signal,
+    shadowRootOf: contentShadowRoots(),
+    subFrame: window !== window.top,
   });
 });

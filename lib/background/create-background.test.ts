@@ -434,11 +434,20 @@ describe('page/guard-needed', () => {
     expect(guardRuns).toHaveLength(1);
   });
 
-  test('a subframe, or a late message from the tab’s previous document, starts nothing', async () => {
+  test('a frame inside the page gets the guard in exactly that frame, and the tab stays unmarked', async () => {
     await startWorker();
     await commit(5, 'https://blog.example/post/2');
+    expect(await guardNeeded(contentScript(5, 'https://relay.example/embed', { frameId: 3, topUrl: 'https://blog.example/post/2' }))).toEqual({ started: true });
+    // The frame's own document (contentScript names it doc-<tab>-<frame>), not the committed top document.
+    expect(guardRuns).toEqual([{ tabId: 5, documentId: 'doc-5-3' }]);
+    expect(await tabs.isGuarded(5)).toBe(false);
+    worker.unscriptable.add(5);
     expect(await guardNeeded(contentScript(5, 'https://relay.example/embed', { frameId: 3, topUrl: 'https://blog.example/post/2' }))).toEqual({ started: false });
-    expect(await guardNeeded(contentScript(5, 'https://blog.example/frame', { frameId: 3 }))).toEqual({ started: false });
+  });
+
+  test('a late message from the tab’s previous document starts nothing', async () => {
+    await startWorker();
+    await commit(5, 'https://blog.example/post/2');
     expect(await guardNeeded(contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ started: false }); // the document before
     expect(await guardNeeded(contentScript(8, 'https://blog.example/'))).toEqual({ started: false }); // a tab whose commit RelayGuard never saw
     expect(guardRuns).toEqual([]);
@@ -478,6 +487,30 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
     expect(await ask({ type: 'page/context' }, sender)).toEqual({ verdict: relayView(5), warningDismissed: true, pasteGuard: false, unknownPageNotice: true });
 
     expect(await refusal(ask({ type: 'page/context' }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
+  });
+
+  test('page/context for a frame inside the page: the worse of the frame’s own verdict and its top page’s, named by the frame’s host', async () => {
+    await seedUserEntries({ pattern: 'harvest.example', level: 'blocked', added: '2026-11-20T00:00:00Z' });
+    await startWorker();
+    await commit(5, 'https://blog.example/post/2');
+    const frameContext = async (url: string, origin?: string) =>
+      (await ask({ type: 'page/context' }, { ...contentScript(5, url, { frameId: 4, topUrl: 'https://blog.example/post/2' }), ...(origin && { origin }) })).verdict;
+
+    // A blocked host framed by an ordinary page: the frame's own verdict wins.
+    const blockedFrame = await frameContext('https://harvest.example/keys');
+    expect(blockedFrame).toMatchObject({ level: 'blocked', hostDisplay: 'harvest.example', url: 'https://harvest.example/keys' });
+    expect(blockedFrame?.reasons.map((reason) => reason.kind)).toEqual(['list']);
+    // An ordinary frame on an ordinary page stays unknown; about:blank and srcdoc frames are judged by the origin they run in.
+    expect((await frameContext('https://widgets.example/'))?.level).toBe('unknown');
+    expect(await frameContext('about:srcdoc', 'https://harvest.example')).toMatchObject({ level: 'blocked', hostDisplay: 'harvest.example' });
+    // Without any web address the top page's verdict stands.
+    expect(await frameContext('about:blank', 'null')).toEqual(await tabs.get(5));
+
+    // The top page turns unvetted: an ordinary frame inside it is guarded as unvetted, under its own name.
+    await tabs.recordAiCall(5, COMMITTED_AT + 1, { host: 'api.relay-endpoint.example', protocol: 'openai' });
+    expect(await frameContext('https://widgets.example/')).toMatchObject({ level: 'unvetted', hostDisplay: 'widgets.example' });
+    // And the blocked frame is still blocked: the worse of the two.
+    expect((await frameContext('https://harvest.example/keys'))?.level).toBe('blocked');
   });
 
   test('page/dismiss-warning remembers the sender’s site and pushes the new context to its tab', async () => {

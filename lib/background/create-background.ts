@@ -112,10 +112,10 @@ export function createBackground(apis: BackgroundApis) {
   const pageGuards = new PageGuards({
     tabs,
     preferences,
-    runGuard: async ({ tabId, documentId }) => {
+    runGuard: async ({ tabId, documentId, frameId = 0 }) => {
       await browser.scripting.executeScript({
-        // Chromium: exactly the document that committed (a newer one in the tab is not it); Firefox: the top frame.
-        target: documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [0] },
+        // Chromium: exactly that document (a newer one in the tab or frame is not it); Firefox: the frame.
+        target: documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId] },
         files: [PAGE_GUARD_SCRIPT],
         injectImmediately: true,
       });

@@ -103,3 +103,20 @@ export function senderPageHost(sender: Sender): string {
   if (!host?.ok) throw new RequestError('This request must come from the top frame of a web page.');
   return host.value.host;
 }
+
+/** A content script in a frame inside its tab's page (not the top frame), as the guard sees it. */
+export interface SenderFrame {
+  readonly frameId: number;
+  /** Chromium names the frame's document; Firefox does not. */
+  readonly documentId: string | undefined;
+  /** Its URL, or for about:blank and srcdoc frames the origin they run in; undefined when neither is a web address. */
+  readonly address: string | undefined;
+}
+
+/** The sub-frame a request came from; null for the top frame and for senders that are no frame. */
+export function senderSubFrame(sender: Sender): SenderFrame | null {
+  if (sender.frameId === undefined || sender.frameId <= 0) return null;
+  const web = (value: string | undefined) => (value && /^https?:/i.test(value) ? value : undefined);
+  const { documentId } = sender as { documentId?: string };
+  return { frameId: sender.frameId, documentId, address: web(sender.url) ?? web(sender.origin) };
+}

@@ -1,7 +1,7 @@
 import { InFlight } from '../core/in-flight.ts';
 import type { PageContext, PageContextPush } from '../protocol/page-protocol.ts';
 import type { ListRegistry } from './list-registry.ts';
-import { RequestError, senderPageHost, senderTab, type MessageRouter } from './message-router.ts';
+import { RequestError, senderPageHost, senderSubFrame, senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -48,9 +48,14 @@ export class PageContexts {
     return this.#inFlight.whenIdle();
   }
 
-  async contextFor(tabId: number): Promise<PageContext> {
-    const [verdict, settings] = await Promise.all([this.#deps.tabs.get(tabId), this.#deps.preferences.settings()]);
-    const host = verdict ? await this.#deps.tabs.pageHost(tabId) : null;
+  /**
+   * The context of the tab's top document, or, with `frame`, of a frame inside it, whose verdict
+   * is the worse of its own and its top page's (TabVerdicts.frameView); a frame shows no
+   * warning, so no dismissal applies to it.
+   */
+  async contextFor(tabId: number, frame?: { readonly address: string | undefined }): Promise<PageContext> {
+    const [verdict, settings] = await Promise.all([frame ? this.#deps.tabs.frameView(tabId, frame.address) : this.#deps.tabs.get(tabId), this.#deps.preferences.settings()]);
+    const host = verdict && !frame ? await this.#deps.tabs.pageHost(tabId) : null;
     return {
       verdict,
       warningDismissed: host ? await this.#deps.preferences.isWarningDismissed(host) : false,
@@ -74,7 +79,10 @@ export class PageContexts {
 
   #register({ router, registry, openDetails }: NonNullable<PageContextsDeps['requests']>): void {
     router.register({
-      'page/context': (_request, sender) => this.contextFor(senderTab(sender)),
+      'page/context': (_request, sender) => {
+        const frame = senderSubFrame(sender);
+        return this.contextFor(senderTab(sender), frame ? { address: frame.address } : undefined);
+      },
       'page/dismiss-warning': async (_request, sender) => {
         await this.#deps.preferences.dismissWarning(senderPageHost(sender));
         await this.push(senderTab(sender));

@@ -2,7 +2,7 @@ import { InFlight } from '../core/in-flight.ts';
 import type { StatusProbeRequest } from '../protocol/page-protocol.ts';
 import type { Settings } from '../core/settings.ts';
 import type { VerdictLevel } from '../verdicts/verdict.ts';
-import { senderTab, type MessageRouter } from './message-router.ts';
+import { senderSubFrame, senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -13,6 +13,8 @@ export const PAGE_GUARD_SCRIPT = '/page-guard.js';
 export interface ScriptTarget {
   readonly tabId: number;
   readonly documentId: string | undefined;
+  /** A frame inside the page (Firefox names no document); the top frame when absent. */
+  readonly frameId?: number;
 }
 
 export interface PageGuardsDeps {
@@ -50,6 +52,9 @@ export class PageGuards {
       // The page watch holds a paste only the guard can ask about.
       'page/guard-needed': async (_request, sender) => {
         const tabId = senderTab(sender);
+        // A frame inside the page: the guard goes into exactly that frame, and judges it by the worse of its own verdict and its top page's.
+        const frame = senderSubFrame(sender);
+        if (frame) return { started: await this.ensureFrame({ tabId, frameId: frame.frameId, documentId: frame.documentId }) };
         if (!(await deps.tabs.isCommittedTopFrame(tabId, sender))) return { started: false };
         return { started: await this.ensure(tabId) };
       },
@@ -92,6 +97,21 @@ export class PageGuards {
       // The document is gone or cannot be scripted (a browser page, another extension's page).
       await this.#deps.tabs.unmarkGuarded(tabId, marked.documentId);
       return false;
+    }
+  }
+
+  /**
+   * Starts the guard in a frame inside the tab's page whose page watch holds a paste that may
+   * carry a key (lib/page/paste/early-paste-hold.ts). The guard there asks for the frame's own
+   * context and decides (PageContexts.contextFor); a second start in the same document stands
+   * down by itself (the page bridge's claimGuard), so nothing is marked here.
+   */
+  async ensureFrame(target: ScriptTarget & { readonly frameId: number }): Promise<boolean> {
+    try {
+      await this.#deps.runGuard(target);
+      return true;
+    } catch {
+      return false; // the frame is gone, or cannot be scripted
     }
   }
 

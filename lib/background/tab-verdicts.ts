@@ -5,6 +5,7 @@ import type { TabVerdictView } from '../protocol/messages.ts';
 import { scoreSignals, type Signal } from '../detection/scoring.ts';
 import { withEndpointCall, withSignal, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
 import { tabVerdictOf, tabVerdictView, type TabFacts } from '../verdicts/tab-view.ts';
+import { frameVerdictView } from '../verdicts/frame-view.ts';
 import type { Reason, Verdict } from '../verdicts/verdict.ts';
 import type { ListRegistry } from './list-registry.ts';
 import type { MessageRouter } from './message-router.ts';
@@ -93,6 +94,11 @@ export class TabVerdicts {
     await this.#deps.registry.ready();
     const state = (await this.#deps.store.get(tabId)) ?? (await this.#adoptExistingTab(tabId));
     return state ? tabVerdictView(this.#deps.registry.matcher, this.#facts(state)) : null;
+  }
+
+  /** The verdict a frame inside the tab's page is guarded by (lib/verdicts/frame-view.ts). */
+  async frameView(tabId: number, frameAddress: string | undefined): Promise<TabVerdictView | null> {
+    return frameVerdictView(this.#deps.registry.matcher, await this.get(tabId), { tabId, address: frameAddress }, this.#deps.lookalike);
   }
 
   /** Derived from the state and the current lists on every call: a list change applies at once. */

@@ -32,8 +32,11 @@ export interface PageBridge {
   claimGuard(): boolean;
 }
 
-/** What the bridge is kept on: the isolated world's global, which page scripts cannot see. */
-export type BridgeHost = Pick<Window, 'addEventListener'> & { [BRIDGE_KEY]?: PageBridge };
+/**
+ * What the bridge is kept on: the isolated world's global, which page scripts cannot see. Its
+ * `document`, when there is one, is watched for `document.open()` (see createPageBridge).
+ */
+export type BridgeHost = Pick<Window, 'addEventListener'> & { readonly document?: Document; [BRIDGE_KEY]?: PageBridge };
 
 /** A registered symbol, so both bundles name the same property; pages live in another world. */
 const BRIDGE_KEY = Symbol.for('relayguard.page-bridge');
@@ -59,21 +62,32 @@ function createPageBridge(host: BridgeHost, alive: () => boolean, signal: AbortS
   let held: HeldPaste | null = null;
   let guardClaimed = false;
 
-  for (const type of BRIDGED_EVENTS) {
-    host.addEventListener(
-      type,
-      (event) => {
-        // An orphaned script (extension updated or removed) holds nothing it can no longer answer for.
-        if (!safely(alive)) return;
-        const listeners = guardListeners[type];
-        if (listeners.size === 0) {
-          fallback?.(event);
-          return;
-        }
-        for (const listener of [...listeners]) listener(event);
-      },
-      signal ? { capture: true, signal } : { capture: true },
-    );
+  const windowListeners = BRIDGED_EVENTS.map((type): [BridgedEventType, Listener] => [
+    type,
+    (event) => {
+      // An orphaned script (extension updated or removed) holds nothing it can no longer answer for.
+      if (!safely(alive)) return;
+      const listeners = guardListeners[type];
+      if (listeners.size === 0) {
+        fallback?.(event);
+        return;
+      }
+      for (const listener of [...listeners]) listener(event);
+    },
+  ]);
+  const options = signal ? { capture: true, signal } : { capture: true };
+  // Adding the same listener again is a no-op while it is registered, so this can run at will.
+  const arm = () => windowListeners.forEach(([type, listener]) => host.addEventListener(type, listener, options));
+  arm();
+  // document.open() erases every listener on the window, RelayGuard's too: a page rewriting
+  // itself, or a relay writing its key form into an about:blank frame. It also replaces the
+  // document's children, which an observer (not a listener, so not erased) sees: arm again then.
+  // Only the document's own children are watched, which ordinary pages change once, at parse.
+  const doc = host.document;
+  if (doc && typeof MutationObserver === 'function') {
+    const observer = new MutationObserver(arm);
+    observer.observe(doc, { childList: true });
+    signal?.addEventListener('abort', () => observer.disconnect(), { once: true });
   }
 
   return {

@@ -10,6 +10,7 @@ import { whenDomReady } from './dom-ready.ts';
 import type { HeldPaste } from './paste/held-text.ts';
 import { PageContextSource } from './page-context-source.ts';
 import { installPasteGuard, type PasteGuard } from './paste/paste-guard.ts';
+import type { ShadowRootReader } from './paste/paste-target.ts';
 import type { NoticeView, PageSurfaces, WarningView } from './page-surfaces.ts';
 
 export interface PageScriptDeps {
@@ -31,6 +32,14 @@ export interface PageScriptDeps {
   readonly probeStatus: () => Promise<void>;
   /** The content script's lifetime: aborting it takes everything off the page. */
   readonly signal: AbortSignal;
+  /** Opens the page's closed shadow roots, to find the field a paste is aimed at (lib/page/paste/paste-target.ts). */
+  readonly shadowRootOf?: ShadowRootReader;
+  /**
+   * A frame inside the page: it guards pastes only (the warning is the top document's), and asks
+   * the background for its context on every key paste, since context pushes go to the top
+   * document and a frame is guarded by the worse of its own verdict and its top page's.
+   */
+  readonly subFrame?: boolean;
 }
 
 export interface PageScript {
@@ -56,11 +65,12 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
   const pasteGuard = installPasteGuard({
     target: deps.pasteEvents,
     pageHost: deps.pageHost,
-    context: () => context.current,
+    context: () => (deps.subFrame ? null : context.current),
     refreshContext: () => context.refresh(),
     ask: (prompt, abort) => surfaces.askPaste(prompt, abort),
     notify: (prompt) => void notice.show(prompt),
     signal,
+    ...(deps.shadowRootOf && { shadowRootOf: deps.shadowRootOf }),
   });
   void context.refresh();
   if (deps.heldPaste) pasteGuard.adopt(deps.heldPaste);
@@ -73,7 +83,7 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
   });
   let stopFollowing: (() => void) | null = null;
   const ready = whenDomReady(document).then(() => {
-    if (signal.aborted) return;
+    if (signal.aborted || deps.subFrame) return;
     stopFollowing = context.onChange((next) => void warning.update(next));
     void warning.update(context.current);
   });

@@ -107,10 +107,43 @@ describe('earlyPasteHold', () => {
     expect(bridge.takeHeld()).toBeNull();
   });
 
-  test('pastes outside an editable field are not its business', () => {
+  test('a paste into an element that reads the clipboard itself is held too, and handed over as a paste event when the guard never comes', async () => {
+    requestGuard.mockImplementation(async () => {
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    });
+    const grid = document.createElement('div');
+    grid.tabIndex = 0;
+    document.body.append(grid);
+    const received: string[] = [];
+    grid.addEventListener('paste', (event) => received.push((event as ClipboardEvent).clipboardData?.getData('text/plain') ?? ''));
+    expect(paste(grid, CREDENTIAL).defaultPrevented).toBe(true);
+    expect(received).toEqual([]);
+    await vi.waitFor(() => expect(received).toEqual([CREDENTIAL]));
+  });
+
+  test('text without a credential into a non-editable element passes untouched', () => {
     const paragraph = document.createElement('p');
     document.body.append(paragraph);
-    expectUntouched(paste(paragraph, CREDENTIAL));
+    expectUntouched(paste(paragraph, 'an ordinary sentence'));
+  });
+
+  describe('in a frame inside the page', () => {
+    const installSubFrame = () => {
+      bridge.setFallback(earlyPasteHold({ bridge, pageHost: () => host, requestGuard, setTimeout: (handler, ms) => timers.push({ handler, ms }), subFrame: true }));
+    };
+
+    test('a vendor key is held too, and the guard asked for: only that frame’s guard can know the top page’s verdict', () => {
+      installSubFrame();
+      expect(paste(input, sampleKeys.anthropic).defaultPrevented).toBe(true);
+      expect(input.value).toBe('ab');
+      expect(requestGuard).toHaveBeenCalledTimes(1);
+      expect(bridge.takeHeld()?.held.peek()).toBe(sampleKeys.anthropic);
+    });
+
+    test('text that cannot hold a key passes untouched', () => {
+      installSubFrame();
+      expectUntouched(paste(input, 'an ordinary sentence, https://example.com/a/b?c=d'));
+    });
   });
 
   describe('when the guard does not come', () => {

@@ -8,9 +8,10 @@
  * paste goes in after all: the person pasted it, and without the guard there is no one to ask.
  */
 import { HeldText } from './held-text.ts';
-import { captureDropPoint, captureInsertionPoint, editableTarget, insertText, type InsertInputType } from './insert-text.ts';
+import { insertText, type InsertInputType } from './insert-text.ts';
 import type { PageBridge } from '../page-bridge.ts';
 import { holdsUntilGuarded } from './paste-decision.ts';
+import { aimedPoint, type ShadowRootReader } from './paste-target.ts';
 import { isTrustedEvent } from './trusted-event.ts';
 
 /** How long a held paste waits for the guard before it goes in untouched. */
@@ -23,6 +24,14 @@ export interface EarlyPasteHoldDeps {
   /** Asks the background to start the page guard in this document; rejects when it cannot be asked. */
   readonly requestGuard: () => Promise<unknown>;
   readonly setTimeout?: (handler: () => void, ms: number) => unknown;
+  /**
+   * A frame inside the page: it cannot know its top page's verdict, so it holds any paste that
+   * may carry a vendor key too, and the guard the background starts here decides
+   * (paste-decision.ts `holdsUntilGuarded`).
+   */
+  readonly subFrame?: boolean;
+  /** Opens closed shadow roots (paste-target.ts); asked for only when a paste is held. */
+  readonly shadowRootOf?: () => ShadowRootReader;
 }
 
 /** The listener the watch sets as the bridge's fallback for `paste` and `drop`. */
@@ -33,16 +42,21 @@ export function earlyPasteHold(deps: EarlyPasteHoldDeps): (event: Event) => void
     if (!isTrustedEvent(event)) return;
     const drop = event.type === 'drop';
     const data = drop ? (event as DragEvent).dataTransfer : (event as ClipboardEvent).clipboardData;
-    const target = editableTarget(event.composedPath()[0] ?? event.target);
-    if (!target || !data) return;
+    if (!data) return;
     let text = data.getData('text/plain');
-    if (!holdsUntilGuarded(text, deps.pageHost())) return;
+    if (!holdsUntilGuarded(text, deps.pageHost(), deps.subFrame ?? false)) return;
+    const inputType: InsertInputType = drop ? 'insertFromDrop' : 'insertFromPaste';
+    // Whatever the target (paste-target.ts): a field in a closed shadow root, or an element that reads the clipboard itself.
+    const point = aimedPoint(event, inputType, deps.shadowRootOf?.());
     event.preventDefault();
     event.stopImmediatePropagation();
-    const inputType: InsertInputType = drop ? 'insertFromDrop' : 'insertFromPaste';
-    const point = drop ? captureDropPoint(target, (event as DragEvent).clientX, (event as DragEvent).clientY) : captureInsertionPoint(target);
-    const paste = { held: new HeldText(text), point, inputType };
+    const held = new HeldText(text);
     text = '';
+    if (!point) {
+      held.drop(); // aimed at nothing: nothing to hand it back to
+      return;
+    }
+    const paste = { held, point, inputType };
     deps.bridge.hold(paste);
     const release = () => {
       const left = deps.bridge.takeHeld();

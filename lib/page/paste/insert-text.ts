@@ -25,6 +25,17 @@ export type InsertionPoint =
       /** The editing host: the outermost contenteditable element around the target. */
       readonly element: HTMLElement;
       readonly range: Range | null;
+    }
+  | {
+      /**
+       * Not editable (a focusable element or drop zone with its own paste or drop handler): the
+       * text is handed to it in a paste or drop event of its own (lib/page/paste/paste-target.ts).
+       */
+      readonly kind: 'event';
+      readonly element: Element;
+      /** Where a drop happened (0 for pastes). */
+      readonly clientX: number;
+      readonly clientY: number;
     };
 
 /** Input types a person pastes text into (others hold no text: checkbox, range, file, ...). */
@@ -86,6 +97,7 @@ export function captureDropPoint(target: TextField | HTMLElement, x: number, y: 
  * Returns false when the target has left the page.
  */
 export function insertText(point: InsertionPoint, text: string, inputType: InsertInputType = 'insertFromPaste'): boolean {
+  if (point.kind === 'event') return handOver(point, text, inputType);
   const { element } = point;
   if (!element.isConnected) return false;
   element.focus({ preventScroll: true });
@@ -122,8 +134,34 @@ export function insertText(point: InsertionPoint, text: string, inputType: Inser
   return true;
 }
 
+/**
+ * A target that is not editable gets the text the way it expected it: a paste (or drop) event
+ * carrying it as `text/plain`, which the page's own handler reads as it reads a real one. The
+ * event is synthetic (`isTrusted` false), so the guard's own listeners let it pass, and a page
+ * that insists on trusted pastes gets nothing, which is the safe way to fail. Nothing is
+ * inserted by the browser for such an event: only the page's handler acts on it.
+ */
+function handOver(point: Extract<InsertionPoint, { kind: 'event' }>, text: string, inputType: InsertInputType): boolean {
+  const { element } = point;
+  if (!element.isConnected) return false;
+  (element as Partial<HTMLElement>).focus?.({ preventScroll: true });
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  const init = { bubbles: true, cancelable: true, composed: true };
+  const event =
+    inputType === 'insertFromDrop'
+      ? new DragEvent('drop', { ...init, dataTransfer: data, clientX: point.clientX, clientY: point.clientY })
+      : new ClipboardEvent('paste', { ...init, clipboardData: data });
+  element.dispatchEvent(event);
+  return true;
+}
+
 /** After a cancelled paste: focus and selection back where they were. */
 export function restoreFocus(point: InsertionPoint): void {
+  if (point.kind === 'event') {
+    if (point.element.isConnected) (point.element as Partial<HTMLElement>).focus?.({ preventScroll: true });
+    return;
+  }
   const { element } = point;
   if (!element.isConnected) return;
   element.focus({ preventScroll: true });

@@ -162,3 +162,51 @@ describe('holdsUntilGuarded', () => {
     }
   });
 });
+
+describe('holdsUntilGuarded in a frame inside the page (it cannot know the top page’s verdict)', () => {
+  // One key of every vendor format lib/detection/keys.ts guards, shortest ones included.
+  const vendorKeys = [
+    sampleKeys.openai,
+    sampleKeys.anthropic,
+    sampleKeys.google,
+    `sk-${chars(20, 401)}T3BlbkFJ${chars(20, 402)}`,
+    `sk-or-v1-${chars(64, 403, HEX)}`,
+    `gsk_${chars(52, 404)}`,
+    `xai-${chars(80, 405)}`,
+    `hf_${chars(34, 406)}`,
+    `pplx-${chars(48, 407)}`,
+    `r8_${chars(37, 408)}`,
+    `sk-${chars(32, 409, LOWER_ALNUM)}`,
+  ];
+
+  test.each(vendorKeys.map((key) => [key.slice(0, 8), key]))('holds %s… wherever it sits in the text, on any host', (_prefix, key) => {
+    expect(holdsUntilGuarded(`my key: ${key}.`, RELAY, true)).toBe(true);
+    expect(holdsUntilGuarded(key, 'claude.ai', true)).toBe(true);
+    // The top document decides without holding (its guard is there when its page needs one).
+    expect(holdsUntilGuarded(key, RELAY, false)).toBe(false);
+  });
+
+  test('every text the guard would hold somewhere, the frame holds until its guard can decide', () => {
+    for (const key of vendorKeys) {
+      // On a DeepSeek host, so the bare `sk-` + 32 format counts as DeepSeek's too.
+      expect(decidePaste(key, 'relay.deepseek.com', pageContext('unvetted')).action, key.slice(0, 8)).toBe('hold');
+      expect(holdsUntilGuarded(key, RELAY, true)).toBe(true);
+    }
+  });
+
+  test.each([
+    ['a sentence', 'Could you look at the second paragraph again?'],
+    ['a URL', 'https://docs.example.com/guide/getting-started?lang=en#install'],
+    ['a short token', 'abcdefghij_123456789'.slice(0, 19)],
+    ['empty', ''],
+  ])('lets %s pass', (_name, text) => {
+    expect(holdsUntilGuarded(text, RELAY, true)).toBe(false);
+  });
+
+  test('a 2 MB paste without a key run is answered (linear scan, no backtracking)', () => {
+    const text = `${'abcdefghijklmnopqrs '.repeat(100_000)}`;
+    expect(text.length).toBe(2_000_000);
+    expect(holdsUntilGuarded(text, RELAY, true)).toBe(false);
+    expect(holdsUntilGuarded(`${text}${sampleKeys.anthropic}`, RELAY, true)).toBe(true);
+  });
+});

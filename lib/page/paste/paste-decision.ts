@@ -61,9 +61,24 @@ export function decidePaste(text: string, pageHost: string, context: PageContext
  * since it is held on every such page whatever the verdict. Everything else passes untouched:
  * on a page without a guard there is nothing a vendor key needs holding for.
  */
-export function holdsUntilGuarded(text: string, pageHost: string): boolean {
-  if (typeof text !== 'string' || text.length === 0 || isClaudeHost(pageHost)) return false;
+export function holdsUntilGuarded(text: string, pageHost: string, subFrame = false): boolean {
+  if (typeof text !== 'string' || text.length === 0) return false;
+  // A frame inside a page cannot know its top page's verdict (the guard asks the background),
+  // and the key classifier is too big for the watch (README.md "Performance"): it holds every
+  // paste that may be a key, a run of KEY_RUN_LENGTH token characters, which every vendor key
+  // format has and little else people paste does. The guard started for it decides for real.
+  if (subFrame && mayHoldKey(text)) return true;
+  if (isClaudeHost(pageHost)) return false;
   return containsClaudeSubscriptionCredential(text);
+}
+
+/** No vendor key format (lib/detection/keys.ts) is shorter than this run of [A-Za-z0-9_-]. */
+export const KEY_RUN_LENGTH = 20;
+const KEY_RUN = /[\w-]{20}/; // KEY_RUN_LENGTH
+
+/** Linear: a fixed-length class run, found or not in one pass. */
+export function mayHoldKey(text: string): boolean {
+  return KEY_RUN.test(text);
 }
 
 /**

@@ -166,16 +166,92 @@ describe('installPasteGuard', () => {
     expect(ask).not.toHaveBeenCalled();
   });
 
-  test('pastes outside editable fields are not its business', () => {
-    const { ask } = install(pageContext('blocked'));
-    const paragraph = document.createElement('p');
-    document.body.append(paragraph);
-    expect(paste(paragraph, KEY).defaultPrevented).toBe(false);
-    const checkbox = document.createElement('input');
-    checkbox.type = 'checkbox';
-    document.body.append(checkbox);
-    expect(paste(checkbox, KEY).defaultPrevented).toBe(false);
-    expect(ask).not.toHaveBeenCalled();
+  describe('whatever the target (issue 8: the guard could be walked around)', () => {
+    test('a focusable element that reads the clipboard itself: held; "paste anyway" hands it a paste event with exactly the text', async () => {
+      const { guard, ask, answer } = install(pageContext('blocked'));
+      const grid = document.createElement('div');
+      grid.tabIndex = 0;
+      document.body.append(grid);
+      const received: { text: string; trusted: boolean }[] = [];
+      grid.addEventListener('paste', (event) => received.push({ text: (event as ClipboardEvent).clipboardData?.getData('text/plain') ?? '', trusted: event.isTrusted === true }));
+      const event = paste(grid, `key ${KEY}`);
+      expect(event.defaultPrevented).toBe(true);
+      expect(pageListener).not.toHaveBeenCalled();
+      expect(received).toEqual([]);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1));
+      answer(true);
+      await guard.settling;
+      // Synthetic, so the guard's own listener let it by; the page's handler read exactly the pasted text.
+      expect(received).toEqual([{ text: `key ${KEY}`, trusted: false }]);
+      expect(pageListener).toHaveBeenCalledTimes(1);
+    });
+
+    test('the same, cancelled: the element never hears of it', async () => {
+      const { guard, ask, answer } = install(pageContext('unvetted'));
+      const checkbox = document.createElement('input');
+      checkbox.type = 'checkbox';
+      document.body.append(checkbox);
+      const heard = vi.fn();
+      checkbox.addEventListener('paste', heard);
+      expect(paste(checkbox, KEY).defaultPrevented).toBe(true);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      answer(false);
+      await guard.settling;
+      expect(heard).not.toHaveBeenCalled();
+      expect(pageListener).not.toHaveBeenCalled();
+    });
+
+    test('a field inside the page’s CLOSED shadow root (the event path stops at the host): held, and "paste anyway" fills that field', async () => {
+      const host = document.createElement('key-field');
+      document.body.append(host);
+      const root = host.attachShadow({ mode: 'closed' });
+      const field = document.createElement('input');
+      root.append(field);
+      field.focus();
+      const { guard, ask, answer } = install(pageContext('unvetted'), { shadowRootOf: (element) => (element === host ? root : null) });
+      // What a window listener sees of a paste into a closed root: the host.
+      const event = paste(host, KEY);
+      expect(event.defaultPrevented).toBe(true);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      answer(true);
+      await guard.settling;
+      expect(field.value).toBe(KEY);
+    });
+
+    test('a paste with nothing editable anywhere (the body) is held too; cancelled, nothing hears of it', async () => {
+      const { guard, ask, answer } = install(pageContext('blocked'));
+      const heard = vi.fn();
+      document.body.addEventListener('paste', heard);
+      expect(paste(document.body, KEY).defaultPrevented).toBe(true);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      answer(false);
+      await guard.settling;
+      expect(heard).not.toHaveBeenCalled();
+    });
+
+    test('a drop onto a drop zone that reads dataTransfer itself: held; "paste anyway" hands it a drop with exactly the text', async () => {
+      const { guard, ask, answer } = install(pageContext('unvetted'));
+      const zone = document.createElement('div');
+      document.body.append(zone);
+      // happy-dom's DragEvent keeps neither `dataTransfer` nor the coordinates from its init, so the
+      // text itself is checked in the real browser (tests/e2e/hostile-paste.e2e.ts); here: one drop.
+      const received: { type: string; trusted: boolean }[] = [];
+      zone.addEventListener('drop', (event) => received.push({ type: event.type, trusted: event.isTrusted === true }));
+      expect(drop(zone, KEY).defaultPrevented).toBe(true);
+      expect(received).toEqual([]);
+      await vi.waitFor(() => expect(ask).toHaveBeenCalled());
+      answer(true);
+      await guard.settling;
+      expect(received).toEqual([{ type: 'drop', trusted: false }]);
+    });
+
+    test('text without a key on a non-editable target passes untouched, as before', () => {
+      const { ask } = install(pageContext('blocked'));
+      const paragraph = document.createElement('p');
+      document.body.append(paragraph);
+      expect(paste(paragraph, 'an ordinary sentence').defaultPrevented).toBe(false);
+      expect(ask).not.toHaveBeenCalled();
+    });
   });
 
   test('guards contenteditable and textarea too', async () => {

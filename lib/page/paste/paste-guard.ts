@@ -13,7 +13,8 @@ import type { VendorId } from '../../detection/keys.ts';
 import type { PageContext } from '../../protocol/page-protocol.ts';
 import type { VerdictLevel } from '../../verdicts/verdict.ts';
 import { HeldText, type HeldPaste } from './held-text.ts';
-import { captureDropPoint, captureInsertionPoint, editableTarget, insertText, restoreFocus, type InsertInputType, type InsertionPoint, type TextField } from './insert-text.ts';
+import { insertText, restoreFocus, type InsertInputType, type InsertionPoint } from './insert-text.ts';
+import { aimedPoint, type ShadowRootReader } from './paste-target.ts';
 import { decidePaste, type GuardedKind, type PasteDecision } from './paste-decision.ts';
 import { isTrustedEvent } from './trusted-event.ts';
 
@@ -42,6 +43,8 @@ export interface PasteGuardDeps {
   readonly signal?: AbortSignal;
   /** How long to wait for the background before deciding without it. */
   readonly contextTimeoutMs?: number;
+  /** Opens the page's closed shadow roots, to find a field inside one (paste-target.ts). */
+  readonly shadowRootOf?: ShadowRootReader;
 }
 
 export interface PasteGuard {
@@ -62,11 +65,12 @@ const UNREACHABLE_CONTEXT: PageContext = { verdict: null, warningDismissed: fals
 export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
   let current: { held: HeldText; abort: AbortController; settling: Promise<void> } | null = null;
 
-  const intercept = (event: Event, data: DataTransfer | null, inputType: InsertInputType, pointFor: (target: TextField | HTMLElement) => InsertionPoint) => {
-    // Synthetic paste and drop events insert nothing by themselves: only real ones are guarded.
+  // Whatever the target: an editable field anywhere (closed shadow roots included), or an
+  // element whose own handler reads the clipboard (lib/page/paste/paste-target.ts). What is held
+  // is decided by the text alone.
+  const intercept = (event: Event, data: DataTransfer | null, inputType: InsertInputType) => {
+    // Synthetic paste and drop events carry only what page script put there: only real ones are guarded.
     if (!isTrustedEvent(event)) return;
-    const target = editableTarget(event.composedPath()[0] ?? event.target);
-    if (!target) return;
     let text = data?.getData('text/plain') ?? '';
     if (!text) return;
     const decision = decidePaste(text, deps.pageHost(), deps.context());
@@ -75,18 +79,21 @@ export function installPasteGuard(deps: PasteGuardDeps): PasteGuard {
       deps.notify(promptFor(decision));
       return;
     }
+    const point = aimedPoint(event, inputType, deps.shadowRootOf);
     event.preventDefault();
     event.stopImmediatePropagation();
     const held = new HeldText(text);
     text = '';
-    hold(held, pointFor(target), decision, inputType);
+    // No element at all (a paste the browser aimed at nothing): held and dropped, never handed on.
+    if (!point) {
+      held.drop();
+      return;
+    }
+    hold(held, point, decision, inputType);
   };
 
-  const onPaste = (event: Event) => intercept(event, (event as ClipboardEvent).clipboardData, 'insertFromPaste', captureInsertionPoint);
-  const onDrop = (event: Event) => {
-    const drag = event as DragEvent;
-    intercept(event, drag.dataTransfer, 'insertFromDrop', (target) => captureDropPoint(target, drag.clientX, drag.clientY));
-  };
+  const onPaste = (event: Event) => intercept(event, (event as ClipboardEvent).clipboardData, 'insertFromPaste');
+  const onDrop = (event: Event) => intercept(event, (event as DragEvent).dataTransfer, 'insertFromDrop');
 
   const promptFor = (decision: Extract<PasteDecision, { vendor: VendorId }>): PastePrompt => {
     const verdict = deps.context()?.verdict;

@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /**
  * RelayGuard's surfaces inside a web page, read only through the contract's hooks
@@ -26,9 +26,10 @@ export async function warningLevel(page: Page): Promise<string | null> {
 }
 
 export class PasteGuardDialog {
-  readonly page: Page;
+  /** The page, or the frame inside it whose paste was held (the question shows in that frame's document). */
+  readonly page: Page | Frame;
 
-  constructor(page: Page) {
+  constructor(page: Page | Frame) {
     this.page = page;
   }
 
