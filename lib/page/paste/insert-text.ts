@@ -230,10 +230,12 @@ function editingHost(element: HTMLElement): HTMLElement {
   return host;
 }
 
-function asElement(node: EventTarget | null): Element | null {
+/** The element an event target is or sits in; a document (a paste with nothing focused) gives its body. */
+export function asElement(node: EventTarget | null): Element | null {
   if (!node || typeof (node as Node).nodeType !== 'number') return null;
   const asNode = node as Node;
   if (asNode.nodeType === 1) return asNode as Element;
+  if (asNode.nodeType === 9) return (asNode as Document).body;
   return asNode.parentElement;
 }
 

@@ -15,7 +15,7 @@
  *   and "paste anyway" hands it the text in a paste or drop event of the same kind, so sites that
  *   handle pastes themselves keep working (insert-text.ts `insertText`, kind `event`).
  */
-import { captureDropPoint, captureInsertionPoint, editableTarget, type InsertInputType, type InsertionPoint } from './insert-text.ts';
+import { asElement, captureDropPoint, captureInsertionPoint, editableTarget, type InsertInputType, type InsertionPoint } from './insert-text.ts';
 
 /** Opens a shadow root, closed ones included; null where there is none (or none the script may see). */
 export type ShadowRootReader = (element: Element) => ShadowRoot | null;
@@ -32,12 +32,8 @@ interface ShadowRootGlobals {
  * `openOrClosedShadowRoot` property on elements. Read when called, never at import.
  */
 export function contentShadowRoots(globals: ShadowRootGlobals = globalThis as ShadowRootGlobals): ShadowRootReader {
-  return (element) => {
-    const chromeDom = globals.chrome?.dom?.openOrClosedShadowRoot;
-    if (typeof chromeDom === 'function') return chromeDom(element) ?? null;
-    const firefox = (element as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot;
-    return firefox ?? element.shadowRoot ?? null;
-  };
+  // Open roots need no opening: the event path already leads into them.
+  return (element) => globals.chrome?.dom?.openOrClosedShadowRoot?.(element) ?? (element as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot ?? null;
 }
 
 /** The innermost element a trusted paste or drop is aimed at, through closed shadow roots too. */
@@ -72,13 +68,4 @@ export function aimedPoint(event: Event, inputType: InsertInputType, shadowRootO
   const drag = inputType === 'insertFromDrop' ? (event as DragEvent) : null;
   if (editable) return drag ? captureDropPoint(editable, drag.clientX, drag.clientY) : captureInsertionPoint(editable);
   return { kind: 'event', element, clientX: drag?.clientX ?? 0, clientY: drag?.clientY ?? 0 };
-}
-
-function asElement(node: EventTarget | null): Element | null {
-  if (!node || typeof (node as Node).nodeType !== 'number') return null;
-  const asNode = node as Node;
-  if (asNode.nodeType === 1) return asNode as Element;
-  // A document (paste with nothing focused): its body is where a page's handler would listen.
-  if (asNode.nodeType === 9) return (asNode as Document).body ?? (asNode as Document).documentElement;
-  return asNode.parentElement;
 }
