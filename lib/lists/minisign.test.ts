@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +7,7 @@ import {
   encodeBase64,
   parsePublicKey,
   parseSignature,
+  signedPayload,
   verifyListSignature,
   verifySignature,
   type MinisignErrorCode,
@@ -218,5 +220,19 @@ describe('verifySignature', () => {
     if (!signature.ok || !key.ok) throw new Error('vectors must parse');
     const result = await verifySignature(listBytes, signature.value, key.value);
     expect(!result.ok && result.error.message).toContain('186B920B0CE6B268');
+  });
+});
+
+describe('signedPayload', () => {
+  // Node's native BLAKE2b-512 (OpenSSL) as the oracle, around the 1 MiB slices the hash is fed in.
+  it.each([0, 1, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3.5 * 1024 * 1024])('is BLAKE2b-512 of %i bytes when prehashed', async (size) => {
+    const message = new Uint8Array(size);
+    for (let i = 0, state = 1; i < size; i++) message[i] = (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24;
+    const expected = new Uint8Array(createHash('blake2b512').update(message).digest());
+    expect(await signedPayload(message, 'prehashed')).toEqual(expected);
+  });
+
+  it('is the message itself for legacy signatures', async () => {
+    expect(await signedPayload(listBytes, 'legacy')).toBe(listBytes);
   });
 });

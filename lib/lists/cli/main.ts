@@ -56,4 +56,9 @@ const io: CliIo = {
     }),
 };
 
+// `npm run lists -- lint big.json | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.exitCode = await runCli(process.argv.slice(2), io);

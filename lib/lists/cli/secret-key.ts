@@ -169,7 +169,7 @@ export async function signMessage(message: Uint8Array, secretKey: MinisignSecret
   }
   const key = await importSigningKey(secretKey.seed);
   const sign = async (data: Uint8Array): Promise<Uint8Array> => new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, bufferSource(data)));
-  const signature = await sign(signedPayload(message, algorithm));
+  const signature = await sign(await signedPayload(message, algorithm));
   const globalSignature = await sign(globalPayload(signature, options.trustedComment));
   const blob = new Uint8Array(74);
   blob.set(algorithm === 'prehashed' ? [0x45, 0x44] : [0x45, 0x64]);
