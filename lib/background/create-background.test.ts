@@ -764,6 +764,23 @@ describe('settings', () => {
 });
 
 describe('the wiring', () => {
+  test('every listener exists when createBackground returns: MV3 wakes a stopped worker only for those', () => {
+    // No await between building the worker and looking.
+    const built = startTestBackground({ indexedDB: factory, dnr, reports });
+    const events = {
+      'runtime.onMessage': fakeBrowser.runtime.onMessage,
+      'runtime.onInstalled': fakeBrowser.runtime.onInstalled,
+      'runtime.onStartup': fakeBrowser.runtime.onStartup,
+      'webNavigation.onCommitted': fakeBrowser.webNavigation.onCommitted,
+      'tabs.onRemoved': fakeBrowser.tabs.onRemoved,
+      'storage.onChanged': fakeBrowser.storage.onChanged,
+      'webRequest.onBeforeSendHeaders': built.webRequest.onBeforeSendHeaders,
+      'webRequest.onHeadersReceived': built.webRequest.onHeadersReceived,
+    };
+    const withoutListeners = Object.entries(events).filter(([, event]) => !event.hasListeners()).map(([name]) => name);
+    expect(withoutListeners).toEqual([]);
+  });
+
   test('every request of the protocol has a component that handles it', async () => {
     await startWorker();
     expect(worker.router.unhandled()).toEqual([]);
