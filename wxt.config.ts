@@ -47,9 +47,17 @@ export default defineConfig({
         ...(browser === 'firefox' ? { match_about_blank: true } : { match_origin_as_fallback: true }),
       },
     ],
-    // The block page must be reachable from any page, or link clicks to a blocked host fail to redirect.
+    // The block page must be web-accessible, or link clicks to a blocked host fail to redirect. In
+    // Chromium, use_dynamic_url keeps pages from fetching, framing or opening it at the extension's
+    // fixed address (the way a page would probe for RelayGuard), while redirects still land on it;
+    // measured in tests/e2e/hostile-block-page.e2e.ts and written down in docs/hostile-pages.md.
     web_accessible_resources:
-      browser === 'firefox' ? ['blocked.html'] : [{ resources: ['blocked.html'], matches: ['<all_urls>'] }],
+      browser === 'firefox' ? ['blocked.html'] : [{ resources: ['blocked.html'], matches: ['<all_urls>'], use_dynamic_url: true }],
+    // No extension page may be framed by another page (Chromium honours frame-ancestors here);
+    // the block page also refuses to act when framed, for browsers that do not.
+    ...(browser !== 'firefox' && {
+      content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'; frame-ancestors 'none'" },
+    }),
     storage: { managed_schema: 'managed_schema.json' },
     ...(browser === 'firefox'
       ? {

@@ -9,54 +9,76 @@ export interface InterstitialProps {
   readonly error: string | null;
   readonly onGoBack: () => void;
   readonly onProceedOnce: () => void;
-  readonly onAlwaysAllow: () => void;
+  /** Opens the address as an ordinary navigation: for a host no list blocks, nothing to lift. */
+  readonly onGoToAddress: () => void;
 }
 
 /**
  * The full-page stop for a blocked host: the URL in Unicode and ASCII (so a look-alike shows
- * itself), why it is blocked, and the three ways out. "Go back" is focused first: the safe
- * choice is the one a hurried Enter takes.
+ * itself), why it is blocked, and the ways out. "Go back" is focused first: the safe choice is the
+ * one a hurried Enter takes. Any page can open this page with any address after '#', so it says
+ * "a blocklist names it" only when the background says a list blocks the host now; otherwise it
+ * says there is nothing to block and offers the address as a plain link, with no trust action.
+ * Trusting a site for good is never offered here, only in the popup and the options page.
  */
-export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onAlwaysAllow }: InterstitialProps) {
+export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoToAddress }: InterstitialProps) {
   const t = useTranslate();
   const goBack = useRef<HTMLButtonElement>(null);
   useEffect(() => goBack.current?.focus(), []);
   const showsAscii = info.hostAscii !== info.hostUnicode;
+  const blocked = info.level === 'blocked';
 
   return (
-    <main class="interstitial" aria-labelledby="interstitial-title">
-      <h1 id="interstitial-title">{t('interstitialTitle')}</h1>
-      <p class="lead">{t('interstitialLead', { host: info.hostUnicode })}</p>
+    <main class="interstitial" aria-labelledby="interstitial-title" data-testid="block-page" data-state={blocked ? 'blocked' : 'not-blocked'}>
+      <h1 id="interstitial-title" class={blocked ? undefined : 'not-blocked'}>
+        {t(blocked ? 'interstitialTitle' : 'interstitialNotBlockedTitle')}
+      </h1>
+      <p class="lead">{t(blocked ? 'interstitialLead' : 'interstitialNotBlockedLead', { host: info.hostUnicode })}</p>
       <dl class="address">
         <dt>{t('interstitialAddress')}</dt>
         <dd data-testid="blocked-url">{info.url}</dd>
         {showsAscii && <dd class="ascii">{t('interstitialAscii', { ascii: info.hostAscii })}</dd>}
       </dl>
-      <p>{t('interstitialRisk')}</p>
-      <h2>{t('reasonsHeading')}</h2>
-      <ul class="reasons">
-        {info.reasons.map((reason, index) => (
-          <ReasonItem key={index} reason={reason} />
-        ))}
-      </ul>
+      {blocked && (
+        <>
+          <p>{t('interstitialRisk')}</p>
+          <h2>{t('reasonsHeading')}</h2>
+          <ul class="reasons">
+            {info.reasons.map((reason, index) => (
+              <ReasonItem key={index} reason={reason} />
+            ))}
+          </ul>
+        </>
+      )}
       {!info.navigable && <p role="note">{t('notNavigable')}</p>}
-      {info.navigable && !info.allowProceed && <p role="note">{t('proceedForbidden')}</p>}
+      {blocked && info.navigable && !info.allowProceed && <p role="note">{t('proceedForbidden')}</p>}
       {error && <p role="alert">{t('actionFailed', { error })}</p>}
       <div class="actions">
         <button type="button" class="primary" data-testid="go-back" ref={goBack} onClick={onGoBack}>
           {t('goBack')}
         </button>
-        {info.navigable && info.allowProceed && (
+        {blocked && info.navigable && info.allowProceed && (
           <button type="button" data-testid="proceed-once" disabled={busy} onClick={onProceedOnce}>
             {t('proceedOnce')}
           </button>
         )}
-        {info.navigable && info.allowAlwaysAllow && (
-          <button type="button" data-testid="always-allow" disabled={busy} onClick={onAlwaysAllow}>
-            {t('alwaysAllow')}
+        {!blocked && info.navigable && (
+          <button type="button" data-testid="go-to-address" onClick={onGoToAddress}>
+            {t('goToAddress')}
           </button>
         )}
       </div>
+      {blocked && info.navigable && <p class="muted trust-hint">{t('interstitialTrustHint')}</p>}
+    </main>
+  );
+}
+
+/** What the block page shows inside another page's frame: no verdict, no buttons, nothing to click. */
+export function FramedBlockPage() {
+  const t = useTranslate();
+  return (
+    <main class="interstitial" data-testid="block-page" data-state="framed">
+      <p>{t('interstitialFramed')}</p>
     </main>
   );
 }

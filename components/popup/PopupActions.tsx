@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TabVerdictView } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { patternDisplay } from '../common/pattern-display.ts';
@@ -17,6 +17,10 @@ export interface PopupActionsProps {
 /**
  * Trust, block, report and undo for the page's host. A managed host shows why nothing here
  * applies, with the buttons disabled rather than hidden, so the person sees what they cannot do.
+ * The safe actions are the prominent ones; "Trust this site" is a plain button that opens a
+ * second step saying what trust means, where "Keep warning me" is the default. A host that
+ * imitates a vendor's is offered no trust at all. This popup (and the options page) is the only
+ * place trust is offered: no page can open, frame or script it.
  */
 export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsProps) {
   const t = useTranslate();
@@ -24,6 +28,11 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
   const locked = managed || busy || !canAct;
   const section = useRef<HTMLElement>(null);
   const acted = useRef(false);
+  const [confirmingTrust, setConfirmingTrust] = useState(false);
+  const keepWarning = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirmingTrust) keepWarning.current?.focus();
+  }, [confirmingTrust]);
 
   // When an action this section started has finished, the button pressed may be gone ("Trust"
   // disappears once the site is trusted): keep keyboard focus in the section, not on <body>.
@@ -42,6 +51,8 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
   // blocked one would change nothing. (The tab's level can differ: it also counts the endpoints called.)
   // A managed host keeps both, disabled, so the person sees what they cannot change.
   const listLevel = verdict.reasons.find((reason) => reason.kind === 'list')?.level;
+  const imitatesVendor = verdict.reasons.some((reason) => reason.kind === 'lookalike');
+  const offersTrust = !imitatesVendor && (managed || (listLevel !== 'official' && listLevel !== 'vetted'));
 
   const press = (action: PopupAction) => () => {
     acted.current = true;
@@ -69,9 +80,37 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
           </button>
         </div>
       )}
+      {imitatesVendor && (
+        <p class="note-box" data-testid="lookalike-no-trust">
+          {t('popup_lookalikeNoTrust')}
+        </p>
+      )}
+      {confirmingTrust && offersTrust && !locked && (
+        <div class="confirm-box" role="group" aria-labelledby="trust-confirm-title" data-testid="trust-confirm">
+          <p id="trust-confirm-title" class="confirm-title">
+            {t('popup_trustConfirmTitle', { host: verdict.hostDisplay })}
+          </p>
+          <p>{t('popup_trustConfirmBody')}</p>
+          <div class="action-row">
+            <button type="button" class="primary" data-testid="trust-cancel" ref={keepWarning} onClick={() => setConfirmingTrust(false)}>
+              {t('popup_trustCancel')}
+            </button>
+            <button
+              type="button"
+              data-testid="trust-confirm-yes"
+              onClick={() => {
+                setConfirmingTrust(false);
+                press('trust')();
+              }}
+            >
+              {t('popup_trustConfirm')}
+            </button>
+          </div>
+        </div>
+      )}
       <div class="action-row">
-        {(managed || (listLevel !== 'official' && listLevel !== 'vetted')) && (
-          <button type="button" class="primary" data-testid="trust-site" disabled={locked} onClick={press('trust')}>
+        {offersTrust && !confirmingTrust && (
+          <button type="button" data-testid="trust-site" disabled={locked} onClick={() => setConfirmingTrust(true)}>
             {t('popup_trust')}
           </button>
         )}

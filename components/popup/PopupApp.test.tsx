@@ -83,11 +83,39 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
     expect(screen.getByText(t('popup_noEndpoints'))).toBeTruthy();
   });
 
-  test('"Trust this site" puts the page host on the allowlist and the verdict turns vetted at once', async () => {
+  test('"Trust this site" asks first, with "Keep warning me" as the default; nothing is stored until confirmed', async () => {
+    renderPopup(t, RELAY_TAB);
+    await level('unvetted');
+    // The safe action is the prominent one.
+    expect(screen.getByRole('button', { name: t('popup_trust') }).classList.contains('primary')).toBe(false);
+    expect(screen.getByRole('button', { name: t('popup_block') }).classList.contains('danger')).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: t('popup_trust') }));
+    const confirm = screen.getByRole('group', { name: t('popup_trustConfirmTitle', { host: 'relay.example' }) });
+    expect(within(confirm).getByText(t('popup_trustConfirmBody'))).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.getAttribute('data-testid')).toBe('trust-cancel'));
+    expect(background.requestsOf('user-entries/put')).toEqual([]);
+
+    fireEvent.click(within(confirm).getByRole('button', { name: t('popup_trustCancel') }));
+    expect(screen.queryByTestId('trust-confirm')).toBeNull();
+    expect(background.requestsOf('user-entries/put')).toEqual([]);
+    expect(verdict()?.getAttribute('data-level')).toBe('unvetted');
+  });
+
+  test('a host that imitates a vendor is offered no trust at all', async () => {
+    renderPopup(t, IDN_TAB);
+    await level('unvetted');
+    expect(screen.queryByRole('button', { name: t('popup_trust') })).toBeNull();
+    expect(screen.getByTestId('lookalike-no-trust').textContent).toBe(t('popup_lookalikeNoTrust'));
+    expect(screen.getByRole('button', { name: t('popup_block') })).toBeTruthy();
+  });
+
+  test('"Trust this site", confirmed, puts the page host on the allowlist and the verdict turns vetted at once', async () => {
     renderPopup(t, RELAY_TAB);
     await level('unvetted');
 
     fireEvent.click(screen.getByRole('button', { name: t('popup_trust') }));
+    fireEvent.click(screen.getByRole('button', { name: t('popup_trustConfirm') }));
 
     await level('vetted');
     expect(background.requestsOf('user-entries/put')).toEqual([{ type: 'user-entries/put', pattern: 'relay.example', level: 'vetted' }]);
@@ -202,6 +230,7 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
     await level('unknown');
 
     fireEvent.click(screen.getByRole('button', { name: t('popup_trust') }));
+    fireEvent.click(screen.getByRole('button', { name: t('popup_trustConfirm') }));
 
     await waitFor(() => expect(screen.getByRole('alert').textContent).not.toBe(''));
     expect(screen.getByRole('alert').textContent).toBe(t('popup_actionFailed', { error: '“intranet”: a single label would match a whole top-level domain.' }));

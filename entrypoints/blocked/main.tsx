@@ -2,9 +2,9 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { I18nContext } from '../../components/common/i18n-context.ts';
-import { Interstitial } from '../../components/block-page/Interstitial.tsx';
+import { FramedBlockPage, Interstitial } from '../../components/block-page/Interstitial.tsx';
 import { createTranslator } from '../../lib/core/i18n.ts';
-import { sendRequest, type InterstitialInfo, type Request } from '../../lib/protocol/messages.ts';
+import { sendRequest, type InterstitialInfo } from '../../lib/protocol/messages.ts';
 import '../popup/style.css';
 import './style.css';
 
@@ -15,6 +15,13 @@ const translate = createTranslator((key, substitutions) => browser.i18n.getMessa
 const send = (message: unknown) => browser.runtime.sendMessage(message);
 document.documentElement.lang = browser.i18n.getUILanguage();
 document.title = translate('interstitialTitle');
+
+/**
+ * Inside another page's frame the block page could only be clickjacked: it asks the background
+ * nothing and offers nothing. (Chromium does not even load it there: the manifest's
+ * frame-ancestors 'none'. This covers browsers that do not honour that.)
+ */
+const framed = window.top !== window;
 
 function BlockedApp() {
   const [info, setInfo] = useState<InterstitialInfo | null>(null);
@@ -27,9 +34,9 @@ function BlockedApp() {
     );
   }, []);
 
-  const continueWith = async (request: Request & { type: 'interstitial/proceed-once' | 'interstitial/always-allow' }) => {
+  const proceedOnce = async () => {
     setBusy(true);
-    const answer = await sendRequest(send, request);
+    const answer = await sendRequest(send, { type: 'interstitial/proceed-once', url: blockedUrl });
     if (answer.ok) location.replace(answer.data.url);
     else {
       setError(answer.error);
@@ -44,15 +51,14 @@ function BlockedApp() {
       busy={busy}
       error={error}
       onGoBack={() => (history.length > 1 ? history.back() : location.replace('about:blank'))}
-      onProceedOnce={() => void continueWith({ type: 'interstitial/proceed-once', url: blockedUrl })}
-      onAlwaysAllow={() => void continueWith({ type: 'interstitial/always-allow', url: blockedUrl })}
+      onProceedOnce={() => void proceedOnce()}
+      // Only offered for an http(s) address no list blocks: an ordinary navigation, nothing lifted.
+      onGoToAddress={() => location.assign(info.url)}
     />
   );
 }
 
 render(
-  <I18nContext.Provider value={translate}>
-    <BlockedApp />
-  </I18nContext.Provider>,
+  <I18nContext.Provider value={translate}>{framed ? <FramedBlockPage /> : <BlockedApp />}</I18nContext.Provider>,
   document.getElementById('app')!,
 );

@@ -169,29 +169,30 @@ describe('rebuild', () => {
 });
 
 describe('proceed once', () => {
-  const proceedRule = (id: number, tabId: number, host: string): DnrRule => ({
-    id,
-    priority: 1000,
-    action: { type: 'allow' },
-    condition: { requestDomains: [host], resourceTypes: ['main_frame', 'xmlhttprequest', 'websocket', 'other'], tabIds: [tabId] },
-  });
+  const SHAPE_2 = '^[^:]+://(?:[^/@]*@)?[^./@]+(?:\\.[^./@]+){1}\\.?[:/]';
+  const API = ['xmlhttprequest', 'websocket', 'other'] as DnrRule['condition']['resourceTypes'];
+  /** The pair "continue once" installs for a two-label host: its page load, then its API calls. */
+  const proceedRules = (id: number, tabId: number, host: string): DnrRule[] => [
+    { id, priority: 1000, action: { type: 'allow' }, condition: { requestDomains: [host], regexFilter: SHAPE_2, resourceTypes: ['main_frame'], tabIds: [tabId] } },
+    { id: id + 1, priority: 1000, action: { type: 'allow' }, condition: { requestDomains: [host], regexFilter: SHAPE_2, resourceTypes: API, tabIds: [tabId] } },
+  ];
 
-  test('allowOnce adds a session rule for that tab with an id no session rule has', async () => {
-    const dnr = createDnrStandIn({ session: [proceedRule(3, 5, 'a.example'), proceedRule(9, 6, 'b.example')], dynamic: [stale(10)] });
+  test('allowOnce adds the pair of session rules for that tab with ids no session rule has', async () => {
+    const dnr = createDnrStandIn({ session: [...proceedRules(3, 5, 'a.example'), ...proceedRules(9, 6, 'b.example')], dynamic: [stale(10)] });
     const sync = start(dnr);
     expect(await sync.allowOnce(7, 'relay.example')).toBe(true);
-    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { addRules: [proceedRule(10, 7, 'relay.example')] } });
-    expect(dnr.sessionRules()).toEqual([proceedRule(3, 5, 'a.example'), proceedRule(9, 6, 'b.example'), proceedRule(10, 7, 'relay.example')]);
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { addRules: proceedRules(11, 7, 'relay.example') } });
+    expect(dnr.sessionRules().map((rule) => rule.id)).toEqual([3, 4, 9, 10, 11, 12]);
     expect(dnr.dynamicRules()).toEqual([stale(10)]); // dynamic rules are another id space, untouched
 
     expect(await sync.allowOnce(7, 'other-relay.example')).toBe(true);
-    expect(dnr.sessionRules().map((rule) => rule.id)).toEqual([3, 9, 10, 11]);
+    expect(dnr.sessionRules().map((rule) => rule.id)).toEqual([3, 4, 9, 10, 11, 12, 13, 14]);
   });
 
-  test('the first session rule gets id 1', async () => {
+  test('the first session rules get ids 1 and 2', async () => {
     const dnr = createDnrStandIn();
     expect(await start(dnr).allowOnce(0, 'relay.example')).toBe(true);
-    expect(dnr.sessionRules()).toEqual([proceedRule(1, 0, 'relay.example')]);
+    expect(dnr.sessionRules()).toEqual(proceedRules(1, 0, 'relay.example'));
   });
 
   test('a host that is not a host adds nothing', async () => {
@@ -203,12 +204,34 @@ describe('proceed once', () => {
     expect(dnr.sessionRules()).toEqual([]);
   });
 
+  test('the page the exception was for commits: its load is spent, its API calls stay allowed', async () => {
+    const dnr = createDnrStandIn({ session: [...proceedRules(1, 7, 'relay.example'), ...proceedRules(3, 8, 'relay.example')] });
+    const sync = start(dnr);
+    await sync.pageCommitted(7, 'https://relay.example/?currency=usd');
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { removeRuleIds: [1] } });
+    expect(dnr.sessionRules().map((rule) => rule.id)).toEqual([2, 3, 4]);
+  });
+
+  test('the tab moves on (another host, a subdomain, the block page again): nothing of the exception is left', async () => {
+    for (const url of ['https://forum.example/', 'https://www.relay.example/', 'chrome-extension://id/blocked.html#https://relay.example/x', 'about:blank']) {
+      const dnr = createDnrStandIn({ session: [...proceedRules(1, 7, 'relay.example'), ...proceedRules(3, 8, 'relay.example')] });
+      await start(dnr).pageCommitted(7, url);
+      expect({ url, left: dnr.sessionRules().map((rule) => rule.id) }).toEqual({ url, left: [3, 4] });
+    }
+  });
+
+  test('a commit in a tab without an exception changes nothing', async () => {
+    const dnr = createDnrStandIn({ session: proceedRules(1, 8, 'relay.example') });
+    await start(dnr).pageCommitted(7, 'https://relay.example/');
+    expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toEqual([]);
+  });
+
   test('forgetTab drops that tab’s session rules and only those', async () => {
-    const dnr = createDnrStandIn({ session: [proceedRule(1, 5, 'a.example'), proceedRule(2, 6, 'b.example'), proceedRule(3, 5, 'c.example')] });
+    const dnr = createDnrStandIn({ session: [...proceedRules(1, 5, 'a.example'), ...proceedRules(3, 6, 'b.example'), ...proceedRules(5, 5, 'c.example')] });
     const sync = start(dnr);
     await sync.forgetTab(5);
-    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { removeRuleIds: [1, 3] } });
-    expect(dnr.sessionRules()).toEqual([proceedRule(2, 6, 'b.example')]);
+    expect(dnr.calls.at(-1)).toEqual({ method: 'updateSessionRules', options: { removeRuleIds: [1, 2, 5, 6] } });
+    expect(dnr.sessionRules()).toEqual(proceedRules(3, 6, 'b.example'));
 
     await sync.forgetTab(8);
     expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toHaveLength(1); // nothing to remove, no call

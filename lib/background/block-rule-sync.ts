@@ -1,5 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { buildBlockRules, proceedOnceRule, type DnrRule } from '../lists/block-rules.ts';
+import { normalizeHost } from '../core/host.ts';
+import { buildBlockRules, isProceedOnceRuleFor, proceedOnceKind, proceedOnceRules, type DnrRule } from '../lists/block-rules.ts';
 import type { ListRegistry } from './list-registry.ts';
 
 type Dnr = (typeof browserApi)['declarativeNetRequest'];
@@ -38,10 +39,30 @@ export class BlockRuleSync {
     return this.#queue;
   }
 
-  /** "Proceed once": a session rule that lets this tab, and only this tab, load the host. */
+  /** "Proceed once": session rules that let this tab, and only this tab, load exactly `host` once. */
   allowOnce(tabId: number, host: string): Promise<boolean> {
-    // In the same queue as rebuilds, so two calls never pick the same free rule id.
-    const run = this.#queue.then(() => this.#allowOnceNow(tabId, host));
+    return this.#enqueue(() => this.#allowOnceNow(tabId, host));
+  }
+
+  /**
+   * A top-level document committed in `tabId`: the one load "proceed once" allowed is spent, and
+   * the API exception lives on only if the tab is now on that very host (the page it allowed).
+   */
+  pageCommitted(tabId: number, url: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const normalized = normalizeHost(url);
+      const committedHost = normalized.ok ? normalized.value.host : null;
+      const spent = (await this.#deps.dnr.getSessionRules()).filter((rule) => {
+        const kind = proceedOnceKind(rule as DnrRule, tabId);
+        return kind === 'navigation' || (kind === 'api' && (committedHost === null || !isProceedOnceRuleFor(rule as DnrRule, committedHost)));
+      });
+      if (spent.length > 0) await this.#deps.dnr.updateSessionRules({ removeRuleIds: spent.map((rule) => rule.id) });
+    });
+  }
+
+  /** Session-rule changes run in the same queue as rebuilds, so two never pick the same free id. */
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
     this.#queue = run.then(
       () => undefined,
       () => undefined,
@@ -52,9 +73,9 @@ export class BlockRuleSync {
   async #allowOnceNow(tabId: number, host: string): Promise<boolean> {
     const existing = await this.#deps.dnr.getSessionRules();
     const nextId = existing.reduce((highest, rule) => Math.max(highest, rule.id), 0) + 1;
-    const rule = proceedOnceRule(tabId, host, nextId);
-    if (!rule) return false;
-    await this.#deps.dnr.updateSessionRules({ addRules: [rule as DnrRule] as DnrRuleInput });
+    const rules = proceedOnceRules(tabId, host, nextId);
+    if (!rules) return false;
+    await this.#deps.dnr.updateSessionRules({ addRules: [rules.navigation, rules.api] as DnrRuleInput });
     return true;
   }
 

@@ -4,12 +4,11 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { commitPage, quietPageView, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import { ask, startTestBackground, type ScriptRun, type TestBackground } from '../../tests/support/test-background.ts';
 import type { DnrRule } from '../lists/block-rules.ts';
-import { DATABASE_NAME, openListDatabase, putUserEntry, storeFetchedList } from '../lists/list-store.ts';
+import { DATABASE_NAME, openListDatabase, putUserEntry } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
 import type { PageFingerprint } from '../detection/page-fingerprint.ts';
 import type { PageContextPush, StatusProbeRequest } from '../protocol/page-protocol.ts';
 import { whenAllIdle } from '../core/in-flight.ts';
-import { ok } from '../core/result.ts';
 import type { Signal } from '../detection/scoring.ts';
 import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { createTabStateStore, type TabStateStore } from '../verdicts/tab-state.ts';
@@ -73,12 +72,6 @@ const tabOf = (id: number, url?: string) =>
 /** The popup or options page: an extension page, not in a tab. */
 const extensionPage = (path: string): Sender => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL(path), origin: EXTENSION_ORIGIN });
 
-/** The interstitial standing in for `blockedUrl` in tab `tabId`. */
-const interstitialIn = (tabId: number, blockedUrl: string): Sender => {
-  const url = `${INTERSTITIAL}#${blockedUrl}`;
-  return { id: fakeBrowser.runtime.id, url, origin: EXTENSION_ORIGIN, frameId: 0, documentId: `interstitial-${tabId}`, tab: tabOf(tabId, url) };
-};
-
 /** A content script in frame `frameId` of tab `tabId`, whose top document is `topUrl`. */
 const contentScript = (tabId: number, url: string, { frameId = 0, topUrl = url } = {}): Sender => ({
   id: fakeBrowser.runtime.id,
@@ -103,7 +96,6 @@ async function refusal(pending: Promise<unknown>): Promise<string> {
 
 const listEntries = async () => (await ask({ type: 'user-entries/list' }, extensionPage('/options.html'))).entries;
 
-const managedBlock = { kind: 'list', level: 'blocked', source: 'Managed policy', detail: 'relay.example', listSource: 'managed' } as const;
 
 /** The interstitial's rules for one blocked subtree, as BlockRuleSync installs them. */
 const blockedSubtreeRules = (host: string, { api }: { api: boolean }): DnrRule[] => {
@@ -123,179 +115,6 @@ beforeEach(() => {
   factory = new IDBFactory();
   dnr = createDnrStandIn();
   reports = [];
-});
-
-describe('interstitial/info', () => {
-  test('a host the managed policy blocks: its reasons; proceeding allowed by policy; no "always allow" against an administrator', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    const url = 'https://chat.relay.example/v1/chat?session=1';
-    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
-      url,
-      navigable: true,
-      hostUnicode: 'chat.relay.example',
-      hostAscii: 'chat.relay.example',
-      level: 'blocked',
-      reasons: [managedBlock],
-      allowProceed: true,
-      allowAlwaysAllow: false,
-    });
-  });
-
-  test('a host the person blocked, under a policy that forbids proceeding', async () => {
-    await fakeBrowser.storage.managed.set({ allowProceed: false });
-    await seedUserEntries({ pattern: 'bücher.example', level: 'blocked', added: '2026-11-20T00:00:00Z', note: 'phishing' });
-    await startWorker();
-    const url = 'https://xn--bcher-kva.example/login';
-    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
-      url,
-      navigable: true,
-      hostUnicode: 'bücher.example',
-      hostAscii: 'xn--bcher-kva.example',
-      level: 'blocked',
-      reasons: [{ kind: 'list', level: 'blocked', source: 'Your entries', detail: 'xn--bcher-kva.example (phishing)', listSource: 'user' }],
-      allowProceed: false,
-      allowAlwaysAllow: true,
-    });
-  });
-
-  test('a subscribed list’s block carries its evidence', async () => {
-    const db = await openListDatabase(factory);
-    const list = { name: 'Community relays', version: '7', updated: '2026-11-20', entries: [{ pattern: 'relay.example', level: 'blocked', evidence: ['https://evidence.example.org/relay'] }] };
-    expect((await storeFetchedList(db, { url: 'https://lists.example.org/relays.json', body: ok(JSON.stringify(list)), at: 1 })).ok).toBe(true);
-    db.close();
-    await startWorker();
-    const url = 'https://relay.example/';
-    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({
-      level: 'blocked',
-      reasons: [{ kind: 'list', level: 'blocked', source: 'Community relays v7', detail: 'relay.example', listSource: 'subscribed', evidence: ['https://evidence.example.org/relay'] }],
-      allowProceed: true,
-      allowAlwaysAllow: true,
-    });
-  });
-
-  test('javascript: and data: URLs are not navigable and offer nothing', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    for (const url of ['javascript:alert(document.cookie)', 'javascript://relay.example/%0aalert(1)', 'data:text/html,<script>alert(1)</script>']) {
-      expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
-        url,
-        navigable: false,
-        hostUnicode: url,
-        hostAscii: url,
-        level: 'unknown',
-        reasons: [],
-        allowProceed: false,
-        allowAlwaysAllow: false,
-      });
-    }
-  });
-
-  test('a blocked host behind a non-web scheme keeps its verdict but is not navigable', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    const url = 'ftp://relay.example/pub/';
-    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toEqual({
-      url,
-      navigable: false,
-      hostUnicode: 'relay.example',
-      hostAscii: 'relay.example',
-      level: 'blocked',
-      reasons: [managedBlock],
-      allowProceed: true,
-      allowAlwaysAllow: false,
-    });
-  });
-});
-
-describe('interstitial/proceed-once', () => {
-  const proceedRule = (id: number, tabId: number, host: string): DnrRule => ({
-    id,
-    priority: 1000,
-    action: { type: 'allow' },
-    condition: { requestDomains: [host], resourceTypes: ['main_frame', ...API_TYPES] as DnrRule['condition']['resourceTypes'], tabIds: [tabId] },
-  });
-
-  test('adds a session rule for the sender’s tab, and only that tab', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    const url = 'https://chat.relay.example/c/1';
-    expect(await ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))).toEqual({ url });
-    expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example')]);
-
-    const other = 'https://relay.example/';
-    await ask({ type: 'interstitial/proceed-once', url: other }, interstitialIn(9, other));
-    expect(dnr.sessionRules()).toEqual([proceedRule(1, 7, 'chat.relay.example'), proceedRule(2, 9, 'relay.example')]);
-    expect(dnr.dynamicRules()).toEqual([]); // the block itself stays
-  });
-
-  test('refused when the policy does not allow proceeding', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowProceed: false });
-    await startWorker();
-    const url = 'https://relay.example/';
-    expect(await refusal(ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url)))).toBe(
-      'Your organisation does not allow continuing to this site.',
-    );
-    expect(dnr.sessionRules()).toEqual([]);
-  });
-
-  test('refused for URLs that are not web pages', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    for (const url of ['javascript:alert(1)', 'data:text/html,hi', 'ftp://relay.example/', 'wss://relay.example/v1/realtime']) {
-      expect({ url, error: await refusal(ask({ type: 'interstitial/proceed-once', url }, interstitialIn(7, url))) }).toEqual({
-        url,
-        error: 'Only web pages can be opened.',
-      });
-    }
-    expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toEqual([]);
-  });
-
-  test('refused from a page that is not in a tab', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    const url = 'https://relay.example/';
-    expect(await refusal(ask({ type: 'interstitial/proceed-once', url }, extensionPage('/popup.html')))).toBe('This request must come from a tab.');
-    expect(dnr.sessionRules()).toEqual([]);
-  });
-});
-
-describe('interstitial/always-allow', () => {
-  test('adds a vetted entry of the person’s own for the host and rebuilds the rules', async () => {
-    await seedUserEntries({ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' });
-    await startWorker();
-    const url = 'https://chat.relay.example/c/1';
-    expect(await ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url))).toEqual({ url });
-
-    expect(await listEntries()).toEqual([
-      { pattern: 'chat.relay.example', level: 'vetted', added: ADDED },
-      { pattern: 'relay.example', level: 'blocked', added: '2026-11-20T00:00:00Z' },
-    ]);
-    expect(await ask({ type: 'interstitial/info', url }, interstitialIn(7, url))).toMatchObject({ level: 'vetted' });
-    // relay.example stays blocked; chat.relay.example and its subdomains are let through.
-    expect(dnr.dynamicRules()).toEqual([
-      ...blockedSubtreeRules('relay.example', { api: true }),
-      { id: 3, priority: 6, action: { type: 'allow' }, condition: { requestDomains: ['chat.relay.example'], resourceTypes: ['main_frame', ...API_TYPES] } },
-    ]);
-    expect(reports).toEqual([]);
-  });
-
-  test('refused for a host the administrator blocks', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
-    await startWorker();
-    const url = 'https://chat.relay.example/';
-    expect(await refusal(ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe(
-      'Your organisation blocks this site; it cannot be allowed here.',
-    );
-    expect(await listEntries()).toEqual([]);
-  });
-
-  test('refused for URLs that are not web pages', async () => {
-    await startWorker();
-    const url = 'javascript:alert(1)';
-    expect(await refusal(ask({ type: 'interstitial/always-allow', url }, interstitialIn(7, url)))).toBe('Only web pages can be allowed.');
-    expect(await listEntries()).toEqual([]);
-  });
 });
 
 describe('page/fingerprint and page/probe-signals', () => {

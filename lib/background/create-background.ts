@@ -5,7 +5,7 @@ import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { openListDatabase } from '../lists/list-store.ts';
 import { downloadList } from '../lists/subscriptions.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
-import { registerBlockPageActions } from './block-page-actions.ts';
+import { BlockPageActions } from './block-page-actions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import { ListRegistry } from './list-registry.ts';
 import { MessageRouter } from './message-router.ts';
@@ -65,7 +65,10 @@ export function createBackground(apis: BackgroundApis) {
   });
 
   const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
-  const interstitialUrl = browser.runtime.getURL('/blocked.html');
+  // The block page's address under the extension's fixed id. With use_dynamic_url (wxt.config.ts)
+  // getURL('/blocked.html') answers a per-session address instead, which dynamic rules would keep
+  // after a browser restart; redirects to this one work all the same (docs/hostile-pages.md).
+  const interstitialUrl = `${browser.runtime.getURL('/')}blocked.html`;
   const tabs = new TabVerdicts({
     browser,
     registry,
@@ -82,7 +85,19 @@ export function createBackground(apis: BackgroundApis) {
     blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
     report,
   });
-  registerBlockPageActions({ registry, blockRules, router });
+  const blockPage = new BlockPageActions({
+    registry,
+    blockRules,
+    router,
+    interstitialUrl,
+    onBeforeRedirect: {
+      addListener: (listener) => browser.webRequest.onBeforeRedirect.addListener((details) => listener(details), { urls: ['<all_urls>'], types: ['main_frame'] }),
+    },
+    onCommitted: browser.webNavigation.onCommitted,
+    onTabRemoved: browser.tabs.onRemoved,
+    session: browser.storage.session,
+    report,
+  });
 
   const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
   // MV2 (Firefox) names the toolbar button browserAction.
@@ -141,5 +156,5 @@ export function createBackground(apis: BackgroundApis) {
   if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
 
   void registry.ready();
-  return { router, registry, tabs, blockRules, preferences, pageContexts, pageGuards };
+  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards };
 }

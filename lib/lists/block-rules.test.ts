@@ -8,7 +8,9 @@ import {
   MAX_LITERAL_HOST_LENGTH,
   MAX_SHAPE_LABELS,
   PROCEED_ONCE_PRIORITY,
-  proceedOnceRule,
+  isProceedOnceRuleFor,
+  proceedOnceKind,
+  proceedOnceRules,
   type BlockRuleLimits,
   type DnrResourceType,
   type DnrRule,
@@ -626,42 +628,77 @@ describe('buildBlockRules: size and limits', () => {
   });
 });
 
-describe('proceedOnceRule', () => {
+describe('proceedOnceRules', () => {
   const matcher = compileMatcher([sourced('bundled', [['relay.example', 'blocked'], ['203.0.113.7', 'blocked']])]);
   const { rules } = build(matcher);
+  const both = (tabId: number, host: string, id: number) => {
+    const pair = proceedOnceRules(tabId, host, id)!;
+    return [pair.navigation, pair.api];
+  };
 
-  it('is a tab-scoped allow above every dynamic rule', () => {
-    expect(proceedOnceRule(7, 'Relay.Example', 9001)).toEqual({
-      id: 9001,
-      priority: PROCEED_ONCE_PRIORITY,
-      action: { type: 'allow' },
-      condition: {
-        requestDomains: ['relay.example'],
-        resourceTypes: ['main_frame', 'xmlhttprequest', 'websocket', 'other'],
-        tabIds: [7],
+  it('is a tab-scoped pair of allows above every dynamic rule: the page load, and its API calls', () => {
+    const shape = '^[^:]+://(?:[^/@]*@)?[^./@]+(?:\\.[^./@]+){1}\\.?[:/]';
+    expect(proceedOnceRules(7, 'Relay.Example', 9001)).toEqual({
+      navigation: {
+        id: 9001,
+        priority: PROCEED_ONCE_PRIORITY,
+        action: { type: 'allow' },
+        condition: { requestDomains: ['relay.example'], regexFilter: shape, resourceTypes: ['main_frame'], tabIds: [7] },
+      },
+      api: {
+        id: 9002,
+        priority: PROCEED_ONCE_PRIORITY,
+        action: { type: 'allow' },
+        condition: { requestDomains: ['relay.example'], regexFilter: shape, resourceTypes: ['xmlhttprequest', 'websocket', 'other'], tabIds: [7] },
       },
     });
     expect(Math.max(...rules.map((rule) => rule.priority))).toBeLessThan(PROCEED_ONCE_PRIORITY);
   });
 
-  it('lets that tab, and only that tab, load the page and call its API', () => {
-    const all = [...rules, proceedOnceRule(7, 'relay.example', 1)!];
+  it('lets that tab, and only that tab, load exactly that host and call its API; not its subdomains', () => {
+    const all = [...rules, ...both(7, 'relay.example', 1)];
     expect(evaluate(all, { url: 'https://relay.example/', type: 'main_frame', tabId: 7 }).action).toBe('allow');
-    expect(evaluate(all, { url: 'https://api.relay.example/v1/chat', type: 'xmlhttprequest', tabId: 7 }).action).toBe('allow');
+    expect(evaluate(all, { url: 'https://relay.example:8443/v1/chat', type: 'xmlhttprequest', tabId: 7 }).action).toBe('allow');
     expect(evaluate(all, { url: 'wss://relay.example/ws', type: 'websocket', tabId: 7 }).action).toBe('allow');
+    expect(evaluate(all, { url: 'https://api.relay.example/v1/chat', type: 'xmlhttprequest', tabId: 7 }).action).toBe('block');
+    expect(evaluate(all, { url: 'https://www.relay.example/', type: 'main_frame', tabId: 7 }).action).toBe('redirect');
+    expect(evaluate(all, { url: 'https://a.b.relay.example/', type: 'main_frame', tabId: 7 }).action).toBe('redirect');
     expect(evaluate(all, { url: 'https://relay.example/', type: 'main_frame', tabId: 8 }).action).toBe('redirect');
     expect(evaluate(all, { url: 'https://relay.example/v1', type: 'xmlhttprequest', tabId: 8 }).action).toBe('block');
     expect(evaluate(all, { url: 'https://relay.example/', type: 'main_frame' }).action).toBe('redirect');
   });
 
+  it('a host too long for the exact-host regexes gets no exception rather than a wider one', () => {
+    const deep = Array.from({ length: 14 }, (_, i) => `l${i}`).join('.') + '.relay.example';
+    expect(deep.length).toBeLessThanOrEqual(MAX_LITERAL_HOST_LENGTH);
+    const fourteen = `${'x'.repeat(60)}.${'y'.repeat(30)}.${Array.from({ length: 12 }, () => 'z').join('.')}.relay.example`;
+    expect(fourteen.length).toBeGreaterThan(MAX_LITERAL_HOST_LENGTH);
+    expect(proceedOnceRules(1, fourteen, 1)).toBeNull();
+    const literal = proceedOnceRules(1, deep, 1)!;
+    expect(literal.navigation.condition.regexFilter).toContain('l0\\.l1');
+    const all = [...rules, literal.navigation];
+    expect(evaluate(all, { url: `https://${deep}/`, type: 'main_frame', tabId: 1 }).action).toBe('allow');
+    expect(evaluate(all, { url: `https://sub.${deep}/`, type: 'main_frame', tabId: 1 }).action).toBe('redirect');
+  });
+
   it('anchors an IP host with a regex', () => {
-    const rule = proceedOnceRule(3, '203.0.113.7', 2)!;
-    expect(rule.condition.requestDomains).toBeUndefined();
-    const all = [...rules, rule];
+    const [navigation] = both(3, '203.0.113.7', 2);
+    expect(navigation!.condition.requestDomains).toBeUndefined();
+    const all = [...rules, navigation!];
     expect(evaluate(all, { url: 'http://203.0.113.7:8080/', type: 'main_frame', tabId: 3 }).action).toBe('allow');
     expect(evaluate(all, { url: 'http://203.0.113.70/', type: 'main_frame', tabId: 3 }).action).toBe('none');
     expect(evaluate(all, { url: 'http://203.0.113.7/', type: 'main_frame', tabId: 4 }).action).toBe('redirect');
-    expect(proceedOnceRule(3, '[2001:db8::1]', 2)?.condition.regexFilter).toBe('^[^:]+://(?:[^/@]*@)?\\[2001:db8::1\\][:/]');
+    expect(proceedOnceRules(3, '[2001:db8::1]', 2)?.api.condition.regexFilter).toBe('^[^:]+://(?:[^/@]*@)?\\[2001:db8::1\\][:/]');
+  });
+
+  it('knows its own rules: which kind, which tab, which host', () => {
+    const { navigation, api } = proceedOnceRules(7, 'relay.example', 1)!;
+    expect([proceedOnceKind(navigation, 7), proceedOnceKind(api, 7), proceedOnceKind(api, 8)]).toEqual(['navigation', 'api', null]);
+    expect(proceedOnceKind(rules[0]!, 7)).toBeNull();
+    expect(isProceedOnceRuleFor(api, 'RELAY.example')).toBe(true);
+    expect(isProceedOnceRuleFor(api, 'www.relay.example')).toBe(false);
+    expect(isProceedOnceRuleFor(api, 'not a host')).toBe(false);
+    expect(isProceedOnceRuleFor(proceedOnceRules(7, '203.0.113.7', 1)!.api, '203.0.113.7')).toBe(true);
   });
 
   it.each([
@@ -671,7 +708,7 @@ describe('proceedOnceRule', () => {
     [1, '', 1],
     [1, 'javascript:alert(1)', 1],
   ])('refuses tab %s, host %j, id %s', (tabId, host, id) => {
-    expect(proceedOnceRule(tabId, host, id)).toBeNull();
+    expect(proceedOnceRules(tabId, host, id)).toBeNull();
   });
 });
 
@@ -721,9 +758,9 @@ describe('types', () => {
   it('rules are assignable to the browser API type', () => {
     const matcher = compileMatcher([sourced('bundled', [['relay.example', 'blocked'], ['.x.example', 'blocked']])]);
     const browserRules: Browser.declarativeNetRequest.Rule[] = build(matcher).rules;
-    const session: Browser.declarativeNetRequest.Rule | null = proceedOnceRule(1, 'relay.example', 1);
+    const session: Browser.declarativeNetRequest.Rule | undefined = proceedOnceRules(1, 'relay.example', 1)?.navigation;
     expect(browserRules.length).toBeGreaterThan(0);
-    expect(session).not.toBeNull();
+    expect(session).toBeDefined();
   });
 });
 

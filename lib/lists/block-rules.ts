@@ -330,27 +330,60 @@ function draftIpRules(ips: ReadonlySet<string>, isBlocked: (host: string) => boo
   }
 }
 
+/** The two session rules of one "continue once": the page's own load, and its calls while it lives. */
+export interface ProceedOnceRules {
+  /** Lets exactly one top-level load of the host through in the tab; dropped once a page commits there. */
+  readonly navigation: DnrRule;
+  /** Lets that page's API calls to the same host through; dropped when the tab leaves the page. */
+  readonly api: DnrRule;
+}
+
 /**
- * A session rule that lets one tab continue to `host` (and its subdomains: the relay's own
- * `www.` redirect and API host, which the person just chose to accept) once: main frame and API
- * requests, above every dynamic rule. Returns null for an invalid tab, id or host.
+ * "Continue once": session rules that let one tab load exactly `host` (not its subdomains: the
+ * person chose this address, not the relay's whole domain) above every dynamic rule, with ids
+ * `id` and `id + 1`. The caller drops the navigation rule when the page commits and the API rule
+ * when the tab moves on (lib/background/block-page-actions.ts), so the exception lasts for that
+ * navigation's page only. A domain host is `requestDomains: [host]` narrowed to its own label
+ * count by a regex (the same shape the exact-host block rules use, within Chrome's regex size
+ * limit); a longer host than those regexes can say gets no exception. Returns null for an
+ * invalid tab, id or host.
  */
-export function proceedOnceRule(tabId: number, host: string, id: number): DnrRule | null {
-  if (!Number.isSafeInteger(tabId) || tabId < 0 || !Number.isSafeInteger(id) || id < 1) return null;
-  const normalized = normalizeHost(host);
-  if (!normalized.ok) return null;
-  const { host: canonical, kind } = normalized.value;
-  const resourceTypes = [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES];
-  const target =
-    kind === 'domain'
-      ? { requestDomains: [canonical] }
-      : { regexFilter: literalRegexes(kind === 'ipv6' ? `\\[${escapeRegex(canonical)}\\]` : escapeRegex(canonical), false).any };
-  return {
-    id,
+export function proceedOnceRules(tabId: number, host: string, id: number): ProceedOnceRules | null {
+  if (!Number.isSafeInteger(tabId) || tabId < 0 || !Number.isSafeInteger(id) || id < 1 || !Number.isSafeInteger(id + 1)) return null;
+  const target = exactHostTarget(host);
+  if (!target) return null;
+  const rule = (ruleId: number, resourceTypes: DnrResourceType[]): DnrRule => ({
+    id: ruleId,
     priority: PROCEED_ONCE_PRIORITY,
     action: { type: 'allow' },
     condition: { ...target, resourceTypes, tabIds: [tabId] },
-  };
+  });
+  return { navigation: rule(id, [...NAVIGATION_RESOURCE_TYPES]), api: rule(id + 1, [...API_RESOURCE_TYPES]) };
+}
+
+/** Whether `rule` is a proceed-once rule of `tabId`, and of which kind. */
+export function proceedOnceKind(rule: DnrRule, tabId: number): 'navigation' | 'api' | null {
+  if (rule.priority !== PROCEED_ONCE_PRIORITY || rule.action.type !== 'allow' || !rule.condition.tabIds?.includes(tabId)) return null;
+  return rule.condition.resourceTypes.includes('main_frame') ? 'navigation' : 'api';
+}
+
+/** Whether a proceed-once rule is the one made for `host` (canonicalised as proceedOnceRules does). */
+export function isProceedOnceRuleFor(rule: DnrRule, host: string): boolean {
+  const target = exactHostTarget(host);
+  if (!target) return false;
+  return rule.condition.regexFilter === target.regexFilter && (rule.condition.requestDomains ?? []).join() === (target.requestDomains ?? []).join();
+}
+
+/** The condition that matches `host` itself and nothing under or beside it; null if none fits. */
+function exactHostTarget(host: string): { requestDomains?: string[]; regexFilter: string } | null {
+  const normalized = normalizeHost(host);
+  if (!normalized.ok) return null;
+  const { host: canonical, kind } = normalized.value;
+  if (kind !== 'domain') return { regexFilter: literalRegexes(kind === 'ipv6' ? `\\[${escapeRegex(canonical)}\\]` : escapeRegex(canonical), false).any };
+  const labels = labelCount(canonical);
+  if (labels <= MAX_SHAPE_LABELS) return { requestDomains: [canonical], regexFilter: shapeRegexes(labels).any };
+  if (canonical.length <= MAX_LITERAL_HOST_LENGTH) return { requestDomains: [canonical], regexFilter: literalRegexes(escapeRegex(canonical), true).any };
+  return null;
 }
 
 /** Chrome's url::kMaxURLChars: a longer URL cannot be navigated to anyway. */

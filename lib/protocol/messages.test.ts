@@ -14,7 +14,7 @@ const VALID: Request[] = [
   { type: 'lists/summary' },
   { type: 'interstitial/info', url: 'https://relay.example/v1/chat' },
   { type: 'interstitial/proceed-once', url: 'https://relay.example/' },
-  { type: 'interstitial/always-allow', url: 'javascript:alert(1)' },
+  { type: 'interstitial/proceed-once', url: 'javascript:alert(1)' },
   { type: 'page/fingerprint', fingerprint: { storageKeys: [], path: '/', vocabulary: [] } },
   {
     type: 'page/fingerprint',

@@ -35,10 +35,12 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lists/summary') }),
   /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
   z.object({ type: z.literal('interstitial/info'), url: maxUrl() }),
-  /** Interstitial: let this tab load the URL once (a session rule for this tab only). */
+  /**
+   * Interstitial: let this tab load the URL's host once, for that page only. Trusting a host for
+   * good is not offered here: the block page is reachable from the web, so trust lives in the
+   * popup and the options page, which no page can open or frame.
+   */
   z.object({ type: z.literal('interstitial/proceed-once'), url: maxUrl() }),
-  /** Interstitial: trust the URL's host from now on (a user allowlist entry). */
-  z.object({ type: z.literal('interstitial/always-allow'), url: maxUrl() }),
   /** Options page: the person's entries and the managed policy beside them. */
   z.object({ type: z.literal('user-entries/list') }),
   /** Popup or options: add or replace one of the person's own entries. */
@@ -84,8 +86,6 @@ export const interstitialInfoSchema = z.object({
   reasons: z.array(reasonSchema()),
   /** Managed policy may forbid continuing (allowProceed: false). */
   allowProceed: z.boolean(),
-  /** A managed block cannot be overridden by the person's own allowlist. */
-  allowAlwaysAllow: z.boolean(),
 });
 export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
 
@@ -97,7 +97,6 @@ export const responseSchemas = {
   'lists/summary': z.array(listSummarySchema),
   'interstitial/info': interstitialInfoSchema,
   'interstitial/proceed-once': z.object({ url: z.string() }),
-  'interstitial/always-allow': z.object({ url: z.string() }),
   'user-entries/list': z.object({
     entries: z.array(userEntrySchema),
     managed: z.object({ allowlist: z.array(z.string()), blocklist: z.array(z.string()), allowProceed: z.boolean(), problems: z.array(z.string()) }),

@@ -164,6 +164,7 @@ export interface WebRequestStandIn {
   readonly api: BrowserApi['webRequest'];
   readonly onBeforeSendHeaders: RecordingEvent;
   readonly onHeadersReceived: RecordingEvent;
+  readonly onBeforeRedirect: RecordingEvent;
 }
 
 /**
@@ -174,13 +175,15 @@ export function createWebRequestStandIn({ extraHeaders }: { extraHeaders: boolea
   const extra = extraHeaders ? { EXTRA_HEADERS: 'extraHeaders' } : {};
   const onBeforeSendHeaders = new RecordingEvent();
   const onHeadersReceived = new RecordingEvent();
+  const onBeforeRedirect = new RecordingEvent();
   const api = {
     OnBeforeSendHeadersOptions: { BLOCKING: 'blocking', REQUEST_HEADERS: 'requestHeaders', ...extra },
     OnHeadersReceivedOptions: { BLOCKING: 'blocking', RESPONSE_HEADERS: 'responseHeaders', ...extra },
     onBeforeSendHeaders,
     onHeadersReceived,
+    onBeforeRedirect,
   };
-  return { api: api as unknown as BrowserApi['webRequest'], onBeforeSendHeaders, onHeadersReceived };
+  return { api: api as unknown as BrowserApi['webRequest'], onBeforeSendHeaders, onHeadersReceived, onBeforeRedirect };
 }
 
 // ——— action ———
