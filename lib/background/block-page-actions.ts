@@ -48,6 +48,11 @@ export interface BlockPageActionsDeps {
   readonly router: MessageRouter;
   /** `chrome-extension://<id>/blocked.html`: where the block rules send a navigation, the original URL after '#'. */
   readonly interstitialUrl: string;
+  /**
+   * Other addresses webRequest may report that redirect under: Chromium names a resource with
+   * use_dynamic_url by its per-session address there (runtime.getURL('/blocked.html')).
+   */
+  readonly interstitialAliases?: readonly string[];
   readonly onBeforeRedirect: Event<RedirectDetails>;
   readonly onCommitted: Event<CommitDetails>;
   readonly onTabRemoved: Event<number>;
@@ -85,9 +90,11 @@ export class BlockPageActions {
 
   constructor(deps: BlockPageActionsDeps) {
     this.#deps = deps;
+    const targets = new Set([deps.interstitialUrl, ...(deps.interstitialAliases ?? [])]);
     deps.onBeforeRedirect.addListener((details) => {
       if (details.type !== 'main_frame' || details.frameId !== 0 || details.tabId < 0) return;
-      if (details.redirectUrl !== `${deps.interstitialUrl}#${details.url}`) return;
+      const hash = details.redirectUrl.indexOf('#');
+      if (hash < 0 || !targets.has(details.redirectUrl.slice(0, hash)) || details.redirectUrl.slice(hash + 1) !== details.url) return;
       this.#serially(() => this.#remember(details.tabId, details.url));
     });
     deps.onCommitted.addListener((details) => {

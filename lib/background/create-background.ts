@@ -90,6 +90,7 @@ export function createBackground(apis: BackgroundApis) {
     blockRules,
     router,
     interstitialUrl,
+    interstitialAliases: [browser.runtime.getURL('/blocked.html')],
     onBeforeRedirect: {
       addListener: (listener) => browser.webRequest.onBeforeRedirect.addListener((details) => listener(details), { urls: ['<all_urls>'], types: ['main_frame'] }),
     },
