@@ -89,4 +89,25 @@ describe('blocked by a subscribed list', () => {
     await InterstitialPage.expectOn(browser, otherTab, url);
     expect(server.requestsFor(url).filter((request) => request.method === 'GET')).toHaveLength(1);
   });
+
+  test('continue once is for that host and that page: a subdomain, and a later visit in the same tab, are blocked again', async ({ browser, server, newTab }) => {
+    const url = relayUrl('/?from=continue-once');
+    const page = await newTab();
+    await page.goto(url);
+    await (await InterstitialPage.expectOn(browser, page, url)).proceed();
+    await page.locator('#relay-home').waitFor();
+    // Nothing tells the relay that RelayGuard sent the person: no extension address as referrer.
+    expect(await page.evaluate(() => document.referrer)).toBe('');
+
+    // The relay's own page sends the tab to a subdomain: stopped, no request reaches it.
+    const subdomain = `http://www.${HOSTS.listedRelay}/signup`;
+    await Promise.all([page.waitForURL(InterstitialPage.urlFor(browser, subdomain)), page.evaluate((next) => void (location.href = next), subdomain)]);
+    expect(server.requestsFor(subdomain)).toEqual([]);
+
+    // A later visit to the very host in the same tab: stopped again, the exception was spent.
+    const later = relayUrl('/later-visit'); // requestsFor() ignores the query: a path of its own
+    await page.goto(later);
+    await InterstitialPage.expectOn(browser, page, later);
+    expect(server.requestsFor(later)).toEqual([]);
+  });
 });

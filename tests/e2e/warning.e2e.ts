@@ -213,6 +213,7 @@ describe('trusting the site from the popup', () => {
     expect(await popup.level()).toBe('unvetted');
 
     await popup.page.locator('[data-testid="trust-site"]').click();
+    await popup.page.locator('[data-testid="trust-confirm-yes"]').click(); // the popup's deliberate second step
     // The popup asks again after the action: its verdict is the background's new answer.
     await expect.poll(() => popup.level(), { timeout: 5_000 }).toBe('vetted');
     await expect.poll(() => warningLevel(page), { timeout: 5_000 }).toBeNull();
