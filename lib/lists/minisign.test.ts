@@ -7,6 +7,7 @@ import {
   encodeBase64,
   parsePublicKey,
   parseSignature,
+  signatureUrlOf,
   signedPayload,
   verifyListSignature,
   verifySignature,
@@ -234,5 +235,11 @@ describe('signedPayload', () => {
 
   it('is the message itself for legacy signatures', async () => {
     expect(await signedPayload(listBytes, 'legacy')).toBe(listBytes);
+  });
+});
+
+describe('signatureUrlOf', () => {
+  it('appends .minisig to the list URL, as minisign names signatures', () => {
+    expect(signatureUrlOf('https://lists.example/relays.json')).toBe('https://lists.example/relays.json.minisig');
   });
 });

@@ -66,7 +66,7 @@ export const MAX_UNTRUSTED_COMMENT_BYTES = 1024;
 export const MAX_TRUSTED_COMMENT_BYTES = 8192;
 /** A signature file is four short lines; anything much longer is not one. */
 export const MAX_SIGNATURE_FILE_CHARS = 16 * 1024;
-export const MAX_PUBLIC_KEY_TEXT_CHARS = 4 * 1024;
+const MAX_PUBLIC_KEY_TEXT_CHARS = 4 * 1024;
 /** Pinning is for a handful of maintainers' keys; a long array is a mistake, not a policy. */
 export const MAX_PINNED_KEYS = 32;
 /** Above the subscription download cap with room to grow; hashing is linear, this bounds it. */
@@ -312,6 +312,11 @@ export async function verifySignature(
     return fail('bad-trusted-comment-signature', 'The file is signed, but its trusted comment was changed after signing.');
   }
   return ok({ algorithm: signature.algorithm, keyIdHex: signature.keyIdHex, trustedComment: signature.trustedComment });
+}
+
+/** Where the signature of the list at `listUrl` is: the same URL with `.minisig` appended, as minisign names it. */
+export function signatureUrlOf(listUrl: string): string {
+  return `${listUrl}.minisig`;
 }
 
 export interface ListSignatureInput {

@@ -93,6 +93,8 @@ describe('npm run lists -- lint', () => {
         entry('openai.com', 'blocked'), // 9: covers api.openai.com
         entry('eu.api.openai.com', 'blocked'), // 10: under api.openai.com
         entry('typo.example', 'vetted', { evidance: ['https://x.example'] }), // 11
+        entry('not-a-vendor.example', 'official'), // 12
+        entry('eu.api.anthropic.com', 'official'), // 13: under a bundled vendor host
       ]),
     );
     const run = await lists(['lint', bad]);
@@ -109,9 +111,10 @@ describe('npm run lists -- lint', () => {
     expectLine('error:', bad, 'entries[10] (eu.api.openai.com) pattern: would block first-party vendor host api.openai.com');
     expectLine('warning:', bad, 'entries[10] (eu.api.openai.com) pattern: shadowed by entries[9] (openai.com)');
     expectLine('warning:', bad, 'entries[11] (typo.example) evidance: unknown field');
-    expect(lines.some((line) => line.includes('entries[8]'))).toBe(false);
+    expectLine('warning:', bad, 'entries[12] (not-a-vendor.example) level: official, but the bundled vendor list does not name this host');
+    expect(lines.some((line) => line.includes('entries[8]') || line.includes('entries[13]'))).toBe(false);
     expect(lines.some((line) => line.includes('entries[0]') && !line.includes('duplicates'))).toBe(false);
-    expectLine(bad, '12 entries, 7 errors, 3 warnings');
+    expectLine(bad, '14 entries, 7 errors, 4 warnings');
   });
 
   it('reports unreadable and invalid files by name', { timeout: TEST_TIMEOUT_MS }, async () => {

@@ -13,7 +13,7 @@ export type EntryChange =
   | { readonly kind: 'evidence'; readonly pattern: string; readonly added: readonly string[]; readonly removed: readonly string[] }
   | { readonly kind: 'reason' | 'category' | 'added-date'; readonly pattern: string; readonly from?: string; readonly to?: string };
 
-export interface ListDiff {
+interface ListDiff {
   readonly header: readonly string[];
   readonly changes: readonly EntryChange[];
 }

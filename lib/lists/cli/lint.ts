@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { listEntrySchema, listSchema, type ListEntry, type RelayList } from '../list-schema.ts';
-import { compileMatcher, type ListHit, type SourcedList } from '../matcher.ts';
+import { compileMatcher, type ListHit, type Matcher, type SourcedList } from '../matcher.ts';
 import { winningHit } from '../precedence.ts';
 
 /**
@@ -11,7 +11,7 @@ import { winningHit } from '../precedence.ts';
  * `openai.com` would block the real API for every subscriber.
  */
 
-export type Severity = 'error' | 'warning';
+type Severity = 'error' | 'warning';
 
 export interface LintProblem {
   readonly severity: Severity;
@@ -24,7 +24,7 @@ export interface LintProblem {
   readonly message: string;
 }
 
-export interface LintReport {
+interface LintReport {
   readonly problems: readonly LintProblem[];
   /** Entries that passed the schema. */
   readonly validEntries: number;
@@ -67,7 +67,7 @@ export function lintListText(text: string, vendorLists: readonly SourcedList[]):
   return lintListValue(raw, vendorLists);
 }
 
-export function lintListValue(raw: unknown, vendorLists: readonly SourcedList[]): LintReport {
+function lintListValue(raw: unknown, vendorLists: readonly SourcedList[]): LintReport {
   if (!isRecord(raw)) return { problems: [{ severity: 'error', message: 'a list is a JSON object with name, version, updated and entries' }], validEntries: 0, totalEntries: 0 };
   const problems: LintProblem[] = [];
 
@@ -128,7 +128,10 @@ export function lintListValue(raw: unknown, vendorLists: readonly SourcedList[])
   // The same matcher and precedence the extension decides with, with this list as a subscription.
   const matcher = compileMatcher([{ id: 'linted', source: 'subscribed', list }]);
   problems.push(...shadowedEntries(unique, matcher.match, indexOfPattern));
-  problems.push(...vendorBlocks(unique, matcher.match, vendorLists));
+  const officialLists = vendorLists.map((sourced) => ({ ...sourced, list: { ...sourced.list, entries: sourced.list.entries.filter((entry) => entry.level === 'official') } }));
+  const vendorMatcher = compileMatcher(officialLists);
+  problems.push(...vendorBlocks(unique, matcher.match, vendorMatcher, officialLists));
+  problems.push(...unknownOfficials(unique, vendorMatcher));
 
   problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1));
   return { problems, validEntries: valid.length, totalEntries: rawEntries.length };
@@ -167,10 +170,9 @@ function shadowedEntries(
 function vendorBlocks(
   entries: readonly { index: number; entry: ListEntry }[],
   match: (host: string) => ListHit[],
-  vendorLists: readonly SourcedList[],
+  vendorMatcher: Matcher,
+  officialLists: readonly SourcedList[],
 ): LintProblem[] {
-  const officialLists = vendorLists.map((sourced) => ({ ...sourced, list: { ...sourced.list, entries: sourced.list.entries.filter((entry) => entry.level === 'official') } }));
-  const vendorMatcher = compileMatcher(officialLists);
   const reached = new Map<number, string[]>();
   const note = (index: number, vendorPattern: string): void => {
     const hosts = reached.get(index) ?? [];
@@ -206,6 +208,19 @@ function vendorBlocks(
       message: `would block first-party vendor host${vendorPatterns.length > 1 ? 's' : ''} ${shown} (official in ${vendorListName(vendorPatterns[0]!)}): a subscribed list outranks the bundled one`,
     };
   });
+}
+
+/** `official` claims a first-party vendor host: one the bundled vendor list does not know deserves a second look. */
+function unknownOfficials(entries: readonly { index: number; entry: ListEntry }[], vendorMatcher: Matcher): LintProblem[] {
+  return entries
+    .filter(({ entry }) => entry.level === 'official' && vendorMatcher.match(hostOf(entry.pattern)).length === 0)
+    .map(({ index, entry }) => ({
+      severity: 'warning',
+      entry: index,
+      pattern: entry.pattern,
+      field: 'level',
+      message: 'official, but the bundled vendor list does not name this host: "official" is for first-party AI vendor hosts; check that a vendor really runs it',
+    }));
 }
 
 /** `list.json: entries[3] (relay.example) evidence: …` — the file, the entry, the field. */

@@ -24,15 +24,15 @@ export interface CliIo {
   deriveKeyStream: DeriveKeyStream;
 }
 
-export const EXIT_OK = 0;
+const EXIT_OK = 0;
 /** A problem with the input: lint errors, a signature that does not verify, a file that cannot be read. */
-export const EXIT_PROBLEM = 1;
+const EXIT_PROBLEM = 1;
 /** The command line itself is wrong. */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 
 const MAX_PROBLEMS_SHOWN = 200;
 
-export const USAGE = `Usage: npm run lists -- <command> [options]
+const USAGE = `Usage: npm run lists -- <command> [options]
 
   lint <file>...                      check lists: schema, duplicates, shadowed entries, unknown
                                       fields, blocks that would reach a first-party vendor host

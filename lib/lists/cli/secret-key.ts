@@ -30,7 +30,7 @@ export interface MinisignSecretKey {
   readonly publicKey: Uint8Array;
 }
 
-export interface ScryptParameters {
+interface ScryptParameters {
   readonly salt: Uint8Array;
   readonly N: number;
   readonly r: number;
@@ -149,7 +149,7 @@ export function publicKeyFileOf(secretKey: MinisignSecretKey): string {
   return `${UNTRUSTED_COMMENT_PREFIX}minisign public key ${secretKey.keyIdHex}\n${encodeBase64(blob)}\n`;
 }
 
-export interface SignOptions {
+interface SignOptions {
   readonly algorithm?: MinisignAlgorithm;
   readonly trustedComment: string;
   readonly untrustedComment?: string;
