@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { RealClipboard } from './support/clipboard.ts';
-import { interstitialScene, pasteGuardScene, popupScene, saveScreen, warningScene } from './support/scenes.ts';
+import { interstitialScene, optionsScene, pasteGuardScene, popupScene, saveScreen, warningScene } from './support/scenes.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
  * RelayGuard in Chinese: Chromium runs with a zh-CN UI (browser.ts, `locale`; on Linux that takes
  * the gettext environment and Debian's chromium-l10n, not just `--lang`), and the popup, the
- * block page and the paste question speak from public/_locales/zh_CN/messages.json. The four
- * screens are saved as tests/e2e/.artifacts/screenshots/zh-CN/<name>.png (support/scenes.ts).
+ * block page, the options page and the paste question speak from public/_locales/zh_CN/messages.json.
+ * The five screens are saved as tests/e2e/.artifacts/screenshots/zh-CN/<name>.png (support/scenes.ts).
  */
 
 const LOCALE = 'zh-CN';
@@ -103,5 +103,11 @@ describe('zh-CN', () => {
     expect(cjkFonts, 'no CJK font (fc-list :lang=zh): install fonts-wqy-microhei or fonts-noto-cjk').not.toBe('');
     const page = await warningScene({ browser, server, newTab, openPopup });
     await saveScreen(browser, page, 'warning', true);
+  });
+
+  test('the options page', async ({ browser, server, newTab, openPopup }) => {
+    const page = await optionsScene({ browser, server, newTab, openPopup });
+    expect(await textOf(page.locator('h1'))).toBe(zh('options_title'));
+    await saveScreen(browser, page, 'options');
   });
 });

@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
 import { RealClipboard } from './support/clipboard.ts';
-import { interstitialScene, pasteGuardScene, popupScene, saveScreen, warningScene } from './support/scenes.ts';
+import { interstitialScene, optionsScene, pasteGuardScene, popupScene, saveScreen, SCENE_BLOCKLIST, SCENE_USER_ENTRY, warningScene } from './support/scenes.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
- * The four screens a person meets, in English, saved by the run as
+ * The five screens a person meets, in English, saved by the run as
  * tests/e2e/.artifacts/screenshots/en-US/<name>.png (support/scenes.ts; languages.e2e.ts makes
  * the Chinese ones). Pages at 1280×800, the popup 400 px wide. Each test also checks the screen
  * is the one it claims to be, so a shot of an error page cannot pass for it.
@@ -51,5 +51,18 @@ describe('screenshots (English)', () => {
     expect(await interstitial.goBack.textContent()).toBe('Go back');
     await expectDesignedFont(interstitial.page);
     await saveScreen(browser, interstitial.page, 'interstitial', true);
+  });
+
+  test('options page with a subscription and an entry of ones own', async ({ browser, server, newTab, openPopup }) => {
+    const page = await optionsScene({ browser, server, newTab, openPopup });
+    expect(await page.locator('h1').textContent()).toBe('RelayGuard settings');
+    const subscription = await page.locator('[data-testid="subscription"]').textContent();
+    expect(subscription).toContain(SCENE_BLOCKLIST.name);
+    expect(subscription).toContain(SCENE_BLOCKLIST.version);
+    expect(await page.locator('[data-testid="user-entry"]').textContent()).toContain(SCENE_USER_ENTRY.pattern);
+    // The options page sets a larger body size of its own (entrypoints/options/style.css); the family must still be the designed one.
+    const families = await page.evaluate(() => [getComputedStyle(document.documentElement).fontFamily, getComputedStyle(document.body).fontFamily]);
+    expect(families[1], 'body font family').toBe(families[0]);
+    await saveScreen(browser, page, 'options');
   });
 });

@@ -6,6 +6,7 @@ import { ARTIFACTS_DIR } from './artifacts.ts';
 import type { ExtensionBrowser } from './browser.ts';
 import type { RealClipboard } from './clipboard.ts';
 import type { FixtureServer } from './fixture-server.ts';
+import type { Envelope, ResponseFor } from '../../../lib/protocol/messages.ts';
 import { PasteGuardDialog, warningLevel } from './in-page.ts';
 import { InterstitialPage } from './interstitial-page.ts';
 import { subscribeList, type TestList } from './lists.ts';
@@ -14,8 +15,8 @@ import { pollUntil } from './poll.ts';
 import { HOSTS } from './sites.ts';
 
 /**
- * The four screens a person meets, set up the same way for every language: the popup on an
- * unvetted relay, the in-page warning, the paste question, and the block page. Used by
+ * The screens a person meets, set up the same way for every language: the popup on an unvetted
+ * relay, the in-page warning, the paste question, the block page, and the options page. Used by
  * screenshots.e2e.ts (English) and languages.e2e.ts (Chinese), which save each one as
  * tests/e2e/.artifacts/screenshots/<ui language>/<name>.png.
  */
@@ -47,7 +48,7 @@ export interface SceneDeps {
   readonly openPopup: (target: Page | number) => Promise<PopupPage>;
 }
 
-export type ScreenName = 'popup' | 'warning' | 'paste-guard' | 'interstitial';
+export type ScreenName = 'popup' | 'warning' | 'paste-guard' | 'interstitial' | 'options';
 
 /** Saves `page` as screenshots/<browser's UI language>/<name>.png; a full-page shot unless `viewportOnly`. */
 export async function saveScreen(browser: ExtensionBrowser, page: Page, name: ScreenName, viewportOnly = false): Promise<string> {
@@ -102,4 +103,26 @@ export async function interstitialScene(deps: SceneDeps): Promise<InterstitialPa
   await page.setViewportSize(PAGE_VIEWPORT);
   await page.goto(url);
   return InterstitialPage.expectOn(deps.browser, page, url);
+}
+
+/** An entry of the person's own, as one added on the options page would be. */
+export const SCENE_USER_ENTRY = { pattern: 'gateway.mycompany.example', level: 'vetted', note: 'Our team’s own gateway' } as const;
+
+/**
+ * The options page with something in it: the scene blocklist subscribed and one entry of the
+ * person's own. Shot at the page size, whole.
+ */
+export async function optionsScene(deps: SceneDeps): Promise<Page> {
+  await subscribeList(deps.browser, deps.server, SCENE_BLOCKLIST_URL, SCENE_BLOCKLIST);
+  const put = await deps.browser.sendToBackground<Envelope<ResponseFor<'user-entries/put'>> | undefined>({ type: 'user-entries/put', ...SCENE_USER_ENTRY });
+  if (!put?.ok) throw new Error(`user-entries/put answered ${JSON.stringify(put)}`);
+  const page = await deps.newTab();
+  await page.setViewportSize(PAGE_VIEWPORT);
+  await page.goto(deps.browser.extensionUrl('options.html'));
+  await pollUntil(
+    async () => [await page.locator('[data-testid="subscription"]').count(), await page.locator('[data-testid="user-entry"]').count()],
+    ([subscriptions, entries]) => subscriptions === 1 && entries === 1,
+    { timeout: 10_000, message: 'the options page never showed the subscription and the person’s entry' },
+  );
+  return page;
 }
