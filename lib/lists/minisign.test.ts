@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PINNED_KEYS,
+  MAX_SIGNATURE_FILE_CHARS,
   decodeBase64,
   encodeBase64,
   parsePublicKey,
@@ -96,7 +97,7 @@ describe('parseSignature', () => {
   });
 
   it('refuses an oversized file before splitting it', () => {
-    const parsed = parseSignature(`${prehashed}\n${' '.repeat(20_000)}x`);
+    const parsed = parseSignature(`${prehashed}\n${' '.repeat(MAX_SIGNATURE_FILE_CHARS)}x`);
     expect(!parsed.ok && parsed.error.code).toBe('too-large');
   });
 

@@ -70,7 +70,7 @@ const MAX_PUBLIC_KEY_TEXT_CHARS = 4 * 1024;
 /** Pinning is for a handful of maintainers' keys; a long array is a mistake, not a policy. */
 export const MAX_PINNED_KEYS = 32;
 /** Above the subscription download cap with room to grow; hashing is linear, this bounds it. */
-export const MAX_SIGNED_MESSAGE_BYTES = 256 * 1024 * 1024;
+const MAX_SIGNED_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 const KEY_ID_BYTES = 8;
 const PUBLIC_KEY_BYTES = 32;
