@@ -1,14 +1,11 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { ResponseFor } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { OptionsEntriesSection } from './OptionsEntriesSection.tsx';
 import { OptionsListsSection } from './OptionsListsSection.tsx';
 import { OptionsSettings } from './OptionsSettings.tsx';
 import { OptionsTransfer } from './OptionsTransfer.tsx';
 import { useRequest } from '../common/send-context.ts';
-
-export type EntriesView = ResponseFor<'user-entries/list'>;
-export type EntriesState = { status: 'loading' } | { status: 'error'; error: string } | { status: 'ready'; view: EntriesView };
+import type { EntriesState } from './entries-state.ts';
 
 /**
  * The options page: the person's allowlist and blocklist (beside the managed policy), the lists

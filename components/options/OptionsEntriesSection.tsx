@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import type { EntriesState } from './OptionsApp.tsx';
+import type { EntriesState } from './entries-state.ts';
 import { OptionsEntryFilter, matchesFilter } from './OptionsEntryFilter.tsx';
 import { OptionsEntryForm } from './OptionsEntryForm.tsx';
 import { OptionsEntryTable } from './OptionsEntryTable.tsx';

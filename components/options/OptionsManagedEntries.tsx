@@ -1,4 +1,4 @@
-import type { EntriesView } from './OptionsApp.tsx';
+import type { EntriesView } from './entries-state.ts';
 import { matchesFilter } from './OptionsEntryFilter.tsx';
 import { OptionsLevelBadge } from './OptionsLevelBadge.tsx';
 import { OptionsPatternText } from './OptionsPatternText.tsx';

@@ -42,7 +42,6 @@ function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>):
 export function InPageWarning({ verdict, busy = false, error = null, onDetails, onTrust, onDismiss }: InPageWarningProps) {
   const t = useTranslate();
   const blocked = verdict.level === 'blocked';
-  const host = verdict.hostDisplay;
   const summary = summarize(verdict, t);
   const shown = verdict.reasons.slice(0, WARNING_REASON_LIMIT);
   const more = verdict.reasons.length - shown.length;

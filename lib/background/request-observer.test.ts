@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
-import { commitPage, committedDetails, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
+import { commitPage, createWebRequestStandIn, type WebRequestStandIn } from '../../tests/support/extension-apis.ts';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
 import { createTabStateStore, type TabState, type TabStateStore } from '../verdicts/tab-state.ts';
 import { RequestObserver } from './request-observer.ts';

@@ -13,7 +13,7 @@ import type { MessageRouter } from './message-router.ts';
 type BrowserApi = typeof browserApi;
 
 /** Says whether a host imitates an official vendor host; null when it does not. */
-export type LookalikeCheck = (host: string) => Reason | null;
+type LookalikeCheck = (host: string) => Reason | null;
 
 export interface TabVerdictsDeps {
   readonly browser: Pick<BrowserApi, 'webNavigation' | 'tabs'>;

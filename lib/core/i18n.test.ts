@@ -11,7 +11,7 @@ const chinese = readCatalogue('zh_CN');
 const catalogues = { en: english, zh_CN: chinese };
 
 /** `$NAME$` references in a message, lower-cased as the browsers look them up. */
-const referencesIn = (message: string) => [...message.matchAll(/\$([A-Za-z0-9_@]+)\$/g)].map((match) => match[1]!.toLowerCase());
+const referencesIn = (message: string) => [...message.matchAll(/\$([\w@]+)\$/g)].map((match) => match[1]!.toLowerCase());
 const placeholdersOf = (catalogue: MessagesJson, key: string) =>
   Object.fromEntries(Object.entries(catalogue[key]?.placeholders ?? {}).map(([name, { content }]) => [name, content]));
 
@@ -35,7 +35,7 @@ describe('the catalogues', () => {
   for (const [locale, catalogue] of Object.entries(catalogues)) {
     test(`${locale}: every message is non-empty text with a valid name`, () => {
       for (const [key, entry] of Object.entries(catalogue)) {
-        expect({ key, valid: /^[A-Za-z0-9_@]+$/.test(key) && !key.startsWith('@@') }).toEqual({ key, valid: true });
+        expect({ key, valid: /^[\w@]+$/.test(key) && !key.startsWith('@@') }).toEqual({ key, valid: true });
         expect({ key, type: typeof entry.message, empty: entry.message.trim() === '' }).toEqual({ key, type: 'string', empty: false });
       }
     });

@@ -42,7 +42,7 @@ export function formatMessage(catalogue: MessagesJson, key: string, substitution
   if (!entry) return '';
   // As the browsers do: named placeholders first, then one pass over the whole text for `$1`…`$9`
   // and `$$`, so substituted values are never re-read (a value containing `$$` or `$1` stays as is).
-  const withPlaceholders = entry.message.replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole);
+  const withPlaceholders = entry.message.replace(/\$([\w@]+)\$/g, (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole);
   return withPlaceholders.replace(/\$(?:([1-9])|(\$+))/g, (_, digit: string | undefined, dollars: string | undefined) =>
     digit ? (substitutions[Number(digit) - 1] ?? '') : dollars!,
   );

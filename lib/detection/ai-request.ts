@@ -15,9 +15,9 @@ import type { GatewayId, SecretKind, VendorId } from './keys.ts';
 
 export type AiProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
 
-export type CredentialCarrier = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'query-key';
+type CredentialCarrier = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'query-key';
 
-export interface AiCredential {
+interface AiCredential {
   carrier: CredentialCarrier;
   /** 'unknown': a credential is present but matches no known key or token shape. */
   kind: SecretKind | 'unknown';
@@ -25,7 +25,7 @@ export interface AiCredential {
   gateway?: GatewayId;
 }
 
-export type SdkHint = 'stainless' | 'anthropic-browser';
+type SdkHint = 'stainless' | 'anthropic-browser';
 
 export interface AiRequestClassification {
   protocol: AiProtocol;

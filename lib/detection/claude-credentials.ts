@@ -18,7 +18,7 @@ export type ClaudeCredentialType = (typeof CLAUDE_CREDENTIAL_TYPES)[number];
 export const CLAUDE_SUBSCRIPTION_BODY_MIN = 40;
 export const CLAUDE_SUBSCRIPTION_BODY_MAX = 256;
 
-const KEY_CHARACTER = '[A-Za-z0-9_-]';
+const KEY_CHARACTER = '[\\w-]';
 const body = `${KEY_CHARACTER}{${CLAUDE_SUBSCRIPTION_BODY_MIN},${CLAUDE_SUBSCRIPTION_BODY_MAX}}`;
 
 /** One credential type as a whole token (anchored): lib/detection/keys.ts's rule for it. */

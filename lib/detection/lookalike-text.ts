@@ -71,7 +71,7 @@ export function skeleton(label: string): string {
   return out.normalize('NFC');
 }
 
-export const NON_ASCII = /[^\x00-\x7f]/;
+export const NON_ASCII = /[\x80-\uffff]/;
 
 export const MAX_LABEL_LENGTH = 63;
 

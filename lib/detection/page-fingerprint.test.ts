@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import {
-  FINGERPRINT_LIMITS,
   RELAY_VOCABULARY,
   STOCK_META_DESCRIPTION,
   countedVocabulary,

@@ -47,9 +47,9 @@ export type SignalId = keyof typeof SIGNAL_TABLE;
 export const SIGNAL_IDS = Object.keys(SIGNAL_TABLE) as SignalId[];
 
 /** At or above this score a page is `unvetted`. */
-export const UNVETTED_THRESHOLD = 60;
+const UNVETTED_THRESHOLD = 60;
 /** At or above this score a page is suspect: worth its one same-origin status probe. */
-export const PROBE_THRESHOLD = 30;
+const PROBE_THRESHOLD = 30;
 
 /** Built on first use (lib/core/lazy.ts): the content script loads this module and never parses a signal. */
 export const signalSchema = lazy(() =>

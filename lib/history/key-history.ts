@@ -61,7 +61,7 @@ const RISKY_LEVELS = ['unvetted', 'blocked'] as const;
 const VENDOR_CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential'] as const;
 
 /** Exactly four characters of the key alphabet: the most of a key history ever holds. */
-export const LAST_FOUR = /^[A-Za-z0-9_-]{4}$/;
+export const LAST_FOUR = /^[\w-]{4}$/;
 
 const host = () =>
   z

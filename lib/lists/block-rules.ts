@@ -24,12 +24,12 @@ export interface DnrRule {
   condition: DnrRuleCondition;
 }
 
-export interface DnrRuleAction {
+interface DnrRuleAction {
   type: 'redirect' | 'allow' | 'block';
   redirect?: { regexSubstitution: string };
 }
 
-export interface DnrRuleCondition {
+interface DnrRuleCondition {
   regexFilter?: string;
   requestDomains?: string[];
   excludedRequestDomains?: string[];
@@ -57,7 +57,7 @@ export const DEFAULT_BLOCK_RULE_LIMITS: BlockRuleLimits = { maxRules: 4_500, max
 /** Above every priority buildBlockRules can produce (at most 2·127+1 for a 253-character host). */
 export const PROCEED_ONCE_PRIORITY = 1_000;
 
-export const NAVIGATION_RESOURCE_TYPES: readonly DnrResourceType[] = ['main_frame'];
+const NAVIGATION_RESOURCE_TYPES: readonly DnrResourceType[] = ['main_frame'];
 /** Where pages' AI-API calls travel: fetch/XHR, WebSocket, and the rest (EventSource, beacons). */
 export const API_RESOURCE_TYPES: readonly DnrResourceType[] = ['xmlhttprequest', 'websocket', 'other'];
 

@@ -14,7 +14,7 @@ import { err, ok, type Result } from '../core/result.ts';
 export const DATABASE_NAME = 'relayguard';
 export const DATABASE_VERSION = 1;
 
-export const storedSubscriptionSchema = z.object({
+const storedSubscriptionSchema = z.object({
   /** `subscription:<url>`: one subscription per URL. */
   id: z.string().startsWith('subscription:'),
   url: z.url({ protocol: /^https?$/ }),

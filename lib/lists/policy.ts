@@ -24,7 +24,7 @@ function jsonOr<S extends z.ZodType>(schema: S) {
 
 const patternArray = z.array(z.string()).max(100_000);
 
-export const managedPolicySchema = z.object({
+const managedPolicySchema = z.object({
   allowlist: jsonOr(patternArray).optional(),
   blocklist: jsonOr(patternArray).optional(),
   /** May people continue past the interstitial for a blocked host? */

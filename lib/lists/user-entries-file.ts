@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../core/result.ts';
  */
 export const USER_ENTRIES_FORMAT = 'relayguard-user-entries';
 
-export const userEntriesFileSchema = z.object({
+const userEntriesFileSchema = z.object({
   format: z.literal(USER_ENTRIES_FORMAT, { error: `format must be "${USER_ENTRIES_FORMAT}": is this a RelayGuard export?` }),
   version: z.literal(1, { error: 'version must be 1' }),
   exported: z.iso.datetime({ offset: true }).optional(),

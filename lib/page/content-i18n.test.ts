@@ -9,10 +9,10 @@ const CONTENT_UI_FILES = ['components/page/InPageWarning.tsx', 'components/page/
 
 function messageKeysUsedIn(file: string): string[] {
   const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
-  const literal = [...source.matchAll(/\bt\(\s*'([A-Za-z0-9_]+)'/g)].map((match) => match[1]!);
-  const ternary = [...source.matchAll(/\bt\(\s*[^,()]+\?\s*'([A-Za-z0-9_]+)'\s*:\s*'([A-Za-z0-9_]+)'/g)].flatMap((match) => [match[1]!, match[2]!]);
+  const literal = [...source.matchAll(/\bt\(\s*'(\w+)'/g)].map((match) => match[1]!);
+  const ternary = [...source.matchAll(/\bt\([^,()]+\?\s*'(\w+)'\s*:\s*'(\w+)'/g)].flatMap((match) => [match[1]!, match[2]!]);
   // Template keys (`level_${level}`) expand over the placeholder-free level names.
-  const templated = [...source.matchAll(/\bt\(\s*`([A-Za-z0-9_]+)\$\{/g)].flatMap((match) => Object.keys(CATALOGUES.en).filter((key) => key.startsWith(match[1]!)));
+  const templated = [...source.matchAll(/\bt\(\s*`(\w+)\$\{/g)].flatMap((match) => Object.keys(CATALOGUES.en).filter((key) => key.startsWith(match[1]!)));
   return [...new Set([...literal, ...ternary, ...templated])];
 }
 

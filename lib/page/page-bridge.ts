@@ -14,7 +14,7 @@
  */
 import type { HeldPaste } from './paste/held-text.ts';
 
-export type BridgedEventType = 'paste' | 'drop';
+type BridgedEventType = 'paste' | 'drop';
 type Listener = (event: Event) => void;
 
 export interface PageBridge {

@@ -9,7 +9,7 @@
  * Chromium's MV3 `chrome.runtime.sendMessage` returns a promise when given no callback, and
  * Firefox's `browser` is promise-based: what the polyfill would add is already there.
  */
-export interface ContentRuntime {
+interface ContentRuntime {
   /** undefined once the extension was updated, reloaded or removed. */
   readonly id: string | undefined;
   sendMessage(message: unknown): Promise<unknown>;
@@ -19,7 +19,7 @@ export interface ContentRuntime {
   };
 }
 
-export interface ContentI18n {
+interface ContentI18n {
   getMessage(key: string, substitutions?: string | string[]): string;
   getUILanguage(): string;
 }

@@ -63,7 +63,7 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
 
-export const listSummarySchema = z.object({
+const listSummarySchema = z.object({
   id: z.string(),
   source: z.enum(LIST_SOURCES),
   name: z.string(),
@@ -76,7 +76,7 @@ export const listSummarySchema = z.object({
 });
 export type ListSummary = z.infer<typeof listSummarySchema>;
 
-export const interstitialInfoSchema = z.object({
+const interstitialInfoSchema = z.object({
   url: z.string(),
   /** False for javascript:, data: and every other non-web URL: the page offers no way to continue. */
   navigable: z.boolean(),
@@ -112,9 +112,8 @@ export const responseSchemas = {
 export type ResponseFor<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
 
 export type { Envelope, TabVerdictView };
-export { tabVerdictSchema };
 
-export function envelopeSchema<T extends RequestType>(type: T) {
+function envelopeSchema<T extends RequestType>(type: T) {
   return z.union([
     z.object({ ok: z.literal(true), data: responseSchemas[type] }),
     z.object({ ok: z.literal(false), error: z.string() }),

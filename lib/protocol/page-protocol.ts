@@ -73,7 +73,7 @@ export const pageRequestSchemas = lazy(
 );
 
 /** What a content script needs to decide what to show: also pushed when it changes. */
-export const pageContextSchema = lazy(() =>
+const pageContextSchema = lazy(() =>
   z.object({
     verdict: z.nullable(tabVerdictSchema()),
     warningDismissed: z.boolean(),
@@ -108,7 +108,7 @@ const pageResponses = {
 export type PageResponseSchemas = { [T in PageRequestType]: ReturnType<(typeof pageResponses)[T]> };
 
 /** The answer payload schema of one page request. */
-export function pageResponseSchema<T extends PageRequestType>(type: T): PageResponseSchemas[T] {
+function pageResponseSchema<T extends PageRequestType>(type: T): PageResponseSchemas[T] {
   return pageResponses[type]() as PageResponseSchemas[T];
 }
 

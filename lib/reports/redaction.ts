@@ -35,7 +35,7 @@ const BEARER = /\b(bearer)(\s+)[^\s"'<>,;]+/gi;
 const BASIC = /\b(basic|Basic|BASIC)(\s+)(?=[A-Za-z0-9+/]*(?:[0-9+/=]|[a-z][A-Z]))[A-Za-z0-9+/]{8,}={0,2}/g;
 /** `password=…`, `api_key: …`, `sessionid=…`: a credential-naming label, `:` or `=`, the value. */
 const LABELLED_VALUE =
-  /\b(authorization|pass(?:word|wd)?|pwd|secret|client[_-]?secret|api[_-]?key|apikey|x-api-key|(?:access|refresh|id|auth)?[_-]?token|session(?:[_-]?id)?|sid|auth|credentials?|key)(\s*[:=]\s*)[^\s"'<>,;&]+/gi;
+  /\b(authorization|pass(?:word|wd)?|pwd|secret|client[_-]?secret|api[_-]?key|x-api-key|(?:access|refresh|id|auth)?[_-]?token|session(?:[_-]?id)?|sid|auth|credentials?|key)(\s*[:=]\s*)[^\s"'<>,;&]+/gi;
 
 function isKeyCharacter(code: number): boolean {
   return (

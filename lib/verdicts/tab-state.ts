@@ -14,8 +14,6 @@ import { signalSchema } from '../detection/scoring.ts';
 const MAX_SIGNALS = 32;
 const MAX_ENDPOINTS = 32;
 
-export type EndpointRecord = z.output<ReturnType<typeof endpointRecordSchema>>;
-
 export const tabStateSchema = z.object({
   tabId: z.number().check(z.int(), z.nonnegative()),
   url: z.string(),

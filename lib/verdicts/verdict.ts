@@ -9,7 +9,7 @@ import { LIST_SOURCES } from '../lists/precedence.ts';
 export const VERDICT_LEVELS = ['official', 'vetted', 'unknown', 'unvetted', 'blocked'] as const;
 export type VerdictLevel = (typeof VERDICT_LEVELS)[number];
 
-export const REASON_KINDS = ['list', 'signal', 'lookalike', 'endpoint', 'local'] as const;
+const REASON_KINDS = ['list', 'signal', 'lookalike', 'endpoint', 'local'] as const;
 
 /**
  * Why a verdict is what it is. `source` names where it came from in words a person can check

@@ -35,7 +35,7 @@ export const REQUEST_MIX = [
   ['AI API: Gemini', 1],
   ['AI API: Azure OpenAI', 0.5],
 ] as const;
-export type RequestKind = (typeof REQUEST_MIX)[number][0];
+type RequestKind = (typeof REQUEST_MIX)[number][0];
 
 const SITES = ['shop.example', 'news.example.org', 'maps.example.net', 'video.example.com', 'bank.example.co.uk', 'forum.example.io', 'mail.example.com', 'docs.example.dev'];
 const CDNS = ['cdn.example-static.com', 'static.example.org', 'assets.examplecdn.net', 'img.example-images.com'];

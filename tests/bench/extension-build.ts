@@ -14,10 +14,10 @@ import { PAGE_GUARD_SCRIPT } from '../../lib/background/page-guards.ts';
  * to name the profile's functions.
  */
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUTPUT = join(ROOT, '.output', 'chrome-mv3');
 
-export interface ContentScriptFile {
+interface ContentScriptFile {
   readonly name: string;
   readonly rawBytes: number;
   readonly gzipBytes: number;

@@ -61,10 +61,10 @@ function randomSubLabel(rng: Rng): string {
   return rng.chance(0.6) ? rng.pick(SUB_LABELS) : randomLabel(rng, 2, 8, 0.25);
 }
 
-export type LevelWeights = readonly (readonly [ListLevel, number])[];
+type LevelWeights = readonly (readonly [ListLevel, number])[];
 
 /** Makes entries whose patterns are unique across everything this factory ever made. */
-export function createEntryFactory(rng: Rng) {
+function createEntryFactory(rng: Rng) {
   const patterns = new Set<string>();
   const registrables: string[] = [];
   const registrableSet = new Set<string>();
@@ -124,7 +124,7 @@ interface ListSpec {
   readonly levels: LevelWeights;
 }
 
-export const LIST_SPECS: readonly ListSpec[] = [
+const LIST_SPECS: readonly ListSpec[] = [
   { id: 'bundled:relays', source: 'bundled', name: 'RelayGuard bundled list', share: 0.5, levels: [['official', 15], ['vetted', 35], ['blocked', 50]] },
   { id: 'subscription:https://lists.example.org/relays.json', source: 'subscribed', name: 'Community relay list', share: 0.4, levels: [['official', 5], ['vetted', 25], ['blocked', 70]] },
   { id: 'user', source: 'user', name: 'My list', share: 0.1, levels: [['official', 10], ['vetted', 60], ['blocked', 30]] },

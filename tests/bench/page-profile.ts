@@ -46,7 +46,7 @@ function moduleName(source: string): string {
 }
 
 /** A line that starts a function: `function f(`, `=>`, or a method `name(…) {`. */
-const FUNCTION_HEADER = /\bfunction\b|=>|^\s*(?:(?:async|static|get|set|#?[\w$]+)\s+)*#?[\w$]+\s*\([^)]*\)?\s*(?::\s*[^{]+)?\{\s*$/;
+const FUNCTION_HEADER = /\bfunction\b|=>|^\s*(?:#?[\w$]+\s+)*#?[\w$]+\s*\([^)]*(?:\)\s*(?::[^{]+)?)?\{\s*$/;
 
 /** Column of the first token of the body of the function whose parameter list starts at `column`. */
 function bodyStart(line: string, column: number): number {

@@ -35,7 +35,7 @@ const SETTLE_MS = SECOND_LOOK_DELAY_MS + 250;
 const TRACE_LOADS = 5;
 /** Traced loads of the baseline arm: to check its empty script really was injected, and what that costs. */
 const BASELINE_TRACE_LOADS = 2;
-const scriptUrl = (path: string) => new RegExp(`^chrome-extension://[a-p]{32}/${path.replace(/[.]/g, '\\.')}$`);
+const scriptUrl = (path: string) => new RegExp(`^chrome-extension://[a-p]{32}/${path.replace(/\./g, '\\.')}$`);
 const BASELINE_SCRIPT_URL = scriptUrl(EMPTY_SCRIPT_PATH);
 const PROFILE_LOADS = 3;
 const PROFILE_INTERVAL_US = 100;

@@ -20,7 +20,7 @@ import type { TraceEvent } from './page-load.ts';
  * and bindings outside script; that shows up only in the A/B comparison.
  */
 
-export interface TracePhase {
+interface TracePhase {
   readonly wallMs: number;
   /** Main-thread CPU time (the slices' thread durations). */
   readonly threadMs: number;

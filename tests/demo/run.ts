@@ -160,9 +160,10 @@ function log(line: string): void {
 /** The few lines of `wxt build`'s output worth seeing, without its spinner. */
 function buildSummary(output: string): string[] {
   return output
-    .split(/\r|\n|\x1b\[[0-9;?]*[A-Za-z]/)
+    // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
+    .split(/\r|\n|\x1b\[[0-9;?]*[A-Z]/i)
     .map((line) => line.trim())
-    .filter((line) => /^(WXT \d|ℹ|✔|Σ|⚠|✖)/.test(line));
+    .filter((line) => /^(?:WXT \d|[ℹ✔Σ⚠✖])/.test(line));
 }
 
 async function setUp(): Promise<ExtensionBrowser> {

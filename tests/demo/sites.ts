@@ -8,10 +8,10 @@ import type { TestList } from '../e2e/support/lists.ts';
  * (or borrowed, never contacted) host names; only the index page is the demo's own.
  */
 
-export type Level = 'official' | 'vetted' | 'unknown' | 'unvetted' | 'blocked';
+type Level = 'official' | 'vetted' | 'unknown' | 'unvetted' | 'blocked';
 
 /** How the headless run visits a site. */
-export type Visit =
+type Visit =
   /** Open the page; nothing to do on it. */
   | 'open'
   /** Open the page, then paste a vendor key into the relay's key field (the paste guard). */

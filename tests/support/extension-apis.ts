@@ -35,12 +35,12 @@ export function committedDetails(tabId: number, url: string, timeStamp: number, 
 
 // ——— declarativeNetRequest ———
 
-export interface DnrUpdate {
+interface DnrUpdate {
   readonly removeRuleIds?: number[];
   readonly addRules?: DnrRule[];
 }
 
-export type DnrCall =
+type DnrCall =
   | { readonly method: 'getDynamicRules' | 'getSessionRules' }
   | { readonly method: 'updateDynamicRules' | 'updateSessionRules'; readonly options: DnrUpdate };
 
@@ -134,7 +134,7 @@ export function createDnrStandIn(initial: { dynamic?: DnrRule[]; session?: DnrRu
 
 // ——— webRequest ———
 
-export interface Registration {
+interface Registration {
   readonly filter: unknown;
   readonly extraInfoSpec: unknown;
 }

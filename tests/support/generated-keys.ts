@@ -6,9 +6,9 @@
 import { seededRandom } from './seeded-random.ts';
 
 
-export const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-export const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-export const DIGITS = '0123456789';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
 export const ALNUM = UPPER + LOWER + DIGITS;
 export const KEY_CHARS = ALNUM + '_-';
 export const HEX = '0123456789abcdef';

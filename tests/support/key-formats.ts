@@ -30,7 +30,7 @@ export const KEY_OF_EVERY_FORMAT: Readonly<Record<SecretFormat, string>> = {
 };
 
 /** The part of a credential after its published prefix: what must never leave in full. */
-export function secretBody(key: string): string {
+function secretBody(key: string): string {
   const prefix = /^(?:sk-(?:proj|svcacct|admin|ant-(?:api03|admin01|sid01|oat01|ort01)|or-v1)-|sk-|AIza|gsk_|xai-|hf_|pplx-|r8_|cr_)/.exec(key);
   return key.slice(prefix ? prefix[0].length : 0);
 }

@@ -224,7 +224,7 @@ function boundedText(root: Node, maxChars: number, maxNodes: number): string {
  * and a footer credit never is. Cruder than naming the secret, on purpose: nothing key-shaped
  * leaves, and the page watch needs no key classifier for it.
  */
-const KEY_SHAPED_RUN = /[A-Za-z0-9_-]{32,}/g;
+const KEY_SHAPED_RUN = /[\w-]{32,}/g;
 
 function withoutSecrets(text: string): string {
   return text.replace(KEY_SHAPED_RUN, '…');

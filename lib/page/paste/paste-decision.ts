@@ -65,7 +65,7 @@ export function holdsUntilGuarded(text: string, pageHost: string, subFrame = fal
   if (typeof text !== 'string' || text.length === 0) return false;
   // A frame inside a page cannot know its top page's verdict (the guard asks the background),
   // and the key classifier is too big for the watch (README.md "Performance"): it holds every
-  // paste that may be a key, a run of KEY_RUN_LENGTH token characters, which every vendor key
+  // paste that may be a key, a run of 20 token characters (KEY_RUN), which every vendor key
   // format has and little else people paste does. The guard started for it decides for real.
   if (subFrame && mayHoldKey(text)) return true;
   if (isClaudeHost(pageHost)) return false;
@@ -73,11 +73,10 @@ export function holdsUntilGuarded(text: string, pageHost: string, subFrame = fal
 }
 
 /** No vendor key format (lib/detection/keys.ts) is shorter than this run of [A-Za-z0-9_-]. */
-export const KEY_RUN_LENGTH = 20;
-const KEY_RUN = /[\w-]{20}/; // KEY_RUN_LENGTH
+const KEY_RUN = /[\w-]{20}/;
 
 /** Linear: a fixed-length class run, found or not in one pass. */
-export function mayHoldKey(text: string): boolean {
+function mayHoldKey(text: string): boolean {
   return KEY_RUN.test(text);
 }
 

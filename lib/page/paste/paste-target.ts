@@ -37,7 +37,7 @@ export function contentShadowRoots(globals: ShadowRootGlobals = globalThis as Sh
 }
 
 /** The innermost element a trusted paste or drop is aimed at, through closed shadow roots too. */
-export function innermostTarget(event: Event, shadowRootOf: ShadowRootReader | undefined): Element | null {
+function innermostTarget(event: Event, shadowRootOf: ShadowRootReader | undefined): Element | null {
   let element = asElement(event.composedPath()[0] ?? event.target);
   if (!element || !shadowRootOf) return element;
   const drag = event.type === 'drop' ? (event as DragEvent) : null;

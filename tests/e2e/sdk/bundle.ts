@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * an SDK, Vite or an entry file changes.
  */
 
-export interface SdkBundle {
+interface SdkBundle {
   /** File name in the bundle directory, served as `http://sdk-cdn.test/<file>`. */
   readonly file: string;
   /** The global the IIFE assigns its exports to. */
@@ -21,9 +21,9 @@ export interface SdkBundle {
 }
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const SDK_BUNDLE_DIR = fileURLToPath(new URL('../.artifacts/sdk/', import.meta.url));
+const SDK_BUNDLE_DIR = fileURLToPath(new URL('../.artifacts/sdk/', import.meta.url));
 
-export const SDK_BUNDLES: readonly SdkBundle[] = [
+const SDK_BUNDLES: readonly SdkBundle[] = [
   { file: 'openai.js', globalName: 'OpenAISdk', entry: fileURLToPath(new URL('./openai.ts', import.meta.url)), packageName: 'openai' },
   { file: 'anthropic.js', globalName: 'AnthropicSdk', entry: fileURLToPath(new URL('./anthropic.ts', import.meta.url)), packageName: '@anthropic-ai/sdk' },
 ];

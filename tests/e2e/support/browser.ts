@@ -11,7 +11,7 @@ import { HOSTS } from './sites.ts';
  * the internet by accident.
  */
 
-export const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * Real hostnames the fixture server plays. Only hosts that Chromium loads over plain http may
@@ -20,7 +20,7 @@ export const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/ch
  * vendor-console typosquats are on .com for realism (a look-alike of anthropic.com on .test
  * would prove less); neither name is preloaded.
  */
-export const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com', HOSTS.consoleBrandWithKeyword, HOSTS.consoleTypo] as const;
+const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com', HOSTS.consoleBrandWithKeyword, HOSTS.consoleTypo] as const;
 
 /** Types for the few extension APIs the harness calls inside the browser (no @types/chrome here). */
 interface ChromeSubset {
@@ -86,7 +86,7 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export function hostResolverRules(port: number, realHosts: readonly string[]): string {
+function hostResolverRules(port: number, realHosts: readonly string[]): string {
   return [
     `MAP *.test 127.0.0.1:${port}`,
     ...realHosts.map((host) => `MAP ${host} 127.0.0.1:${port}`),
@@ -105,7 +105,7 @@ export function hostResolverRules(port: number, realHosts: readonly string[]): s
  * others in `chromium-l10n` (/usr/lib/chromium/locales/<locale>.pak); without it Chromium falls
  * back to en-US whatever the environment says.
  */
-export function browserLocaleEnv(locale: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+function browserLocaleEnv(locale: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const posix = locale.replace('-', '_'); // zh-CN → zh_CN
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {

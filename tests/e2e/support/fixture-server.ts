@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
  * (CORS, preflight included). Unknown hosts get 404. Nothing here ever reaches the internet.
  */
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,7 +30,7 @@ const HOST_NAME = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
 const MAX_LOGGED_REQUESTS = 1_000;
 const MAX_STATIC_FILE_BYTES = 5 * 1024 * 1024;
 
-export interface RecordedRequest {
+interface RecordedRequest {
   readonly method: string;
   /** Host header without port, lower case. */
   readonly host: string;
@@ -48,7 +48,7 @@ export interface FixtureServerOptions {
   readonly sites?: Readonly<Record<string, string>>;
 }
 
-export interface JsonRouteOptions {
+interface JsonRouteOptions {
   /** HTTP status to answer with; 200 unless told. */
   readonly status?: number;
 }
@@ -139,7 +139,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
   async function serveStatic(host: string, pathname: string): Promise<{ status: number; body: string | Buffer; type: string }> {
     const notFound = { status: 404, body: `404: ${host}${pathname} is not a fixture.\n`, type: CONTENT_TYPES['.txt']! };
     if (!HOST_NAME.test(host)) return notFound;
-    const siteDir = normalize(sites.get(host) ?? join(fixturesDir, host)).replace(/[\\/]+$/, '');
+    const siteDir = normalize(sites.get(host) ?? join(fixturesDir, host)).replace(/(?<![\\/])[\\/]+$/, '');
     let relative: string;
     try {
       relative = normalize(decodeURIComponent(pathname));

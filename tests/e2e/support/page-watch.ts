@@ -20,7 +20,7 @@ export interface HostEvent {
   readonly at: number;
 }
 
-export interface PasteSeen {
+interface PasteSeen {
   readonly isTrusted: boolean;
   /** `id` or `name` of the target field. */
   readonly target: string;
@@ -29,7 +29,7 @@ export interface PasteSeen {
   readonly at: number;
 }
 
-export interface InputSeen {
+interface InputSeen {
   readonly inputType: string;
   readonly isTrusted: boolean;
   readonly target: string;

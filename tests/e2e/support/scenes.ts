@@ -22,12 +22,12 @@ import { HOSTS } from './sites.ts';
  */
 
 /** Web pages are shot at a common laptop size; the popup at roughly the width Chromium gives it. */
-export const PAGE_VIEWPORT = { width: 1280, height: 800 } as const;
+const PAGE_VIEWPORT = { width: 1280, height: 800 } as const;
 
-export const SCREENS_DIR = join(ARTIFACTS_DIR, 'screenshots');
+const SCREENS_DIR = join(ARTIFACTS_DIR, 'screenshots');
 
-export const SCENE_BLOCKLIST_URL = 'http://lists.test/scenes-blocklist.json';
-export const SCENE_BLOCKLIST: TestList = {
+const SCENE_BLOCKLIST_URL = 'http://lists.test/scenes-blocklist.json';
+const SCENE_BLOCKLIST: TestList = {
   name: 'Community relay blocklist',
   version: '2026.11.26',
   updated: '2026-11-26',
