@@ -65,7 +65,7 @@ export const TRUSTED_COMMENT_PREFIX = 'trusted comment: ';
 export const MAX_UNTRUSTED_COMMENT_BYTES = 1024;
 export const MAX_TRUSTED_COMMENT_BYTES = 8192;
 /** A signature file is four short lines; anything much longer is not one. */
-const MAX_SIGNATURE_FILE_CHARS = 16 * 1024;
+export const MAX_SIGNATURE_FILE_CHARS = 16 * 1024;
 const MAX_PUBLIC_KEY_TEXT_CHARS = 4 * 1024;
 /** Pinning is for a handful of maintainers' keys; a long array is a mistake, not a policy. */
 export const MAX_PINNED_KEYS = 32;

@@ -27,7 +27,7 @@ const PAGE_VIEWPORT = { width: 1280, height: 800 } as const;
 const SCREENS_DIR = join(ARTIFACTS_DIR, 'screenshots');
 
 const SCENE_BLOCKLIST_URL = 'http://lists.test/scenes-blocklist.json';
-const SCENE_BLOCKLIST: TestList = {
+export const SCENE_BLOCKLIST: TestList = {
   name: 'Community relay blocklist',
   version: '2026.11.26',
   updated: '2026-11-26',
