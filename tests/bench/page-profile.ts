@@ -30,7 +30,7 @@ export interface ProfileSummary {
 /** Any script of an extension: on the benchmark's ordinary page that is the page watch alone. */
 const CONTENT_SCRIPT = /^chrome-extension:\/\/[a-p]{32}\//;
 
-/** `../../../../work/main/node_modules/zod/v4/core/schemas.js` → `zod/v4/core/schemas.js`; repo files repo-relative. */
+/** `../../../../<checkout>/node_modules/zod/v4/core/schemas.js` → `zod/v4/core/schemas.js`; repo files repo-relative. */
 function filePath(source: string): string {
   const nodeModules = source.lastIndexOf('node_modules/');
   if (nodeModules >= 0) return source.slice(nodeModules + 'node_modules/'.length);
