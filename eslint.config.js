@@ -5,7 +5,8 @@ import regexp from 'eslint-plugin-regexp';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-results/', 'coverage/'] },
+  // tests/e2e/.artifacts/ holds what the real-browser tests write (SDK bundles, screenshots).
+  { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-results/', 'coverage/', 'tests/e2e/.artifacts/'] },
   {
     files: ['**/*.{ts,tsx,js,mjs,cjs}'],
     extends: [tseslint.configs.recommended, regexp.configs['flat/recommended']],
