@@ -4,7 +4,7 @@ import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
 import { parseHostPattern } from '../../lib/core/host-pattern.ts';
 import { normalizeHost } from '../../lib/core/host.ts';
 import { parseList, type RelayList } from '../../lib/lists/list-schema.ts';
-import { userEntriesAsList } from '../../lib/lists/list-store.ts';
+import { subscriptionId, userEntriesAsList } from '../../lib/lists/list-store.ts';
 import { userEntrySchema, type UserEntry } from '../../lib/lists/user-entry.ts';
 import { compileMatcher, type SourcedList } from '../../lib/lists/matcher.ts';
 import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
@@ -118,7 +118,7 @@ export class FakeBackground {
   }
 
   #storedSubscriptions() {
-    return this.subscriptions.map((subscription) => ({ ...subscription, id: `subscription:${subscription.url}` }));
+    return this.subscriptions.map((subscription) => ({ ...subscription, id: subscriptionId(subscription.url) }));
   }
 
   #summary(): ListSummary[] {
@@ -186,11 +186,11 @@ export class FakeBackground {
       const parsed = parseList(this.remoteLists[url]);
       if (!parsed.ok) throw new RequestError(parsed.error.message);
       this.subscriptions = [...this.subscriptions.filter((subscription) => subscription.url !== url), { url, list: parsed.value, fetchedAt: at, lastTriedAt: at }];
-      return this.#summary().find((list) => list.id === `subscription:${url}`)!;
+      return this.#summary().find((list) => list.id === subscriptionId(url))!;
     },
     'lists/unsubscribe': ({ id }) => {
       const before = this.subscriptions.length;
-      this.subscriptions = this.subscriptions.filter((subscription) => `subscription:${subscription.url}` !== id);
+      this.subscriptions = this.subscriptions.filter((subscription) => subscriptionId(subscription.url) !== id);
       return { removed: this.subscriptions.length < before };
     },
     'settings/get': () => this.settings,
