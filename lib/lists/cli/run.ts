@@ -4,7 +4,7 @@ import { parseList, type RelayList } from '../list-schema.ts';
 import { parsePublicKey, parseSignature, verifySignature, type MinisignAlgorithm } from '../minisign.ts';
 import { describeChange, diffLists, summarize } from './diff.ts';
 import { formatProblem, lintListText } from './lint.ts';
-import { defaultTrustedComment, parseSecretKey, publicKeyFileOf, signMessage, type DeriveKeyStream } from './secret-key.ts';
+import { defaultTrustedComment, parseSecretKey, publicKeyFileOf, signMessage, type DeriveKeyStream, type MinisignSecretKey } from './secret-key.ts';
 
 /**
  * `npm run lists -- <command>`: the maintainer's tools, on the same schema, matcher and verifier
@@ -134,6 +134,18 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** Reads the secret key, asking for its password only when it has one. */
+async function loadSecretKey(io: CliIo, keyPath: string): Promise<MinisignSecretKey> {
+  const keyText = readText(io, keyPath);
+  let secretKey = await parseSecretKey(keyText);
+  if (!secretKey.ok && secretKey.error.code === 'password-required') {
+    const password = await io.readPassword(`Password for ${keyPath}: `);
+    secretKey = await parseSecretKey(keyText, { password, derive: io.deriveKeyStream });
+  }
+  if (!secretKey.ok) throw new CliError(`${keyPath}: ${secretKey.error.message}`);
+  return secretKey.value;
+}
+
 async function signCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { positionals, values } = parse(
     argv,
@@ -154,17 +166,11 @@ async function signCommand(argv: readonly string[], io: CliIo): Promise<number> 
     throw new CliError(`${path}: not signed: fix the errors above first (or pass --no-lint to sign anyway)`);
   }
 
-  const keyText = readText(io, keyPath);
-  let secretKey = await parseSecretKey(keyText);
-  if (!secretKey.ok && secretKey.error.includes('protected by a password')) {
-    const password = await io.readPassword(`Password for ${keyPath}: `);
-    secretKey = await parseSecretKey(keyText, { password, derive: io.deriveKeyStream });
-  }
-  if (!secretKey.ok) throw new CliError(`${keyPath}: ${secretKey.error}`);
+  const secretKey = await loadSecretKey(io, keyPath);
 
   const algorithm: MinisignAlgorithm = values.legacy === true ? 'legacy' : 'prehashed';
   const trustedComment = values['trusted-comment'] ?? defaultTrustedComment(baseName(path), algorithm, io.now());
-  const signed = await signMessage(message, secretKey.value, {
+  const signed = await signMessage(message, secretKey, {
     algorithm,
     trustedComment,
     ...(values['untrusted-comment'] !== undefined && { untrustedComment: values['untrusted-comment'] }),
@@ -173,7 +179,7 @@ async function signCommand(argv: readonly string[], io: CliIo): Promise<number> 
 
   // What we publish must pass the extension's own verifier, checked before it is written.
   const signature = parseSignature(signed.value);
-  const key = parsePublicKey(publicKeyFileOf(secretKey.value));
+  const key = parsePublicKey(publicKeyFileOf(secretKey));
   const check = signature.ok && key.ok ? await verifySignature(message, signature.value, key.value) : null;
   if (check === null || !check.ok) throw new CliError(`${path}: the new signature did not verify; nothing was written`);
 
@@ -183,7 +189,7 @@ async function signCommand(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (cause) {
     throw new CliError(`${output}: cannot write: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
-  io.out(`Signed ${path} with key ${secretKey.value.keyIdHex} (${algorithm === 'prehashed' ? 'prehashed ED' : 'legacy Ed'}) → ${output}`);
+  io.out(`Signed ${path} with key ${secretKey.keyIdHex} (${algorithm === 'prehashed' ? 'prehashed ED' : 'legacy Ed'}) → ${output}`);
   io.out(`Trusted comment: ${trustedComment}`);
   return EXIT_OK;
 }

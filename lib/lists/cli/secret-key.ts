@@ -94,48 +94,56 @@ async function publicKeyOfSeed(seed: Uint8Array): Promise<Uint8Array | null> {
   return decodeBase64(jwk.x.replaceAll('-', '+').replaceAll('_', '/').padEnd(44, '='));
 }
 
+export interface SecretKeyError {
+  /** `password-required`: ask for one and call again with it. */
+  readonly code: 'password-required' | 'wrong-password' | 'malformed';
+  readonly message: string;
+}
+
+const malformed = (message: string) => err<SecretKeyError>({ code: 'malformed', message });
+
 /** Reads a `minisign.key` file; `derive` and `password` are needed only for an encrypted key. */
 export async function parseSecretKey(
   text: string,
   unlock?: { password: string; derive: DeriveKeyStream },
-): Promise<Result<MinisignSecretKey, string>> {
-  if (text.length > 4096) return err('This is not a minisign secret key: the file is far too long.');
+): Promise<Result<MinisignSecretKey, SecretKeyError>> {
+  if (text.length > 4096) return malformed('This is not a minisign secret key: the file is far too long.');
   const lines = text.trim().split(/\r?\n/);
   if (lines.length !== 2 || !lines[0]!.startsWith(UNTRUSTED_COMMENT_PREFIX)) {
-    return err('This is not a minisign secret key: expected an "untrusted comment:" line, then one base64 line.');
+    return malformed('This is not a minisign secret key: expected an "untrusted comment:" line, then one base64 line.');
   }
   const blob = decodeBase64(lines[1]!.trim());
   if (blob === null || blob.length !== SECRET_KEY_BLOB_BYTES) {
-    return err(`This is not a minisign secret key: line 2 must be base64 of ${SECRET_KEY_BLOB_BYTES} bytes.`);
+    return malformed(`This is not a minisign secret key: line 2 must be base64 of ${SECRET_KEY_BLOB_BYTES} bytes.`);
   }
   const algorithm = blob.subarray(0, 2);
   const kdf = ascii(blob.subarray(2, 4));
   if (ascii(algorithm) !== 'Ed' || ascii(blob.subarray(4, 6)) !== 'B2') {
-    return err('This minisign secret key uses an algorithm RelayGuard does not know (expected Ed25519 with a BLAKE2b checksum).');
+    return malformed('This minisign secret key uses an algorithm RelayGuard does not know (expected Ed25519 with a BLAKE2b checksum).');
   }
   const secretPart = blob.slice(ENCRYPTED_PART_OFFSET, ENCRYPTED_PART_OFFSET + ENCRYPTED_PART_BYTES);
   const encrypted = kdf === 'Sc';
   if (encrypted) {
-    if (unlock === undefined) return err('This secret key is protected by a password; none was given.');
+    if (unlock === undefined) return err({ code: 'password-required', message: 'This secret key is protected by a password; none was given.' });
     const { N, r, p } = scryptParametersOf(readUint64(blob, 38), readUint64(blob, 46));
     const stream = await unlock.derive(unlock.password, { salt: blob.slice(6, 38), N, r, p, length: ENCRYPTED_PART_BYTES });
     for (let i = 0; i < ENCRYPTED_PART_BYTES; i++) secretPart[i]! ^= stream[i]!;
   } else if (kdf !== '\0\0') {
-    return err(`This minisign secret key uses an unknown key derivation ("${kdf}").`);
+    return malformed(`This minisign secret key uses an unknown key derivation ("${kdf}").`);
   }
 
   const keyId = secretPart.slice(0, 8);
   const secretKey = secretPart.subarray(8, 72);
   const checksum = secretPart.subarray(72, 104);
   const checksumMatches = checksumOf(algorithm, keyId, secretKey).every((byte, i) => byte === checksum[i]);
-  if (encrypted && !checksumMatches) return err('Wrong password for this secret key.');
+  if (encrypted && !checksumMatches) return err({ code: 'wrong-password', message: 'Wrong password for this secret key.' });
   // minisign 0.11 leaves a passwordless key's checksum zero: the seed must still give the stored public key.
-  if (!encrypted && !checksumMatches && checksum.some((byte) => byte !== 0)) return err('The secret key is damaged: its checksum does not match.');
+  if (!encrypted && !checksumMatches && checksum.some((byte) => byte !== 0)) return malformed('The secret key is damaged: its checksum does not match.');
   const seed = secretKey.slice(0, 32);
   const publicKey = secretKey.slice(32, 64);
   const derived = await publicKeyOfSeed(seed);
   if (derived === null || !derived.every((byte, i) => byte === publicKey[i])) {
-    return err('The secret key is damaged: its public half does not belong to its seed.');
+    return malformed('The secret key is damaged: its public half does not belong to its seed.');
   }
   return ok({ keyId, keyIdHex: formatKeyId(keyId), seed, publicKey });
 }
