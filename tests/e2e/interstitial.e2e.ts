@@ -99,6 +99,24 @@ describe('blocked by a subscribed list', () => {
     // Nothing tells the relay that RelayGuard sent the person: no extension address as referrer.
     expect(await page.evaluate(() => document.referrer)).toBe('');
 
+    // While the page lives, its calls to its own host go through; to a subdomain they stay blocked.
+    const ownApi = relayUrl('/api/status');
+    const subdomainApi = `http://api.${HOSTS.listedRelay}/v1/models`;
+    server.json(ownApi, { success: true });
+    server.json(subdomainApi, { data: [] });
+    const outcomes = await page.evaluate(async (urls) => {
+      const outcome = async (url: string) => {
+        try {
+          return `answered ${(await fetch(url)).status}`;
+        } catch (error) {
+          return `failed: ${String(error)}`;
+        }
+      };
+      return Promise.all(urls.map(outcome));
+    }, [ownApi, subdomainApi]);
+    expect(outcomes).toEqual(['answered 200', 'failed: TypeError: Failed to fetch']);
+    expect(server.requestsFor(subdomainApi)).toEqual([]);
+
     // The relay's own page sends the tab to a subdomain: stopped, no request reaches it.
     const subdomain = `http://www.${HOSTS.listedRelay}/signup`;
     await Promise.all([page.waitForURL(InterstitialPage.urlFor(browser, subdomain)), page.evaluate((next) => void (location.href = next), subdomain)]);
