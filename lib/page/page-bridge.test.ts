@@ -222,3 +222,25 @@ describe('openPageBridge: the held paste and the guard claim', () => {
     nextAlive = false;
   });
 });
+
+describe('openPageBridge: document.open()', () => {
+  test('when the document’s children are replaced (what document.open() does, erasing every window listener), the listeners are added again', async () => {
+    // A stand-in window that forgets its listeners as document.open() makes a real one forget them.
+    const registered = new Map<string, EventListenerOrEventListenerObject>();
+    const doc = document.implementation.createHTMLDocument('relay');
+    const host = {
+      document: doc,
+      addEventListener: (type: string, listener: EventListenerOrEventListenerObject) => void registered.set(type, listener),
+    };
+    openPageBridge(host, () => extension.alive, stop.signal);
+    expect([...registered.keys()]).toEqual(['paste', 'drop']);
+    const first = registered.get('paste');
+
+    registered.clear(); // erased
+    doc.documentElement.remove();
+    doc.append(doc.createElement('html'));
+    await vi.waitFor(() => expect([...registered.keys()]).toEqual(['paste', 'drop']));
+    // The same listeners, so adding them while still registered changes nothing.
+    expect(registered.get('paste')).toBe(first);
+  });
+});

@@ -137,6 +137,24 @@ describe('a drop zone that reads dataTransfer', () => {
   });
 });
 
+describe('a relay that rewrites itself with document.open() (which erases every window listener, RelayGuard’s too)', () => {
+  test('a real paste into the rewritten key form is still held; cancelled, the field and the page never get it', async ({ newTab, clipboard }) => {
+    const page = await newTab();
+    await page.goto(`${RELAY_URL}rewritten.html`);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { hostile?: { rewritten: boolean } }).hostile?.rewritten ?? false), { timeout: 10_000 }).toBe(true);
+    const field = page.locator('#rewritten-key');
+    const guard = new PasteGuardDialog(page);
+
+    await clipboard.paste(KEY, field);
+    await guard.waitOpen();
+    expect(await field.inputValue()).toBe('');
+    await guard.cancel.click();
+    await guard.waitClosed();
+    expect(await field.inputValue()).toBe('');
+    expect(await page.evaluate(() => (window as unknown as { hostile: { pastes: number[] } }).hostile.pastes)).toEqual([]);
+  });
+});
+
 describe('key forms in frames of the unvetted relay (the watch now runs in every frame)', () => {
   test.for([
     ['a same-origin iframe', 'same-origin-frame'],
