@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, test } from 'vitest';
-import { aimedPoint, contentShadowRoots, innermostTarget, type ShadowRootReader } from './paste-target.ts';
+import { aimedPoint, contentShadowRoots, type ShadowRootReader } from './paste-target.ts';
 import { paste } from '../test-support.ts';
 
 afterEach(() => {
@@ -30,7 +30,7 @@ function pasteSeenAt(target: Element): Event {
   return seen;
 }
 
-describe('innermostTarget', () => {
+describe('aimedPoint', () => {
   test('follows focus through nested closed roots to the field', () => {
     const { attach, reader } = closedRoots();
     const outer = document.createElement('key-form');
@@ -40,9 +40,7 @@ describe('innermostTarget', () => {
     const field = document.createElement('input');
     attach(inner).append(field);
     field.focus();
-    const event = pasteSeenAt(outer);
-    expect(innermostTarget(event, reader)).toBe(field);
-    expect(aimedPoint(event, 'insertFromPaste', reader)).toMatchObject({ kind: 'field', element: field });
+    expect(aimedPoint(pasteSeenAt(outer), 'insertFromPaste', reader)).toMatchObject({ kind: 'field', element: field });
   });
 
   test('without a way into closed roots, the host itself is the target, handed the text as an event', () => {
@@ -52,27 +50,23 @@ describe('innermostTarget', () => {
     const field = document.createElement('input');
     attach(host).append(field);
     field.focus();
-    const event = pasteSeenAt(host);
-    expect(innermostTarget(event, undefined)).toBe(host);
-    expect(aimedPoint(event, 'insertFromPaste', undefined)).toEqual({ kind: 'event', element: host, clientX: 0, clientY: 0 });
+    expect(aimedPoint(pasteSeenAt(host), 'insertFromPaste', undefined)).toEqual({ kind: 'event', element: host, clientX: 0, clientY: 0 });
   });
 
   test('a reader that throws (a page-made oddity) stops the walk where it is', () => {
     const host = document.createElement('key-field');
     document.body.append(host);
-    const event = pasteSeenAt(host);
-    expect(
-      innermostTarget(event, () => {
-        throw new Error('not an element the browser knows');
-      }),
-    ).toBe(host);
+    const reader = () => {
+      throw new Error('not an element the browser knows');
+    };
+    expect(aimedPoint(pasteSeenAt(host), 'insertFromPaste', reader)).toMatchObject({ kind: 'event', element: host });
   });
 
   test('the walk is bounded: a root whose focus points back at its host ends it', () => {
     const host = document.createElement('key-field');
     document.body.append(host);
     const root = { activeElement: host } as unknown as ShadowRoot;
-    expect(innermostTarget(pasteSeenAt(host), () => root)).toBe(host);
+    expect(aimedPoint(pasteSeenAt(host), 'insertFromPaste', () => root)).toMatchObject({ kind: 'event', element: host });
   });
 });
 
