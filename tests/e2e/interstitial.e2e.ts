@@ -128,4 +128,18 @@ describe('blocked by a subscribed list', () => {
     await InterstitialPage.expectOn(browser, page, later);
     expect(server.requestsFor(later)).toEqual([]);
   });
+
+  test('continue once still works when the service worker slept while the person read the block page', async ({ browser, server, newTab }) => {
+    const url = relayUrl('/?from=after-worker-restart');
+    const page = await newTab();
+    await page.goto(url);
+    const interstitial = await InterstitialPage.expectOn(browser, page, url);
+
+    // MV3 stops an idle worker; the redirect it saw must outlive it (kept in session storage).
+    const control = await browser.stopServiceWorker();
+    expect(control.status).toBe('stopped');
+    await interstitial.proceed(); // the click's message wakes the worker
+    await page.locator('#relay-home').waitFor();
+    expect(server.requestsFor(url)).toContainEqual(expect.objectContaining({ method: 'GET', status: 200 }));
+  });
 });
