@@ -125,8 +125,8 @@ const AZURE_DEPLOYMENT_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 const AZURE_DEPLOYMENT_PATH = /\/openai\/deployments\/[^/]+\/(.+)$/;
 
-/** Also matches Vertex-style `/v1/projects/…/publishers/google/models/<m>:<action>`. */
-const GEMINI_ACTION_PATH = /\/v1(?:beta|alpha)?\/(?:[^:]*\/)?models\/[^/:]+:([A-Za-z]+)$/;
+const GEMINI_VERSION_SEGMENTS = ['/v1/', '/v1beta/', '/v1alpha/'] as const;
+const GEMINI_ACTION = /^[A-Za-z]+$/;
 const GEMINI_ACTIONS: ReadonlySet<string> = new Set([
   'generateContent',
   'streamGenerateContent',
@@ -148,20 +148,37 @@ const CARRIER_PREFERENCE: Readonly<Record<AiProtocol, readonly CredentialCarrier
 const BEARER_PREFIX = 'bearer ';
 
 /**
+ * Bounds on what a page can make this read (it runs in the service worker on every request, and
+ * a URL can be 2 MB): only the last MAX_PATH_CHARS of a path and the first MAX_QUERY_CHARS of a
+ * query are read (every API path shape is decided at the path's end; the query holds only `key`
+ * and `api-version`), an authority longer than MAX_AUTHORITY_CHARS is no host, and a header
+ * value is read up to MAX_HEADER_VALUE_CHARS (no credential is that long: it stays 'unknown').
+ */
+const MAX_PATH_CHARS = 2048;
+const MAX_QUERY_CHARS = 2048;
+const MAX_AUTHORITY_CHARS = 1024;
+const MAX_HEADER_VALUE_CHARS = 8192;
+/** Stands for the cut-off start of a path: a segment that is no marker (`/_v1/…` is not `/v1/`). */
+const CUT_PATH_PREFIX = '/_';
+const MAX_HEADER_NAME_CHARS = 64;
+
+/**
  * Returns null for anything that is not AI-API-shaped, including garbage input. Bearer tokens
  * alone prove nothing (most websites use them); a path or Anthropic header shape is required.
  */
 export function classifyAiRequest(req: AiRequestInput): AiRequestClassification | null {
   if (!req || typeof req.url !== 'string' || typeof req.method !== 'string') return null;
   if (typeof req.type === 'string' && NON_API_RESOURCE_TYPES.has(req.type)) return null;
-  const method = req.method.toUpperCase();
+  const method = req.method.length > 16 ? '' : req.method.toUpperCase();
+  const rawUrl = boundedUrl(req.url);
+  if (rawUrl === null) return null;
 
-  const hasPathMarker = req.url.includes(V1_MARKER) || req.url.includes(AZURE_MARKER);
+  const hasPathMarker = rawUrl.includes(V1_MARKER) || rawUrl.includes(AZURE_MARKER);
   if (!hasPathMarker && req.requestHeaders === undefined) return null;
   const headers = readHeaderFacts(req.requestHeaders);
   if (!hasPathMarker && !isAnthropicClient(headers)) return null;
 
-  const url = parseHttpUrl(req.url);
+  const url = parseHttpUrl(rawUrl);
   if (!url) return null;
   const shape = matchShape(stripTrailingSlash(url.pathname), url, method, headers);
   if (!shape) return null;
@@ -193,8 +210,27 @@ function matchGemini(path: string, method: string): RequestShape | null {
   // v1beta is Google's alone, so its model list needs no further evidence.
   if (path.endsWith('/v1beta/models')) return method === 'GET' ? { protocol: 'gemini', operation: 'models' } : null;
   if (method !== 'POST' || !path.includes(':')) return null;
-  const action = GEMINI_ACTION_PATH.exec(path)?.[1];
+  const action = geminiAction(path);
   return action !== undefined && GEMINI_ACTIONS.has(action) ? { protocol: 'gemini', operation: action } : null;
+}
+
+/**
+ * The `<action>` of `…/v1[beta|alpha]/[…/]models/<model>:<action>` (also Vertex-style
+ * `/v1/projects/…/publishers/google/models/<m>:<action>`), with no `:` between the version
+ * segment and `models/`. Plain index work, one pass over the path: the regular expression this
+ * replaces backtracked quadratically on `/v1` + `/v1/`×n + `models:x`, a URL any page can send.
+ */
+function geminiAction(path: string): string | undefined {
+  const colon = path.lastIndexOf(':');
+  const action = path.slice(colon + 1);
+  if (colon < 0 || !GEMINI_ACTION.test(action)) return undefined;
+  const modelStart = path.lastIndexOf('/', colon) + 1;
+  if (modelStart === colon || path.slice(modelStart, colon).includes(':')) return undefined;
+  const modelsStart = modelStart - '/models/'.length;
+  if (modelsStart < 0 || !path.startsWith('/models/', modelsStart)) return undefined;
+  // The version segment must end where `models/` starts or before, with no `:` after it.
+  const prefix = path.slice(path.lastIndexOf(':', modelsStart) + 1, modelsStart + 1);
+  return GEMINI_VERSION_SEGMENTS.some((segment) => prefix.includes(segment)) ? action : undefined;
 }
 
 function matchAzure(path: string, url: URL, method: string): RequestShape | null {
@@ -347,20 +383,21 @@ function readHeaderFacts(raw: unknown): HeaderFacts {
     facts.known = true;
     for (const entry of raw) {
       if (entry && typeof entry.name === 'string') {
-        noteHeader(facts, entry.name, typeof entry.value === 'string' ? entry.value : '');
+        noteHeader(facts, entry.name, typeof entry.value === 'string' ? entry.value.slice(0, MAX_HEADER_VALUE_CHARS) : '');
       }
     }
   } else if (raw !== null && typeof raw === 'object') {
     facts.known = true;
     for (const [name, value] of Object.entries(raw)) {
-      noteHeader(facts, name, typeof value === 'string' ? value : '');
+      noteHeader(facts, name, typeof value === 'string' ? value.slice(0, MAX_HEADER_VALUE_CHARS) : '');
     }
   }
   return facts;
 }
 
 function noteHeader(facts: HeaderFacts, rawName: string, value: string): void {
-  const name = rawName.toLowerCase();
+  // No header this reads has a long name; a long one is lower-cased no further than that.
+  const name = rawName.slice(0, MAX_HEADER_NAME_CHARS).toLowerCase();
   switch (name) {
     case 'authorization':
       facts.authorization = value;
@@ -382,6 +419,36 @@ function noteHeader(facts: HeaderFacts, rawName: string, value: string): void {
       return;
   }
   if (name.startsWith('x-stainless-')) facts.stainless = true;
+}
+
+/**
+ * The URL cut to what is read (see MAX_PATH_CHARS); null when its authority is too long to be
+ * a host. URLs from webRequest are already canonical (no dot segments, no backslashes), so
+ * cutting the path's start changes nothing the end says.
+ */
+function boundedUrl(raw: string): string | null {
+  if (raw.length <= MAX_PATH_CHARS) return raw;
+  const schemeEnd = raw.indexOf('://');
+  if (schemeEnd < 0 || schemeEnd > 16) return null;
+  const authorityStart = schemeEnd + 3;
+  const searchTo = authorityStart + MAX_AUTHORITY_CHARS + 1;
+  const authorityEnd = firstIndexOf(raw, ['/', '?', '#'], authorityStart, searchTo);
+  if (authorityEnd < 0) return null;
+  const pathEnd = firstIndexOf(raw, ['?', '#'], authorityEnd, raw.length);
+  const path = raw.slice(authorityEnd, pathEnd < 0 ? raw.length : pathEnd);
+  const boundedPath = path.length > MAX_PATH_CHARS ? CUT_PATH_PREFIX + path.slice(-MAX_PATH_CHARS) : path;
+  const rest = pathEnd < 0 ? '' : raw.slice(pathEnd, pathEnd + MAX_QUERY_CHARS);
+  return raw.slice(0, authorityEnd) + boundedPath + rest;
+}
+
+/** The first index of any of `needles` in `text` within [from, to), or -1. */
+function firstIndexOf(text: string, needles: readonly string[], from: number, to: number): number {
+  let first = -1;
+  for (const needle of needles) {
+    const index = text.indexOf(needle, from);
+    if (index >= 0 && index < to && (first < 0 || index < first)) first = index;
+  }
+  return first;
 }
 
 function parseHttpUrl(raw: string): URL | null {

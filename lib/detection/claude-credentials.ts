@@ -28,12 +28,22 @@ export function claudeSubscriptionCredential(type: ClaudeCredentialType): RegExp
 
 /**
  * Any of them in free text, as a whole run of key characters: what lib/detection/keys.ts's findSecrets
- * would find (a credential glued to more key characters is a different string).
+ * would find (a credential glued to more key characters is a different string). The run is taken
+ * whole (greedy, nothing after it to backtrack for) and its length checked here, so the work is
+ * one pass over the text: a bounded body with a lookahead after it backtracked up to 256 steps
+ * per near miss.
  */
-const inFreeText = lazy(() => new RegExp(`(?<!${KEY_CHARACTER})sk-ant-(?:${CLAUDE_CREDENTIAL_TYPES.join('|')})01-${body}(?!${KEY_CHARACTER})`));
+const CANDIDATE = `(?<!${KEY_CHARACTER})sk-ant-(?:${CLAUDE_CREDENTIAL_TYPES.join('|')})01-`;
+const candidates = lazy(() => new RegExp(`${CANDIDATE}${KEY_CHARACTER}+`, 'g'));
+const CANDIDATE_PREFIX_LENGTH = 'sk-ant-sid01-'.length;
 
 export function containsClaudeSubscriptionCredential(text: string): boolean {
-  return typeof text === 'string' && inFreeText().test(text);
+  if (typeof text !== 'string') return false;
+  for (const match of text.matchAll(candidates())) {
+    const bodyLength = match[0].length - CANDIDATE_PREFIX_LENGTH;
+    if (bodyLength >= CLAUDE_SUBSCRIPTION_BODY_MIN && bodyLength <= CLAUDE_SUBSCRIPTION_BODY_MAX) return true;
+  }
+  return false;
 }
 
 /** Where a Claude subscription credential legitimately goes: claude.ai, anthropic.com and their subdomains. */
@@ -41,6 +51,8 @@ const CLAUDE_DOMAINS = ['claude.ai', 'anthropic.com'] as const;
 
 /** `host` is a page's ASCII host name (`location.hostname`). */
 export function isClaudeHost(host: string): boolean {
+  // No host name is longer than 253 characters (254 with the root dot).
+  if (host.length > 254) return false;
   const bare = host.toLowerCase().replace(/\.$/, '');
   return CLAUDE_DOMAINS.some((domain) => bare === domain || bare.endsWith(`.${domain}`));
 }

@@ -42,12 +42,19 @@ const ONEAPI_REQUEST_ID_VALUE = /^\d{23,31}$/;
 
 const LITELLM_HEADER_PREFIX = 'x-litellm-';
 
+/**
+ * Header names and values are the page's (or its server's): only this much of each is read. The
+ * names and the request id this looks for are far shorter; a LiteLLM detail shows 200 at most.
+ */
+const MAX_HEADER_NAME_CHARS = 256;
+const MAX_REQUEST_ID_VALUE_CHARS = 64;
+
 /** `dashboard-user-header` for each gateway user header on a request (name only, never the value). */
 export function signalsFromRequestHeaders(headers: HeaderList): Signal[] {
   const signals: Signal[] = [];
   const seen = new Set<string>();
   for (const { name } of headers) {
-    const lowerName = name.toLowerCase();
+    const lowerName = name.slice(0, MAX_HEADER_NAME_CHARS).toLowerCase();
     const userHeader = DASHBOARD_USER_HEADERS.get(lowerName);
     if (!userHeader || seen.has(lowerName)) continue;
     seen.add(lowerName);
@@ -65,9 +72,9 @@ export function signalsFromResponseHeaders(headers: HeaderList): Signal[] {
   let oneApiRequestId: Signal | undefined;
   let litellm: Signal | undefined;
   for (const { name, value } of headers) {
-    const lowerName = name.toLowerCase();
+    const lowerName = name.slice(0, MAX_HEADER_NAME_CHARS).toLowerCase();
     if (lowerName === ONEAPI_REQUEST_ID_LOWER) {
-      if (!oneApiRequestId && value !== undefined && ONEAPI_REQUEST_ID_VALUE.test(value.trim())) {
+      if (!oneApiRequestId && value !== undefined && ONEAPI_REQUEST_ID_VALUE.test(value.slice(0, MAX_REQUEST_ID_VALUE_CHARS).trim())) {
         oneApiRequestId = { id: 'gateway-response-header', detail: ONEAPI_REQUEST_ID_HEADER, family: 'one-api' };
       }
     } else if (!litellm && lowerName.startsWith(LITELLM_HEADER_PREFIX)) {

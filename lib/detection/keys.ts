@@ -156,21 +156,18 @@ export function classifySecret(token: string, context: SecretContext = {}): Secr
 export function findSecrets(text: string, context: SecretContext = {}): SecretMatch[] {
   const matches: SecretMatch[] = [];
   if (typeof text !== 'string') return matches;
-  let runStart = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const inRun = i < text.length && isKeyCharacter(text.charCodeAt(i));
-    if (inRun) {
-      if (runStart < 0) runStart = i;
-      continue;
-    }
-    if (runStart >= 0) {
-      const match = classifyRange(text, runStart, i, context);
-      if (match) matches.push(match);
-      runStart = -1;
-    }
+  // Runs are found natively (a greedy class run has nothing to backtrack for); only runs of a
+  // length some format has are classified.
+  for (const run of text.matchAll(KEY_CHARACTER_RUN)) {
+    const length = run[0].length;
+    if (length < MIN_TOKEN_LENGTH || length > MAX_TOKEN_LENGTH) continue;
+    const match = classifyRange(text, run.index, run.index + length, context);
+    if (match) matches.push(match);
   }
   return matches;
 }
+
+const KEY_CHARACTER_RUN = /[\w-]+/g;
 
 function classifyRange(text: string, start: number, end: number, context: SecretContext): SecretMatch | null {
   const length = end - start;
@@ -188,14 +185,4 @@ function toMatch(rule: SecretRule, start: number, end: number): SecretMatch {
   if (rule.vendor) match.vendor = rule.vendor;
   if (rule.gateway) match.gateway = rule.gateway;
   return match;
-}
-
-function isKeyCharacter(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) || // 0-9
-    (code >= 0x41 && code <= 0x5a) || // A-Z
-    (code >= 0x61 && code <= 0x7a) || // a-z
-    code === 0x5f || // _
-    code === 0x2d // -
-  );
 }

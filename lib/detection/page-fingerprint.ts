@@ -121,6 +121,19 @@ export type { PageFingerprint };
 // ---------------------------------------------------------------------------------------------
 // Fingerprint → signals.
 
+function boundedFingerprint(fp: PageFingerprint): PageFingerprint {
+  const text = (value: string | undefined, limit: number) => value?.slice(0, limit * 2);
+  return {
+    ...fp,
+    metaDescription: text(fp.metaDescription, FINGERPRINT_LIMITS.metaDescription),
+    servedTitle: text(fp.servedTitle, FINGERPRINT_LIMITS.servedTitle),
+    footerText: text(fp.footerText, FINGERPRINT_LIMITS.footerText),
+    storageKeys: fp.storageKeys.slice(0, FINGERPRINT_LIMITS.storageKeys).filter((key) => key.length <= FINGERPRINT_LIMITS.storageKeyLength),
+    path: fp.path.slice(0, FINGERPRINT_LIMITS.path),
+    vocabulary: fp.vocabulary.slice(0, FINGERPRINT_LIMITS.vocabulary),
+  };
+}
+
 /** Collapses runs of whitespace (including NBSP and ideographic space) and trims. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -224,8 +237,14 @@ function vocabularySignal(vocabulary: readonly RelayTerm[]): Signal | undefined 
   return { id: 'relay-vocabulary', detail: counted.slice(0, VOCABULARY_DETAIL_TERMS).join('、') };
 }
 
-/** Every signal the fingerprint shows, at most one per signal id, strongest first. */
-export function signalsFromFingerprint(fp: PageFingerprint): Signal[] {
+/**
+ * Every signal the fingerprint shows, at most one per signal id, strongest first. The schema
+ * bounds a fingerprint that crosses from a page; this bounds it again, so no caller can hand it
+ * megabytes: only twice each text limit is read (then collapsed), and the first limits' worth of
+ * storage keys, vocabulary and path.
+ */
+export function signalsFromFingerprint(untrusted: PageFingerprint): Signal[] {
+  const fp = boundedFingerprint(untrusted);
   return [
     metaDescriptionSignal(fp.metaDescription),
     statusStorageSignal(fp.statusStorage),

@@ -93,7 +93,8 @@ export function collectFingerprint(
   const metaDescription = readMetaDescription(doc);
   // An empty capture means the <title> had not been parsed yet when it was taken; read it now.
   const titleText = initialTitle?.trim() ? initialTitle : (doc.querySelector('title')?.textContent ?? '');
-  const servedTitle = bounded(collapseWhitespace(titleText), FINGERPRINT_LIMITS.servedTitle);
+  // Bound before collapsing, as for the meta description: a title can be megabytes.
+  const servedTitle = bounded(collapseWhitespace(titleText.slice(0, FINGERPRINT_LIMITS.servedTitle * 2)), FINGERPRINT_LIMITS.servedTitle);
   const head: PageFingerprint = {
     ...(metaDescription && { metaDescription }),
     ...(servedTitle && { servedTitle }),
@@ -273,6 +274,6 @@ function readStatusStorage(raw: string | null): PageFingerprint['statusStorage']
  * fragments (`#access_token=…` from an OAuth redirect) are not routes and are not sent.
  */
 function readPath(location: PageLocation): string {
-  const hash = location.hash.startsWith('#/') ? (location.hash.split('?', 1)[0] ?? '') : '';
-  return bounded(location.pathname + hash, FINGERPRINT_LIMITS.path);
+  const hash = location.hash.startsWith('#/') ? (location.hash.slice(0, FINGERPRINT_LIMITS.path).split('?', 1)[0] ?? '') : '';
+  return bounded(location.pathname.slice(0, FINGERPRINT_LIMITS.path) + hash, FINGERPRINT_LIMITS.path);
 }
