@@ -12,6 +12,8 @@ import { MessageRouter } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
 import { PAGE_GUARD_SCRIPT, PageGuards } from './page-guards.ts';
 import { registerPageReports } from './page-reports.ts';
+import { registerReportDelivery } from './report-delivery.ts';
+import { openReportDatabase } from '../reports/report-queue.ts';
 import { localStore, Preferences } from './preferences.ts';
 import { RequestObserver } from './request-observer.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
@@ -22,7 +24,7 @@ type BrowserApi = typeof browserApi;
 /** The extension APIs the service worker uses; `browser` from wxt/browser, or fakes of them in tests. */
 export type BackgroundBrowser = Pick<
   BrowserApi,
-  'runtime' | 'tabs' | 'storage' | 'webNavigation' | 'webRequest' | 'declarativeNetRequest' | 'scripting' | 'i18n'
+  'runtime' | 'tabs' | 'storage' | 'webNavigation' | 'webRequest' | 'declarativeNetRequest' | 'scripting' | 'i18n' | 'alarms'
 > & { readonly action?: BrowserApi['action'] };
 
 /** Everything the worker touches outside itself: the only place tests put fakes. */
@@ -30,7 +32,7 @@ export interface BackgroundApis {
   readonly browser: BackgroundBrowser;
   /** Where the subscribed lists and the person's entries are stored. */
   readonly indexedDB: IDBFactory;
-  /** Used for list subscriptions only. */
+  /** Used for list subscriptions and report deliveries only. */
   readonly fetch: typeof fetch;
   /** Problems worth a line in the worker's console; never a key or page content. */
   readonly report: (problem: string) => void;
@@ -141,6 +143,23 @@ export function createBackground(apis: BackgroundApis) {
     router,
   });
   registerPageReports({ tabs, pageGuards, router });
+  const reportQueue = registerReportDelivery({
+    router,
+    alarms: browser.alarms,
+    openDatabase: () => openReportDatabase(apis.indexedDB),
+    fetch: apis.fetch,
+    tabVerdict: (tabId) => tabs.get(tabId),
+    tabTitle: async (tabId) => (await browser.tabs.get(tabId)).title,
+    lists: async () => {
+      await registry.ready();
+      return registry.summary();
+    },
+    extensionVersion: () => browser.runtime.getManifest().version,
+    managedEndpoint: async () => (await browser.storage.managed.get('reportEndpoint')).reportEndpoint,
+    local: browser.storage.local,
+    now: () => (apis.now?.() ?? new Date()).getTime(),
+    report,
+  });
 
   // What a settings change affects; the request answers once all of it is done.
   preferences.onChange(() => Promise.all([blockRules.rebuild(), pageContexts.pushAll(), pageGuards.reviewAll()]).then(() => undefined));
@@ -157,5 +176,5 @@ export function createBackground(apis: BackgroundApis) {
   if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
 
   void registry.ready();
-  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards };
+  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, reportQueue };
 }

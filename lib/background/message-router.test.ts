@@ -35,6 +35,23 @@ const contentScript: Sender = {
 
 const SUMMARY: ListSummary[] = [{ id: 'bundled:vendors', source: 'bundled', name: 'RelayGuard AI vendors', version: '2026.11.26', entryCount: 40 }];
 
+const REPORT = {
+  schema: 'relayguard.report/1',
+  id: '5b0c2f4e-8d1a-4c3b-9e2f-7a6b5c4d3e2f',
+  kind: 'relay',
+  host: 'relay.example',
+  registrableDomain: 'relay.example',
+  url: 'https://relay.example/console',
+  title: 'New API',
+  level: 'unvetted',
+  reasons: ['gateway-meta-description: stock description'],
+  aiEndpoints: [],
+  reportedAt: '2026-11-26T00:00:00.000Z',
+  extensionVersion: '0.1.0',
+  lists: [],
+} as const;
+const REPORT_STATUS = { id: REPORT.id, state: 'queued', kind: 'relay', host: 'relay.example', createdAt: 0, attempts: 0 } as const;
+
 /** One valid request of every type. */
 const REQUESTS = {
   'tab-verdict/get': { type: 'tab-verdict/get', tabId: 7 },
@@ -56,6 +73,11 @@ const REQUESTS = {
   'user-entries/import': { type: 'user-entries/import', text: '{}' },
   'settings/get': { type: 'settings/get' },
   'settings/set': { type: 'settings/set', changes: { pasteGuard: false } },
+  'report/preview': { type: 'report/preview', tabId: 7, kind: 'relay' },
+  'report/send': { type: 'report/send', document: REPORT },
+  'report/state': { type: 'report/state' },
+  'report/retry': { type: 'report/retry', id: REPORT.id },
+  'report/set-endpoint': { type: 'report/set-endpoint', endpoint: 'https://collector.example/reports' },
 } as const satisfies Record<RequestType, unknown>;
 
 /** What content scripts send about their own tab; everything else reads or changes lists or other tabs. */
@@ -111,6 +133,11 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'user-entries/import': record({ imported: 0 }),
   'settings/get': record(DEFAULT_SETTINGS),
   'settings/set': record({ ...DEFAULT_SETTINGS, pasteGuard: false }),
+  'report/preview': record({ ...REPORT, reasons: [...REPORT.reasons], aiEndpoints: [], lists: [] }),
+  'report/send': record(REPORT_STATUS),
+  'report/state': record({ endpoint: null, managed: false, reports: [] }),
+  'report/retry': record(REPORT_STATUS),
+  'report/set-endpoint': record({ endpoint: 'https://collector.example/reports', managed: false, reports: [] }),
 };
 
 beforeEach(() => {
@@ -195,6 +222,11 @@ describe('who may ask', () => {
       'user-entries/import',
       'settings/get',
       'settings/set',
+      'report/preview',
+      'report/send',
+      'report/state',
+      'report/retry',
+      'report/set-endpoint',
     ]);
   });
 

@@ -33,6 +33,28 @@ const VALID: Request[] = [
   { type: 'user-entries/put', pattern: 'relay.example', level: 'vetted', note: 'our team gateway' },
   { type: 'user-entries/remove', pattern: '.relay.example' },
   { type: 'settings/set', changes: { pasteGuard: false } },
+  { type: 'report/preview', tabId: 7, kind: 'false-positive', note: 'our own gateway' },
+  {
+    type: 'report/send',
+    document: {
+      schema: 'relayguard.report/1',
+      id: '5b0c2f4e-8d1a-4c3b-9e2f-7a6b5c4d3e2f',
+      kind: 'relay',
+      host: 'relay.example',
+      registrableDomain: 'relay.example',
+      url: 'https://relay.example/console',
+      title: 'New API',
+      level: 'unvetted',
+      reasons: [],
+      aiEndpoints: [],
+      reportedAt: '2026-11-26T00:00:00.000Z',
+      extensionVersion: '0.1.0',
+      lists: [],
+    },
+  },
+  { type: 'report/state' },
+  { type: 'report/retry', id: '5b0c2f4e-8d1a-4c3b-9e2f-7a6b5c4d3e2f' },
+  { type: 'report/set-endpoint', endpoint: null },
 ];
 
 const issueOf = (message: unknown) => {
@@ -49,6 +71,12 @@ describe('requestSchema', () => {
 
   test('drops unknown fields instead of passing them to a handler', () => {
     expect(requestSchema.parse({ type: 'lists/summary', extra: true })).toEqual({ type: 'lists/summary' });
+  });
+
+  test('report/send takes only a document the report schema accepts: nothing unredacted crosses', () => {
+    const send = VALID.find((request) => request.type === 'report/send')!;
+    expect(issueOf({ ...send, document: { ...(send as { document: object }).document, url: 'https://relay.example/console?key=1' } })?.path).toEqual(['document', 'url']);
+    expect(issueOf({ ...send, document: { ...(send as { document: object }).document, note: 'Cookie: sid=1' } })?.path).toEqual(['document', 'note']);
   });
 
   test('rejects a bad tab id', () => {

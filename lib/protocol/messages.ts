@@ -9,6 +9,8 @@ import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerd
 import { sendValidated, type Envelope } from './send-validated.ts';
 import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
 import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
+import { REPORT_KINDS, REPORT_LIMITS, reportDocumentSchema } from '../reports/report-document.ts';
+import { reportStatusSchema } from '../reports/report-queue.ts';
 
 /**
  * The one message protocol between background, content scripts and extension pages.
@@ -56,6 +58,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user-entries/import'), text: z.string().check(z.maxLength(5_000_000)) }),
   z.object({ type: z.literal('settings/get') }),
   z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
+  /** Popup: the report about a tab, exactly as it would be sent (built and redacted by the background). */
+  z.object({ type: z.literal('report/preview'), tabId, kind: z.enum(REPORT_KINDS), note: z.string().max(REPORT_LIMITS.note * 4).optional() }),
+  /** Popup: send a previewed report (stored first, then delivered to the report endpoint). */
+  z.object({ type: z.literal('report/send'), document: reportDocumentSchema }),
+  /** Popup or options: the report endpoint in force and every stored report's state. */
+  z.object({ type: z.literal('report/state') }),
+  /** Options: send a failed report again. */
+  z.object({ type: z.literal('report/retry'), id: z.uuid() }),
+  /** Options: the person's own report endpoint (null removes it); refused while policy sets one. */
+  z.object({ type: z.literal('report/set-endpoint'), endpoint: z.nullable(z.string().max(2048)) }),
   ...pageRequestSchemas(),
 ]);
 
@@ -89,6 +101,16 @@ const interstitialInfoSchema = z.object({
 });
 export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
 
+export const reportStateSchema = z.object({
+  /** The endpoint reports go to, or null: then the person can copy or export a report instead. */
+  endpoint: z.nullable(z.string()),
+  /** Set by the administrator (managed `reportEndpoint`): the person cannot change it. */
+  managed: z.boolean(),
+  /** Newest first. */
+  reports: z.array(reportStatusSchema),
+});
+export type ReportStateView = z.infer<typeof reportStateSchema>;
+
 /** Response payload schema per request type; the envelope adds `ok`/`error`. */
 export const responseSchemas = {
   'tab-verdict/get': z.nullable(tabVerdictSchema()),
@@ -106,6 +128,11 @@ export const responseSchemas = {
   'user-entries/import': z.object({ imported: z.number().check(z.int(), z.nonnegative()) }),
   'settings/get': settingsSchema,
   'settings/set': settingsSchema,
+  'report/preview': reportDocumentSchema,
+  'report/send': reportStatusSchema,
+  'report/state': reportStateSchema,
+  'report/retry': reportStatusSchema,
+  'report/set-endpoint': reportStateSchema,
   ...pageResponseSchemas(),
 } satisfies Record<RequestType, z.core.$ZodType>;
 

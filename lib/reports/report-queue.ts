@@ -60,18 +60,19 @@ export const storedReportSchema = z.object({
 });
 export type StoredReport = z.output<typeof storedReportSchema>;
 
-/** What a surface shows about one report. */
-export interface ReportStatus {
-  readonly id: string;
-  readonly state: ReportState;
-  readonly kind: ReportDocument['kind'];
-  readonly host: string;
-  readonly createdAt: number;
-  readonly attempts: number;
-  readonly nextAttemptAt?: number;
-  readonly lastError?: string;
-  readonly sentAt?: number;
-}
+/** What a surface shows about one report (and the message protocol carries). */
+export const reportStatusSchema = z.object({
+  id: z.string(),
+  state: z.enum(REPORT_STATES),
+  kind: reportDocumentSchema.shape.kind,
+  host: z.string(),
+  createdAt: z.number(),
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.number().optional(),
+  lastError: z.string().optional(),
+  sentAt: z.number().optional(),
+});
+export type ReportStatus = z.output<typeof reportStatusSchema>;
 
 interface ReportDb extends DBSchema {
   reports: { key: string; value: StoredReport };
