@@ -59,7 +59,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings/get') }),
   z.object({ type: z.literal('settings/set'), changes: settingsChangesSchema }),
   /** Popup: the report about a tab, exactly as it would be sent (built and redacted by the background). */
-  z.object({ type: z.literal('report/preview'), tabId, kind: z.enum(REPORT_KINDS), note: z.string().max(REPORT_LIMITS.note * 4).optional() }),
+  z.object({ type: z.literal('report/preview'), tabId, kind: z.enum(REPORT_KINDS), note: z.optional(z.string().check(z.maxLength(REPORT_LIMITS.note * 4))) }),
   /** Popup: send a previewed report (stored first, then delivered to the report endpoint). */
   z.object({ type: z.literal('report/send'), document: reportDocumentSchema }),
   /** Popup or options: the report endpoint in force and every stored report's state. */
@@ -67,7 +67,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   /** Options: send a failed report again. */
   z.object({ type: z.literal('report/retry'), id: z.uuid() }),
   /** Options: the person's own report endpoint (null removes it); refused while policy sets one. */
-  z.object({ type: z.literal('report/set-endpoint'), endpoint: z.nullable(z.string().max(2048)) }),
+  z.object({ type: z.literal('report/set-endpoint'), endpoint: z.nullable(z.string().check(z.maxLength(2048))) }),
   ...pageRequestSchemas(),
 ]);
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini, as the message protocol that carries the report is (lib/protocol/messages.ts).
+import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
 import { normalizeHost } from '../core/host.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -39,59 +40,58 @@ export const CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential', 'relay
 /** `http(s)://host[:port]/path`: no user name, password, query or fragment can fit. */
 const REPORT_URL = /^https?:\/\/[^/?#@\s]+(?:\/[^?#\s]*)?$/;
 
-const cleanText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((text) => isRedacted(text, max), { message: 'holds text that looks like a credential' });
+const CREDENTIAL_MESSAGE = { message: 'holds text that looks like a credential' };
+
+const cleanText = (max: number) => z.string().check(z.maxLength(max), z.refine((text) => isRedacted(text, max), CREDENTIAL_MESSAGE));
 
 const hostName = () =>
-  z
-    .string()
-    .min(1)
-    .max(253)
-    .refine((host) => findSecrets(host).length === 0, { message: 'holds text that looks like a credential' });
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(253),
+    z.refine((host) => findSecrets(host).length === 0, CREDENTIAL_MESSAGE),
+  );
 
 export const reportDocumentSchema = z
   .strictObject({
-    schema: z.literal(REPORT_SCHEMA).describe('The document format; a receiver checks it before reading anything else.'),
-    id: z.uuid().describe('Unique per report and the same on every delivery attempt: a receiver drops repeats by it.'),
-    kind: z.enum(REPORT_KINDS).describe('`relay`: a relay RelayGuard missed or should block. `false-positive`: a page it judged wrongly.'),
-    host: hostName().describe('The page host, canonical ASCII (punycode), lower case, no port.'),
-    registrableDomain: hostName().describe('The registrable domain (eTLD+1) of the host; the address itself for IPs.'),
-    url: z
-      .string()
-      .max(1024)
-      .regex(REPORT_URL)
-      .refine((url) => redactUrl(url) === url, { message: 'holds more than scheme, host and path, or a token in its path' })
-      .describe('Scheme, host and path only; path segments that held a token read `[redacted]`.'),
-    title: cleanText(REPORT_LIMITS.title).describe('The page title, redacted and capped. No other page text is ever included.'),
-    level: z.enum(VERDICT_LEVELS).describe("RelayGuard's verdict for the tab when the report was made."),
+    schema: z.literal(REPORT_SCHEMA).check(z.describe('The document format; a receiver checks it before reading anything else.')),
+    id: z.uuid().check(z.describe('Unique per report and the same on every delivery attempt: a receiver drops repeats by it.')),
+    kind: z.enum(REPORT_KINDS).check(z.describe('`relay`: a relay RelayGuard missed or should block. `false-positive`: a page it judged wrongly.')),
+    host: hostName().check(z.describe('The page host, canonical ASCII (punycode), lower case, no port.')),
+    registrableDomain: hostName().check(z.describe('The registrable domain (eTLD+1) of the host; the address itself for IPs.')),
+    url: z.string().check(
+      z.maxLength(1024),
+      z.regex(REPORT_URL),
+      z.refine((url) => redactUrl(url) === url, { message: 'holds more than scheme, host and path, or a token in its path' }),
+      z.describe('Scheme, host and path only; path segments that held a token read `[redacted]`.'),
+    ),
+    title: cleanText(REPORT_LIMITS.title).check(z.describe('The page title, redacted and capped. No other page text is ever included.')),
+    level: z.enum(VERDICT_LEVELS).check(z.describe("RelayGuard's verdict for the tab when the report was made.")),
     reasons: z
       .array(cleanText(REPORT_LIMITS.reason))
-      .max(REPORT_LIMITS.reasons)
-      .describe('The reasons behind the verdict, as the popup shows them: source, then detail.'),
-    gatewayFamily: z.enum(GATEWAY_FAMILIES).optional().describe('The relay gateway software the page signals point to, when they agree on one.'),
+      .check(z.maxLength(REPORT_LIMITS.reasons), z.describe('The reasons behind the verdict, as the popup shows them: source, then detail.')),
+    gatewayFamily: z.optional(
+      z.enum(GATEWAY_FAMILIES).check(z.describe('The relay gateway software the page signals point to, when they agree on one.')),
+    ),
     aiEndpoints: z
       .array(
         z.strictObject({
           host: hostName(),
-          protocol: cleanText(REPORT_LIMITS.protocol).describe('The AI API the calls imitated: `openai`, `anthropic`, `gemini`, …'),
+          protocol: cleanText(REPORT_LIMITS.protocol).check(z.describe('The AI API the calls imitated: `openai`, `anthropic`, `gemini`, …')),
           level: z.enum(VERDICT_LEVELS),
-          credentialKinds: z.array(z.enum(CREDENTIAL_KINDS)).max(CREDENTIAL_KINDS.length).describe('Kinds of credential the calls carried; never a value.'),
+          credentialKinds: z
+            .array(z.enum(CREDENTIAL_KINDS))
+            .check(z.maxLength(CREDENTIAL_KINDS.length), z.describe('Kinds of credential the calls carried; never a value.')),
         }),
       )
-      .max(REPORT_LIMITS.endpoints)
-      .describe('AI-API endpoints the page called since it was loaded.'),
-    reportedAt: z.iso.datetime().describe('When the person made the report (ISO 8601, UTC).'),
-    extensionVersion: cleanText(REPORT_LIMITS.extensionVersion).describe('RelayGuard version that made the report.'),
+      .check(z.maxLength(REPORT_LIMITS.endpoints), z.describe('AI-API endpoints the page called since it was loaded.')),
+    reportedAt: z.iso.datetime().check(z.describe('When the person made the report (ISO 8601, UTC).')),
+    extensionVersion: cleanText(REPORT_LIMITS.extensionVersion).check(z.describe('RelayGuard version that made the report.')),
     lists: z
       .array(z.strictObject({ name: cleanText(REPORT_LIMITS.listName), version: cleanText(REPORT_LIMITS.listVersion) }))
-      .max(REPORT_LIMITS.lists)
-      .describe('The lists in force, by name and version.'),
-    note: cleanText(REPORT_LIMITS.note).optional().describe("The person's own words, redacted like everything else."),
+      .check(z.maxLength(REPORT_LIMITS.lists), z.describe('The lists in force, by name and version.')),
+    note: z.optional(cleanText(REPORT_LIMITS.note).check(z.describe("The person's own words, redacted like everything else."))),
   })
-  .meta({ title: 'RelayGuard report', description: 'A report about a page, sent by RelayGuard to a configured collector.' });
+  .check(z.meta({ title: 'RelayGuard report', description: 'A report about a page, sent by RelayGuard to a configured collector.' }));
 
 export type ReportDocument = z.output<typeof reportDocumentSchema>;
 
@@ -191,8 +191,8 @@ function reportEndpoints(endpoints: ReportEvidence['endpoints']): ReportDocument
   return out;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'report'}: ${issue.message}`).join('; ');
+function describeIssues(error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] }): string {
+  return error.issues.map((issue) => `${issue.path.map(String).join('.') || 'report'}: ${issue.message}`).join('; ');
 }
 
 /** Checks a stored or received document; the queue uses it on every record it reads. */

@@ -1,9 +1,10 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
-import { z } from 'zod';
+// zod/mini, as the message protocol that carries report states is (lib/protocol/messages.ts).
+import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
 import { normalizeHost } from '../core/host.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { reportDocumentSchema, type ReportDocument } from './report-document.ts';
+import { REPORT_KINDS, reportDocumentSchema, type ReportDocument } from './report-document.ts';
 
 /**
  * Delivery that loses nothing. A report is written to IndexedDB before anything else happens,
@@ -41,22 +42,24 @@ export const DEFAULT_QUEUE_OPTIONS = {
 };
 export type QueueOptions = typeof DEFAULT_QUEUE_OPTIONS;
 
+const count = () => z.number().check(z.int(), z.nonnegative());
+
 export const storedReportSchema = z.object({
   id: z.uuid(),
   document: reportDocumentSchema,
   state: z.enum(REPORT_STATES),
   createdAt: z.number(),
-  attempts: z.number().int().nonnegative(),
+  attempts: count(),
   /** When the next attempt is due (queued reports only). */
   nextAttemptAt: z.number(),
   /** While an attempt is in flight: until when it holds the report. 0 when none is. */
   leaseUntil: z.number(),
-  lastAttemptAt: z.number().optional(),
+  lastAttemptAt: z.optional(z.number()),
   /** Why the last attempt failed, in words a person can act on. */
-  lastError: z.string().max(500).optional(),
-  sentAt: z.number().optional(),
+  lastError: z.optional(z.string().check(z.maxLength(500))),
+  sentAt: z.optional(z.number()),
   /** Where it was delivered. */
-  sentTo: z.string().optional(),
+  sentTo: z.optional(z.string()),
 });
 export type StoredReport = z.output<typeof storedReportSchema>;
 
@@ -64,13 +67,13 @@ export type StoredReport = z.output<typeof storedReportSchema>;
 export const reportStatusSchema = z.object({
   id: z.string(),
   state: z.enum(REPORT_STATES),
-  kind: reportDocumentSchema.shape.kind,
+  kind: z.enum(REPORT_KINDS),
   host: z.string(),
   createdAt: z.number(),
-  attempts: z.number().int().nonnegative(),
-  nextAttemptAt: z.number().optional(),
-  lastError: z.string().optional(),
-  sentAt: z.number().optional(),
+  attempts: count(),
+  nextAttemptAt: z.optional(z.number()),
+  lastError: z.optional(z.string()),
+  sentAt: z.optional(z.number()),
 });
 export type ReportStatus = z.output<typeof reportStatusSchema>;
 
