@@ -10,7 +10,7 @@ import type { ReportStateView, TabVerdictView } from '../protocol/messages.ts';
 import { RequestError, type MessageRouter } from './message-router.ts';
 
 /** Where the person's own report endpoint is kept (storage.local); the administrator's wins. */
-export const REPORT_ENDPOINT_KEY = 'reportEndpoint';
+const REPORT_ENDPOINT_KEY = 'reportEndpoint';
 
 export interface ReportDeliveryDeps {
   readonly router: MessageRouter;
