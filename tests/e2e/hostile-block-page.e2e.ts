@@ -81,7 +81,8 @@ describe('clickjacking the block page', () => {
       const { page, frame } = await openClickjack(newTab, `${blockPage}#http://${CLICKJACK}/`);
       // Chromium did not put RelayGuard's page in the frame (use_dynamic_url for the fixed address,
       // the extension pages' frame-ancestors 'none' for the per-session one).
-      expect({ blockPage, frame: frame.url() }).toEqual({ blockPage, frame: 'chrome-error://chromewebdata/' });
+      // The frame commits its error page on its own schedule (not always before the page's load).
+      await expect.poll(() => ({ blockPage, frame: frame.url() }), { timeout: 10_000 }).toEqual({ blockPage, frame: 'chrome-error://chromewebdata/' });
       expect(await frame.locator('[data-testid="block-page"], [data-testid="proceed-once"], [data-testid="always-allow"]').count()).toBe(0);
 
       // The person clicks the decoy with a real pointer: the click lands on the (error) frame.
