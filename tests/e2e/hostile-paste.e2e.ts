@@ -1,7 +1,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { chars, sampleKeys } from '../support/generated-keys.ts';
 import { RealClipboard } from './support/clipboard.ts';
-import { PasteGuardDialog, warningLevel } from './support/in-page.ts';
+import { PASTE_GUARD_SELECTOR, PasteGuardDialog, warningLevel } from './support/in-page.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
@@ -204,5 +204,18 @@ describe('a cross-origin iframe of an unvetted host inside an ordinary page', ()
 
     expect(await (await openPopup(page)).level()).toBe('unknown');
     expect(await warningLevel(page)).toBeNull();
+  });
+
+  test('the same page’s own ordinary frame: a key pasted there goes in exactly, with no question', async ({ newTab, clipboard }) => {
+    const page = await newTab();
+    await page.goto(FRAMING_BLOG_URL);
+    const frame = await frameById(page, 'settings-frame');
+    const field = frame.locator('#own-key');
+
+    await clipboard.paste(KEY, field);
+    // The frame's watch holds it until the guard started there has judged the frame (ordinary
+    // frame, ordinary page): then it goes in, announced as a paste.
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toBe(KEY);
+    expect(await frame.locator(PASTE_GUARD_SELECTOR).count()).toBe(0);
   });
 });
