@@ -64,7 +64,7 @@ export default defineConfig({
       }),
     },
     // Every permission is explained in README.md ("Permissions"); keep the two in step.
-    permissions: ['storage', 'webNavigation', 'webRequest', 'declarativeNetRequest', 'scripting', 'alarms'],
+    permissions: ['storage', 'webNavigation', 'webRequest', 'declarativeNetRequest', 'scripting', 'alarms', 'notifications'],
     host_permissions: ['<all_urls>'],
     // The page watch (entrypoints/page-watch.ts) is declared here rather than as a WXT content
     // script: WXT's wrapper would bring webextension-polyfill into every page. The page guard

@@ -47,5 +47,8 @@ function describe(reason: Reason, t: ReturnType<typeof useTranslate>): string {
       return t('reason_lookalike', { source: reason.source, detail: reason.detail });
     case 'signal':
       return t('reason_signal', { source: signalName(reason.source, t), detail: reason.detail });
+    case 'tamper':
+      // detail is `<surface>:<how>` (lib/background/hidden-warnings.ts); anything else reads as covering.
+      return t(reason.detail.endsWith(':removed') ? 'reason_tamper_removed' : 'reason_tamper_covered', { host: reason.source });
   }
 }

@@ -9,11 +9,11 @@ import { InPageWarning, WARNING_REASON_LIMIT } from './InPageWarning.tsx';
 
 afterEach(cleanup);
 
-function renderWarning(t: Translate, verdict: TabVerdictView, props: { busy?: boolean; error?: string | null } = {}) {
-  const actions = { onDetails: vi.fn(), onTrust: vi.fn(), onDismiss: vi.fn() };
+function renderWarning(t: Translate, verdict: TabVerdictView, props: { busy?: boolean; armed?: boolean; error?: string | null } = {}) {
+  const actions = { onDetails: vi.fn(), onDismiss: vi.fn() };
   const result = render(
     <I18nContext.Provider value={t}>
-      <InPageWarning verdict={verdict} {...props} {...actions} />
+      <InPageWarning verdict={verdict} armed {...props} {...actions} />
     </I18nContext.Provider>,
   );
   return { ...result, ...actions };
@@ -26,7 +26,7 @@ const EXPECTED = {
     family: 'relay.example looks like a new-api relay: an unvetted third party that sees every prompt and key you send through it.',
     unvetted: 'relay.example looks like an AI API relay that no allowlist vouches for: an unvetted third party that sees every prompt and key you send through it.',
     blocked: 'relay.example is on a blocklist of AI API relays. Do not send it prompts, data or API keys.',
-    buttons: ['Details', 'Trust this site', 'Report', 'Dismiss for this site'],
+    buttons: ['Details', 'Report', 'Dismiss for this site'],
     reportSoon: 'Reporting is coming in a later version of RelayGuard.',
     more: '2 more in Details',
     failed: 'That did not work: Your organisation manages this site.',
@@ -37,7 +37,7 @@ const EXPECTED = {
     family: 'relay.example 看起来是一个 new-api 中转站：这个未经审核的第三方能看到你通过它发送的每条提示和每个密钥。',
     unvetted: 'relay.example 看起来是一个没有任何允许列表认可的 AI API 中转站：这个未经审核的第三方能看到你通过它发送的每条提示和每个密钥。',
     blocked: 'relay.example 在 AI API 中转站拦截列表中。不要向它发送提示、数据或 API 密钥。',
-    buttons: ['详情', '信任此网站', '报告', '在此网站不再提示'],
+    buttons: ['详情', '报告', '在此网站不再提示'],
     reportSoon: '报告功能将在 RelayGuard 的后续版本中提供。',
     more: '另有 2 条，见“详情”',
     failed: '操作未成功：Your organisation manages this site.',
@@ -106,37 +106,49 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
     expect(report.disabled).toBe(true);
     expect(report.title).toBe(text.reportSoon);
     const focusable = buttons.filter((button) => !(button as HTMLButtonElement).disabled);
-    expect(focusable.map((button) => button.textContent)).toEqual([text.buttons[0], text.buttons[1], text.buttons[3]]);
+    expect(focusable.map((button) => button.textContent)).toEqual([text.buttons[0], text.buttons[2]]);
   });
 
   test('each action calls its callback on a real click', () => {
-    const { onDetails, onTrust, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    const { onDetails, onDismiss } = renderWarning(t, verdictView('unvetted'));
     trustedClick(screen.getByTestId('warning-details'));
-    trustedClick(screen.getByTestId('warning-trust'));
     trustedClick(screen.getByTestId('warning-dismiss'));
     expect(onDetails).toHaveBeenCalledTimes(1);
-    expect(onTrust).toHaveBeenCalledTimes(1);
     expect(onDismiss).toHaveBeenCalledTimes(1);
   });
 
   test('clicks a page script synthesises do nothing', () => {
-    const { onDetails, onTrust, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    const { onDetails, onDismiss } = renderWarning(t, verdictView('unvetted'));
     fireEvent.click(screen.getByTestId('warning-details'));
-    (screen.getByTestId('warning-trust') as HTMLButtonElement).click();
+    (screen.getByTestId('warning-details') as HTMLButtonElement).click();
     screen.getByTestId('warning-dismiss').dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onDetails).not.toHaveBeenCalled();
-    expect(onTrust).not.toHaveBeenCalled();
     expect(onDismiss).not.toHaveBeenCalled();
   });
 
-  test('a site the organisation manages offers no "Trust this site"', () => {
-    renderWarning(t, verdictView('blocked', { control: { userEntry: null, managed: true } }));
-    expect(screen.queryByTestId('warning-trust')).toBeNull();
+  test('before the card was seen whole for a moment, real clicks do nothing either, and the buttons say so', () => {
+    const { onDetails, onDismiss, container } = renderWarning(t, verdictView('unvetted'), { armed: false });
+    trustedClick(screen.getByTestId('warning-details'));
+    trustedClick(screen.getByTestId('warning-dismiss'));
+    expect(onDetails).not.toHaveBeenCalled();
+    expect(onDismiss).not.toHaveBeenCalled();
+    expect(screen.getByTestId('warning-dismiss').getAttribute('aria-disabled')).toBe('true');
+    expect(container.querySelector('.rg-actions')!.getAttribute('data-armed')).toBe('false');
+    expect(container.querySelector('.rg-arming')).not.toBeNull();
+  });
+
+  test('no trust decision in page content: never a "Trust this site", whatever the verdict', () => {
+    for (const verdict of [verdictView('unvetted'), verdictView('blocked'), verdictView('blocked', { control: { userEntry: null, managed: true } })]) {
+      const { container, unmount } = renderWarning(t, verdict);
+      expect(screen.queryByTestId('warning-trust')).toBeNull();
+      for (const button of container.querySelectorAll('button')) expect(button.textContent).not.toMatch(/trust|allow|信任|允许/i);
+      unmount();
+    }
   });
 
   test('while busy the actions wait; a failure is shown as an alert', () => {
     renderWarning(t, verdictView('unvetted'), { busy: true, error: 'Your organisation manages this site.' });
-    expect((screen.getByTestId('warning-trust') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('warning-details') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByTestId('warning-dismiss') as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByText(text.failed).getAttribute('role')).toBe('alert');
   });

@@ -1,8 +1,9 @@
-import { whenTrusted } from '../../lib/page/paste/trusted-event.ts';
+import { whenArmed } from '../../lib/page/arming.ts';
 import { familyName } from '../../lib/page/vendors.ts';
 import type { TabVerdictView } from '../../lib/protocol/page-protocol.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { ReasonItem } from '../common/ReasonItem.tsx';
+import { ArmingBar } from './ArmingBar.tsx';
 
 /** How many reasons the card shows; the rest are one click away in Details. */
 export const WARNING_REASON_LIMIT = 3;
@@ -12,10 +13,11 @@ export interface InPageWarningProps {
   readonly verdict: TabVerdictView;
   /** An action is on its way to the background: its buttons wait. */
   readonly busy?: boolean;
+  /** Whether the buttons act yet: only once the card was seen whole, unobscured (lib/page/arming.ts). */
+  readonly armed: boolean;
   /** Why the last action failed, in the background's words. */
   readonly error?: string | null;
   readonly onDetails: () => void;
-  readonly onTrust: () => void;
   readonly onDismiss: () => void;
 }
 
@@ -35,11 +37,13 @@ function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>):
 
 /**
  * The card a relay page gets, in a corner: what the site is in one sentence, the top reasons,
- * and what the person can do about it. It never takes focus (the person may be typing), and
- * its buttons act on real clicks and key presses only: a page script cannot trust or dismiss
- * itself by dispatching events.
+ * and what the person can do about it here: see the details, or dismiss the card. Trusting the
+ * site is not offered: a trust decision made in page content is one a page can lure (issue 8);
+ * it lives in the popup. The card never takes focus (the person may be typing), and its
+ * buttons act on real clicks and key presses only, once the card has been seen whole: a page
+ * script cannot dismiss it by dispatching events, nor by luring a click onto it.
  */
-export function InPageWarning({ verdict, busy = false, error = null, onDetails, onTrust, onDismiss }: InPageWarningProps) {
+export function InPageWarning({ verdict, busy = false, armed, error = null, onDetails, onDismiss }: InPageWarningProps) {
   const t = useTranslate();
   const blocked = verdict.level === 'blocked';
   const summary = summarize(verdict, t);
@@ -70,19 +74,15 @@ export function InPageWarning({ verdict, busy = false, error = null, onDetails, 
           {t('warning_actionFailed', { error })}
         </p>
       )}
-      <div class="rg-actions">
-        <button type="button" class="rg-button rg-primary" data-testid="warning-details" disabled={busy} onClick={whenTrusted(onDetails)}>
+      <ArmingBar armed={armed} />
+      <div class="rg-actions" data-armed={String(armed)}>
+        <button type="button" class="rg-button rg-primary" data-testid="warning-details" disabled={busy} aria-disabled={!armed} onClick={whenArmed(armed, onDetails)}>
           {t('warning_details')}
         </button>
-        {!verdict.control.managed && (
-          <button type="button" class="rg-button" data-testid="warning-trust" disabled={busy} onClick={whenTrusted(onTrust)}>
-            {t('warning_trust')}
-          </button>
-        )}
         <button type="button" class="rg-button" data-testid="warning-report" disabled title={t('warning_reportSoon')}>
           {t('warning_report')}
         </button>
-        <button type="button" class="rg-button" data-testid="warning-dismiss" disabled={busy} onClick={whenTrusted(onDismiss)}>
+        <button type="button" class="rg-button" data-testid="warning-dismiss" disabled={busy} aria-disabled={!armed} onClick={whenArmed(armed, onDismiss)}>
           {t('warning_dismiss')}
         </button>
       </div>

@@ -13,7 +13,7 @@ function renderDialog(t: Translate, props: Partial<PasteGuardDialogProps> = {}) 
   const onCancel = vi.fn();
   const result = render(
     <I18nContext.Provider value={t}>
-      <PasteGuardDialog vendor="openai" kind="vendor-key" host="relay.example" level="unvetted" onPaste={onPaste} onCancel={onCancel} {...props} />
+      <PasteGuardDialog vendor="openai" kind="vendor-key" host="relay.example" level="unvetted" armed onPaste={onPaste} onCancel={onCancel} {...props} />
     </I18nContext.Provider>,
   );
   return { ...result, onPaste, onCancel };
@@ -110,6 +110,20 @@ describe.each(LANGUAGES)('PasteGuardDialog (%s)', (locale, t) => {
     expect(onPaste).toHaveBeenCalledTimes(1);
     trustedClick(screen.getByTestId('cancel-paste'));
     expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  test('before the question was seen whole for a moment, real clicks do nothing; Escape, which only cancels, works at once', () => {
+    const { onCancel, onPaste, container } = renderDialog(t, { armed: false });
+    trustedClick(screen.getByTestId('paste-anyway'));
+    trustedClick(screen.getByTestId('cancel-paste'));
+    expect(onPaste).not.toHaveBeenCalled();
+    expect(onCancel).not.toHaveBeenCalled();
+    expect(screen.getByTestId('paste-anyway').getAttribute('aria-disabled')).toBe('true');
+    expect(container.querySelector('.rg-actions')!.getAttribute('data-armed')).toBe('false');
+    expect(container.querySelector('.rg-arming')).not.toBeNull();
+    key(screen.getByTestId('cancel-paste'), { key: 'Escape' });
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onPaste).not.toHaveBeenCalled();
   });
 
   test('synthetic clicks and keys from a page script do nothing', () => {

@@ -2,10 +2,12 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { TargetedKeyboardEvent } from 'preact';
 import type { VendorId } from '../../lib/detection/keys.ts';
 import type { GuardedKind } from '../../lib/page/paste/paste-decision.ts';
-import { isTrustedEvent, whenTrusted } from '../../lib/page/paste/trusted-event.ts';
+import { whenArmed } from '../../lib/page/arming.ts';
+import { isTrustedEvent } from '../../lib/page/paste/trusted-event.ts';
 import { VENDOR_NAMES } from '../../lib/page/vendors.ts';
 import type { VerdictLevel } from '../../lib/verdicts/verdict.ts';
 import { useTranslate } from '../common/i18n-context.ts';
+import { ArmingBar } from './ArmingBar.tsx';
 
 export interface PasteGuardDialogProps {
   readonly vendor: VendorId;
@@ -13,6 +15,8 @@ export interface PasteGuardDialogProps {
   /** The host the key would go to, for display. */
   readonly host: string;
   readonly level: VerdictLevel;
+  /** Whether the buttons act yet: only once the question was seen whole, unobscured (lib/page/arming.ts). */
+  readonly armed: boolean;
   readonly onPaste: () => void;
   readonly onCancel: () => void;
 }
@@ -21,9 +25,11 @@ export interface PasteGuardDialogProps {
  * Asks before a held key reaches the page. Modal: focus starts on "Don't paste" (the safe
  * choice is the one a hurried Enter takes), Tab stays inside, Escape cancels. It never shows
  * the key itself, only whose key it is and where it would go. Buttons and keys act on real
- * input only: a page script cannot answer for the person.
+ * input only: a page script cannot answer for the person. The buttons also wait until the
+ * question has been seen whole for a moment, so a click the page lured (the person clicking
+ * on, right after pasting) cannot land on them; Escape, which only ever cancels, does not wait.
  */
-export function PasteGuardDialog({ vendor, kind, host, level, onPaste, onCancel }: PasteGuardDialogProps) {
+export function PasteGuardDialog({ vendor, kind, host, level, armed, onPaste, onCancel }: PasteGuardDialogProps) {
   const t = useTranslate();
   const dialog = useRef<HTMLDivElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -71,11 +77,12 @@ export function PasteGuardDialog({ vendor, kind, host, level, onPaste, onCancel 
         <p id="rg-paste-lead">{lead}</p>
         <p id="rg-paste-risk">{t(subscription ? 'paste_risk_subscription' : 'paste_risk_key')}</p>
         <p class="rg-advice">{t('paste_advice')}</p>
-        <div class="rg-actions">
-          <button type="button" class="rg-button rg-primary" data-testid="cancel-paste" ref={cancel} onClick={whenTrusted(onCancel)}>
+        <ArmingBar armed={armed} />
+        <div class="rg-actions" data-armed={String(armed)}>
+          <button type="button" class="rg-button rg-primary" data-testid="cancel-paste" ref={cancel} aria-disabled={!armed} onClick={whenArmed(armed, onCancel)}>
             {t('paste_cancel')}
           </button>
-          <button type="button" class="rg-button" data-testid="paste-anyway" onClick={whenTrusted(onPaste)}>
+          <button type="button" class="rg-button" data-testid="paste-anyway" aria-disabled={!armed} onClick={whenArmed(armed, onPaste)}>
             {t('paste_anyway')}
           </button>
         </div>

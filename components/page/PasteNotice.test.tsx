@@ -18,7 +18,7 @@ function renderNotice(t: Translate, props: Partial<PasteNoticeProps> = {}) {
   const onClose = vi.fn();
   const result = render(
     <I18nContext.Provider value={t}>
-      <PasteNotice vendor="google" kind="vendor-key" host="chat.example" onClose={onClose} {...props} />
+      <PasteNotice vendor="google" kind="vendor-key" host="chat.example" armed onClose={onClose} {...props} />
     </I18nContext.Provider>,
   );
   return { ...result, onClose };
@@ -89,6 +89,13 @@ describe.each(LANGUAGES)('PasteNotice (%s)', (locale, t) => {
       vi.advanceTimersByTime(NOTICE_VISIBLE_MS);
     });
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  test('the close button waits until the notice was seen whole for a moment', () => {
+    const { onClose } = renderNotice(t, { armed: false });
+    trustedClick(screen.getByTestId('notice-close'));
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByTestId('notice-close').getAttribute('aria-disabled')).toBe('true');
   });
 
   test('the close button closes on a real click only', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VendorId } from '../../lib/detection/keys.ts';
 import type { GuardedKind } from '../../lib/page/paste/paste-decision.ts';
-import { whenTrusted } from '../../lib/page/paste/trusted-event.ts';
+import { whenArmed } from '../../lib/page/arming.ts';
 import { VENDOR_NAMES } from '../../lib/page/vendors.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 
@@ -12,6 +12,8 @@ export interface PasteNoticeProps {
   readonly vendor: VendorId;
   readonly kind: GuardedKind;
   readonly host: string;
+  /** Whether its close button acts yet (lib/page/arming.ts). */
+  readonly armed: boolean;
   readonly onClose: () => void;
   readonly visibleMs?: number;
 }
@@ -21,7 +23,7 @@ export interface PasteNoticeProps {
  * and this small note says what that means. It never takes focus and hides by itself; the
  * timer waits while the pointer or focus is on it.
  */
-export function PasteNotice({ vendor, kind, host, onClose, visibleMs = NOTICE_VISIBLE_MS }: PasteNoticeProps) {
+export function PasteNotice({ vendor, kind, host, armed, onClose, visibleMs = NOTICE_VISIBLE_MS }: PasteNoticeProps) {
   const t = useTranslate();
   const [paused, setPaused] = useState(false);
   const close = useRef(onClose);
@@ -36,6 +38,7 @@ export function PasteNotice({ vendor, kind, host, onClose, visibleMs = NOTICE_VI
   return (
     <div
       class="rg-card rg-notice"
+      data-armed={String(armed)}
       role="status"
       onMouseEnter={() => setPaused(true)}
       onMouseLeave={() => setPaused(false)}
@@ -43,7 +46,7 @@ export function PasteNotice({ vendor, kind, host, onClose, visibleMs = NOTICE_VI
       onFocusOut={() => setPaused(false)}
     >
       <p class="rg-notice-text">{text}</p>
-      <button type="button" class="rg-close" data-testid="notice-close" aria-label={t('notice_close')} title={t('notice_close')} onClick={whenTrusted(onClose)}>
+      <button type="button" class="rg-close" data-testid="notice-close" aria-label={t('notice_close')} title={t('notice_close')} aria-disabled={!armed} onClick={whenArmed(armed, onClose)}>
         <span aria-hidden="true">×</span>
       </button>
     </div>

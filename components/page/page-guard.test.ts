@@ -7,14 +7,14 @@ import { HeldText, type HeldPaste } from '../../lib/page/paste/held-text.ts';
 import { captureInsertionPoint } from '../../lib/page/paste/insert-text.ts';
 import { createLifetime } from '../../lib/page/lifetime.ts';
 import { openPageBridge } from '../../lib/page/page-bridge.ts';
-import { pageSurfaces, shadowRootHosts, type SurfaceKind } from './page-ui.tsx';
+import { pageSurfaces, shadowRootHosts } from './page-ui.tsx';
+import { armedRoot, TEST_HOSTS } from './test-support.ts';
 import { startPageScript, type PageScript, type PageScriptDeps } from '../../lib/page/start-page.ts';
 import { getMessageFrom, pageContext, paste, trustedClick } from '../../lib/page/test-support.ts';
 
 // The page guard (lib/page/start-page.ts) wired with its real surfaces, as
 // entrypoints/page-guard/index.tsx wires it.
 
-const OPEN: Record<SurfaceKind, ShadowRootMode> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
 const KEY = sampleKeys.anthropic;
 
 let alive: boolean;
@@ -32,10 +32,11 @@ beforeEach(() => {
   send = vi.fn(async (message: unknown) => {
     const { type } = message as { type: string };
     if (type === 'page/context') return { ok: true, data: context };
-    if (type === 'page/trust-site') {
-      context = pageContext('vetted');
-      return { ok: true, data: { trusted: true } };
+    if (type === 'page/dismiss-warning') {
+      context = { ...context, warningDismissed: true };
+      return { ok: true, data: { dismissed: true } };
     }
+    if (type === 'page/warning-hidden') return { ok: true, data: { recorded: true } };
     return { ok: false, error: `unexpected ${type}` };
   });
   probeStatus = vi.fn(async () => undefined);
@@ -63,7 +64,7 @@ function start(overrides: Partial<PageScriptDeps> = {}): PageScript {
       deliver = listener;
       return () => (deliver = () => undefined);
     },
-    surfaces: pageSurfaces({ translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, OPEN) }),
+    surfaces: pageSurfaces({ translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, TEST_HOSTS) }),
     pasteEvents: bridge.guardEvents,
     probeStatus,
     signal: lifetime.signal,
@@ -77,7 +78,8 @@ function heldPasteInto(field: HTMLInputElement | HTMLTextAreaElement, text: stri
 }
 
 const warningHost = () => document.querySelector<HTMLElement>('[data-relayguard="warning"]');
-const guardButton = (testid: string) => document.querySelector('[data-relayguard="paste-guard"]')?.shadowRoot?.querySelector<HTMLElement>(`[data-testid="${testid}"]`) ?? null;
+/** A button of the paste question, once its buttons act. */
+const guardButton = (testid: string) => armedRoot('paste-guard')?.querySelector<HTMLElement>(`[data-testid="${testid}"]`) ?? null;
 
 describe('startPageScript', () => {
   test('asks for the context and shows the warning on an unvetted page', async () => {
@@ -101,13 +103,28 @@ describe('startPageScript', () => {
     expect(warningHost()?.getAttribute('data-level')).toBe('blocked');
   });
 
-  test('Trust this site: the background is told, the new context arrives, the warning goes', async () => {
+  test('Dismiss: the background is told, the new context arrives, the warning goes', async () => {
     const script = start();
     await script.ready;
-    await vi.waitFor(() => expect(warningHost()).not.toBeNull());
-    trustedClick(warningHost()!.shadowRoot!.querySelector('[data-testid="warning-trust"]')!);
+    await vi.waitFor(() => expect(armedRoot('warning')).not.toBeNull());
+    trustedClick(armedRoot('warning')!.querySelector('[data-testid="warning-dismiss"]')!);
     await vi.waitFor(() => expect(warningHost()).toBeNull());
-    expect(send.mock.calls.map(([message]) => (message as { type: string }).type)).toEqual(['page/context', 'page/trust-site', 'page/context']);
+    expect(send.mock.calls.map(([message]) => (message as { type: string }).type)).toEqual(['page/context', 'page/dismiss-warning', 'page/context']);
+  });
+
+  test('a page that keeps covering the warning and the question: the background hears it once, and the paste is dropped', async () => {
+    const cover = document.createElement('div');
+    document.body.append(cover);
+    const covered = pageSurfaces({ translate: createContentTranslator(getMessageFrom('en')), lang: 'en', createHost: shadowRootHosts(lifetime, document, { ...TEST_HOSTS, hitTest: () => cover }) });
+    const script = start({ surfaces: covered });
+    await script.ready;
+    await vi.waitFor(() => expect(send).toHaveBeenCalledWith({ type: 'page/warning-hidden', surface: 'warning', how: 'covered' }));
+    const field = document.createElement('input');
+    document.body.append(field);
+    expect(paste(field, KEY).defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(script.pasteGuard.holding).toBe(false));
+    expect(field.value).toBe('');
+    expect(send.mock.calls.filter(([message]) => (message as { type: string }).type === 'page/warning-hidden')).toHaveLength(1);
   });
 
   test('a held key goes in on "paste anyway", and never into a message, the console or RelayGuard’s UI', async () => {

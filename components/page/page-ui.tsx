@@ -12,20 +12,32 @@ import type { Translate } from '../../lib/core/i18n.ts';
 import type { PageContext } from '../../lib/protocol/page-protocol.ts';
 import { warningVerdict, type NoticeView, type PageSurfaces, type WarningActions, type WarningView } from '../../lib/page/page-surfaces.ts';
 import type { Envelope } from '../../lib/protocol/send-validated.ts';
+import { ARM_DELAY_MS, armWhenSeen, browserVisibilityObserver, type Arming, type VisibilityObserverFactory } from '../../lib/page/arming.ts';
 import { keepAttached } from '../../lib/page/keep-attached.ts';
+import { hitsOnlyHost, watchOnTop, type HiddenHow } from '../../lib/page/stay-on-top.ts';
 import type { Lifetime } from '../../lib/page/lifetime.ts';
 import type { PastePrompt } from '../../lib/page/paste/paste-guard.ts';
 import stylesheet from './page-ui.css?inline';
 
 export type SurfaceKind = 'warning' | 'paste-guard' | 'notice';
 
+/** What a shown surface hears about: put back after removal, buttons armed or not, hidden for good. */
+export interface SurfaceEvents {
+  readonly onReattach?: () => void;
+  readonly onArmedChange?: (armed: boolean) => void;
+  /** The page kept covering or removing it, and it stopped fighting (lib/page/stay-on-top.ts). */
+  readonly onHidden?: (how: HiddenHow) => void;
+}
+
 export interface UiHost {
   /** The element on the page; it carries `data-relayguard="<kind>"` (docs/test-contract.md). */
   readonly host: HTMLElement;
-  /** Where the surface renders, inside the shadow root. */
+  /** Where the surface renders: its top-layer element, inside the closed shadow root. */
   readonly container: HTMLElement;
-  /** Puts the host on the page and keeps it there until `remove`. */
-  attach(onReattach?: () => void): void;
+  /** Whether its buttons act now (lib/page/arming.ts). */
+  readonly armed: boolean;
+  /** Puts the host on the page and in the top layer, and keeps it there until `remove`. */
+  show(events?: SurfaceEvents): void;
   remove(): void;
 }
 
@@ -39,47 +51,120 @@ export interface PageUi {
 }
 
 /**
- * The shadow root of each surface. The warning and the notice are closed: page scripts get no
- * handle on what is inside. The paste question is open, because docs/test-contract.md makes its
- * buttons (`[data-testid="paste-anyway"]`, `[data-testid="cancel-paste"]`) part of the public
- * surface, and no automation (Playwright included) reaches into a closed root. That costs
- * nothing a page could use: the question holds no part of the key, and its buttons and Escape
- * act on trusted input only, which a page script cannot produce.
+ * Every surface's shadow root is closed: page scripts get no handle on what is inside, so they
+ * can neither read nor restyle nor relabel it (docs/test-contract.md; tests reach it through the
+ * DevTools protocol). Only tests of this folder, under happy-dom, open them.
  */
-export const SHADOW_MODES: Readonly<Record<SurfaceKind, ShadowRootMode>> = { warning: 'closed', notice: 'closed', 'paste-guard': 'open' };
+export const SHADOW_MODES: Readonly<Record<SurfaceKind, ShadowRootMode>> = { warning: 'closed', notice: 'closed', 'paste-guard': 'closed' };
+
+/** What the browser provides the hosts; tests under happy-dom, which has no layout, stand in for it. */
+export interface HostEnvironment {
+  readonly modes?: Readonly<Record<SurfaceKind, ShadowRootMode>>;
+  /** IntersectionObserver v2; null where there is none (the hit test alone then arms the buttons). */
+  readonly observeVisibility?: VisibilityObserverFactory | null;
+  /** The document's hit test; `host` is the surface asking. */
+  readonly hitTest?: (x: number, y: number, host: Element) => Element | null;
+  readonly armDelayMs?: number;
+}
 
 /**
- * Host elements with their own shadow root and `all: initial` on the host, so no inherited
- * page style crosses the boundary. The stylesheet is bundled into the script and set inside
- * each root: nothing to fetch, and no web-accessible file a page could probe for. (WXT's
- * createShadowRootUi does the same, but brings its auto-mount machinery, ~3 KB gzipped, and a
- * fetched, web-accessible stylesheet.) Hosts hang off `<html>`, not `<body>`: pages replace
- * their body, and a transformed body would turn `position: fixed` into absolute. Hosts leave
- * with the content script (an extension update or reload invalidates it).
+ * Host elements with their own closed shadow root and `all: initial` on the host, so no
+ * inherited page style crosses the boundary. Inside, each surface renders into a top-layer
+ * element of its own: a manual popover for the warning and the notice, a modal dialog for the
+ * paste question, so no z-index, clip-path or transform of the page's is drawn over them. The
+ * stylesheet is bundled into the script and set inside each root: nothing to fetch, and no
+ * web-accessible file a page could probe for. Hosts hang off `<html>`, not `<body>`: pages
+ * replace their body. Hosts leave with the content script (an extension update or reload
+ * invalidates it).
  */
-export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: Document = document, modes = SHADOW_MODES): CreateUiHost {
+export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: Document = document, environment: HostEnvironment = {}): CreateUiHost {
+  const { modes = SHADOW_MODES, armDelayMs = ARM_DELAY_MS } = environment;
+  const view = doc.defaultView;
+  const observeVisibility = environment.observeVisibility === undefined ? browserVisibilityObserver(view) : (environment.observeVisibility ?? undefined);
+  const viewport = () => ({ width: view?.innerWidth ?? 0, height: view?.innerHeight ?? 0 });
   return async (kind) => {
     const host = doc.createElement(`relayguard-${kind}`);
     host.setAttribute('data-relayguard', kind);
+    const hitTest = (x: number, y: number) => (environment.hitTest ? environment.hitTest(x, y, host) : doc.elementFromPoint(x, y));
     const shadow = host.attachShadow({ mode: modes[kind] });
     const style = doc.createElement('style');
     style.textContent = `:host{all:initial!important}${stylesheet}`;
-    const container = doc.createElement('div');
-    shadow.append(style, container);
-    let stopKeeping: (() => void) | null = null;
+    const modal = kind === 'paste-guard';
+    const layer = doc.createElement(modal ? 'dialog' : 'div');
+    layer.className = `rg-layer rg-layer-${kind}`;
+    if (modal) {
+      // Escape is the question's own to answer (PasteGuardDialog); the dialog never closes itself.
+      layer.addEventListener('cancel', (event) => event.preventDefault());
+    } else {
+      layer.setAttribute('popover', 'manual');
+    }
+    shadow.append(style, layer);
+    const cardRect = () => layer.querySelector('.rg-card')?.getBoundingClientRect() ?? null;
+
+    const enterTopLayer = () => {
+      if (!host.isConnected) return;
+      try {
+        // Leaving and entering again puts it at the top of the top layer, above a page's later ones.
+        if (layer instanceof HTMLDialogElement) {
+          layer.close();
+          layer.showModal();
+        } else if (typeof layer.showPopover === 'function') {
+          layer.hidePopover();
+          layer.showPopover();
+        }
+      } catch {
+        // Not connected after all, or a browser without the API: the host's own styles still show it.
+      }
+    };
+
+    let stops: Array<() => void> = [];
+    let arming: Arming | null = null;
+    const stopAll = () => {
+      for (const stop of stops) stop();
+      stops = [];
+      arming = null;
+    };
     const remove = () => {
-      stopKeeping?.();
-      stopKeeping = null;
-      render(null, container);
+      stopAll();
+      render(null, layer);
       host.remove();
     };
     const forget = lifetime.onInvalidated(remove);
     return {
       host,
-      container,
-      attach(onReattach) {
+      container: layer,
+      get armed() {
+        return arming?.armed ?? false;
+      },
+      show(events = {}) {
         (doc.documentElement ?? doc).append(host);
-        stopKeeping = keepAttached(host, onReattach ? { onReattach } : {});
+        enterTopLayer();
+        let hidden = false;
+        const giveUp = (how: HiddenHow) => {
+          if (hidden) return;
+          hidden = true;
+          stopAll();
+          events.onArmedChange?.(false);
+          events.onHidden?.(how);
+        };
+        const onTop = kind === 'notice' ? null : watchOnTop({ host, rect: cardRect, hitTest, viewport, raise: () => (arming?.restart(), enterTopLayer()), onHidden: giveUp });
+        const stopKeeping = keepAttached(host, {
+          onReattach: () => {
+            enterTopLayer();
+            arming?.restart();
+            events.onReattach?.();
+          },
+          ...(kind !== 'notice' && { onOverwhelmed: () => giveUp('removed') }),
+        });
+        const armingNow = armWhenSeen({
+          element: layer,
+          delayMs: armDelayMs,
+          ...(observeVisibility && { observe: observeVisibility }),
+          onTop: () => (onTop ? onTop.check() : hitsOnlyHost(host, cardRect(), hitTest, viewport())),
+          onChange: (armed) => events.onArmedChange?.(armed),
+        });
+        arming = armingNow;
+        stops = [stopKeeping, () => onTop?.stop(), () => armingNow.stop()];
       },
       remove() {
         forget();
@@ -145,8 +230,8 @@ export class WarningSurface implements WarningView {
         return;
       }
       host.host.setAttribute('data-level', verdict.level);
-      host.attach();
       this.#host = host;
+      host.show({ onArmedChange: () => this.#render(), onHidden: (how) => this.#actions.hidden(how) });
     }
     this.#host.host.setAttribute('data-level', verdict.level);
     this.#render();
@@ -167,9 +252,9 @@ export class WarningSurface implements WarningView {
         <InPageWarning
           verdict={verdict}
           busy={this.#busy}
+          armed={this.#host.armed}
           error={this.#error}
           onDetails={() => void this.#run(this.#actions.details, false)}
-          onTrust={() => void this.#run(this.#actions.trust, true)}
           onDismiss={() => void this.#run(this.#actions.dismiss, true)}
         />
       </Surface>,
@@ -192,9 +277,10 @@ export class WarningSurface implements WarningView {
 
 /**
  * Shows the paste question and resolves with the answer (true: paste anyway). Resolves false,
- * and takes the question away, when `signal` aborts.
+ * and takes the question away, when `signal` aborts, or when the page keeps covering or
+ * removing it (then `onHidden` says how): a question the person cannot see is not answered.
  */
-export function askPaste(ui: PageUi, prompt: PastePrompt, signal: AbortSignal): Promise<boolean> {
+export function askPaste(ui: PageUi, prompt: PastePrompt, signal: AbortSignal, onHidden: (how: HiddenHow) => void = () => undefined): Promise<boolean> {
   return new Promise((resolve) => {
     let host: UiHost | null = null;
     let settled = false;
@@ -211,14 +297,23 @@ export function askPaste(ui: PageUi, prompt: PastePrompt, signal: AbortSignal): 
       (created) => {
         if (settled) return created.remove();
         host = created;
+        const draw = () =>
+          render(
+            <Surface ui={ui}>
+              <PasteGuardDialog {...prompt} armed={created.armed} onPaste={() => finish(true)} onCancel={() => finish(false)} />
+            </Surface>,
+            created.container,
+          );
         const focusQuestion = () => created.container.querySelector<HTMLElement>('[data-testid="cancel-paste"]')?.focus();
-        created.attach(focusQuestion);
-        render(
-          <Surface ui={ui}>
-            <PasteGuardDialog {...prompt} onPaste={() => finish(true)} onCancel={() => finish(false)} />
-          </Surface>,
-          created.container,
-        );
+        created.show({
+          onReattach: focusQuestion,
+          onArmedChange: () => !settled && draw(),
+          onHidden: (how) => {
+            finish(false);
+            onHidden(how);
+          },
+        });
+        draw();
       },
       () => finish(false),
     );
@@ -230,6 +325,7 @@ export class NoticeSurface implements NoticeView {
   readonly #ui: PageUi;
   #host: UiHost | null = null;
   #shown = 0;
+  #prompt: PastePrompt | null = null;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(ui: PageUi) {
@@ -243,18 +339,14 @@ export class NoticeSurface implements NoticeView {
   show(prompt: PastePrompt): Promise<void> {
     this.#queue = this.#queue
       .then(async () => {
+        this.#prompt = prompt;
+        this.#shown++;
         if (!this.#host) {
           const host = await this.#ui.createHost('notice');
-          host.attach();
           this.#host = host;
+          host.show({ onArmedChange: () => this.#render() });
         }
-        render(
-          <Surface ui={this.#ui}>
-            {/* A new key restarts the notice, and its timer, for a new paste. */}
-            <PasteNotice key={++this.#shown} vendor={prompt.vendor} kind={prompt.kind} host={prompt.host} onClose={() => this.hide()} />
-          </Surface>,
-          this.#host.container,
-        );
+        this.#render();
       })
       .catch(() => undefined);
     return this.#queue;
@@ -264,6 +356,19 @@ export class NoticeSurface implements NoticeView {
     this.#host?.remove();
     this.#host = null;
   }
+
+  #render(): void {
+    const host = this.#host;
+    const prompt = this.#prompt;
+    if (!host || !prompt) return;
+    render(
+      <Surface ui={this.#ui}>
+        {/* A new key restarts the notice, and its timer, for a new paste. */}
+        <PasteNotice key={this.#shown} vendor={prompt.vendor} kind={prompt.kind} host={prompt.host} armed={host.armed} onClose={() => this.hide()} />
+      </Surface>,
+      host.container,
+    );
+  }
 }
 
 /** The surfaces the page guard's logic (lib/page/start-page.ts) is handed by its entrypoint. */
@@ -271,6 +376,6 @@ export function pageSurfaces(ui: PageUi): PageSurfaces {
   return {
     warning: (actions) => new WarningSurface(ui, actions),
     notice: () => new NoticeSurface(ui),
-    askPaste: (prompt, signal) => askPaste(ui, prompt, signal),
+    askPaste: (prompt, signal, onHidden) => askPaste(ui, prompt, signal, onHidden),
   };
 }

@@ -7,6 +7,7 @@ import { downloadList } from '../lists/subscriptions.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
 import { BlockPageActions } from './block-page-actions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
+import { HiddenWarnings, type NotificationsApi } from './hidden-warnings.ts';
 import { ListRegistry } from './list-registry.ts';
 import { MessageRouter } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
@@ -25,7 +26,7 @@ type BrowserApi = typeof browserApi;
 export type BackgroundBrowser = Pick<
   BrowserApi,
   'runtime' | 'tabs' | 'storage' | 'webNavigation' | 'webRequest' | 'declarativeNetRequest' | 'scripting' | 'i18n' | 'alarms'
-> & { readonly action?: BrowserApi['action'] };
+> & { readonly action?: BrowserApi['action']; readonly notifications?: NotificationsApi };
 
 /** Everything the worker touches outside itself: the only place tests put fakes. */
 export interface BackgroundApis {
@@ -143,6 +144,14 @@ export function createBackground(apis: BackgroundApis) {
     router,
   });
   registerPageReports({ tabs, pageGuards, router });
+  new HiddenWarnings({
+    tabs,
+    router,
+    notifications: browser.notifications,
+    translate,
+    iconUrl: browser.runtime.getURL('/icons/warning-128.png' as '/popup.html'),
+    report,
+  });
   const reportQueue = registerReportDelivery({
     router,
     alarms: browser.alarms,

@@ -67,6 +67,7 @@ const REQUESTS = {
   'page/trust-site': { type: 'page/trust-site' },
   'page/dismiss-warning': { type: 'page/dismiss-warning' },
   'page/open-details': { type: 'page/open-details' },
+  'page/warning-hidden': { type: 'page/warning-hidden', surface: 'warning', how: 'covered' },
   'user-entries/list': { type: 'user-entries/list' },
   'user-entries/put': { type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' },
   'user-entries/remove': { type: 'user-entries/remove', pattern: 'relay.example' },
@@ -89,6 +90,7 @@ const CONTENT_SCRIPT_TYPES: readonly RequestType[] = [
   'page/trust-site',
   'page/dismiss-warning',
   'page/open-details',
+  'page/warning-hidden',
 ];
 const PRIVILEGED_TYPES = (Object.keys(REQUESTS) as RequestType[]).filter((type) => !CONTENT_SCRIPT_TYPES.includes(type));
 
@@ -127,6 +129,7 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'page/trust-site': record({ trusted: true }),
   'page/dismiss-warning': record({ dismissed: true }),
   'page/open-details': record({ opened: true }),
+  'page/warning-hidden': record({ recorded: true }),
   'user-entries/list': record({ entries: [], managed: { allowlist: [], blocklist: [], allowProceed: true, problems: [] } }),
   'user-entries/put': record({ pattern: 'relay.example', level: 'blocked', added: '2026-11-26T00:00:00.000Z' }),
   'user-entries/remove': record({ removed: true }),

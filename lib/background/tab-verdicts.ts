@@ -7,6 +7,7 @@ import { withEndpointCall, withSignal, type TabState, type TabStateStore } from 
 import { tabVerdictOf, tabVerdictView, type TabFacts } from '../verdicts/tab-view.ts';
 import { frameVerdictView } from '../verdicts/frame-view.ts';
 import type { Reason, Verdict } from '../verdicts/verdict.ts';
+import { hiddenWarningReason, type HiddenWarning } from './hidden-warnings.ts';
 import type { ListRegistry } from './list-registry.ts';
 import type { MessageRouter } from './message-router.ts';
 
@@ -160,6 +161,24 @@ export class TabVerdicts {
   }
 
   /**
+   * The page at `pageUrl` (the sender's, checked against the tab's committed page) kept hiding
+   * RelayGuard's warning or question: strong relay evidence. Resolves true when it was news.
+   */
+  async recordHiddenWarning(tabId: number, pageUrl: string, hidden: HiddenWarning): Promise<boolean> {
+    const host = normalizeHost(pageUrl);
+    if (!host.ok || host.value.host !== (await this.pageHost(tabId))) return false;
+    let news = false;
+    const next = await this.#deps.store.update(tabId, (state) => {
+      if (state.hiddenWarning) return null;
+      news = true;
+      return { ...state, hiddenWarning: { surface: hidden.surface, how: hidden.how } };
+    });
+    if (!news || !next) return false;
+    await this.#emit(next);
+    return true;
+  }
+
+  /**
    * Marks the tab's current document as guarded; resolves to that document (its id, when the
    * browser gave one) only for the call that changed the mark, null when it was already set or
    * the tab has no page. The page guard is started once per document this way.
@@ -207,7 +226,8 @@ export class TabVerdicts {
   #detections(state: TabState): Reason[] {
     const score = scoreSignals(state.signals);
     const lookalike = state.scope === 'public' ? this.#deps.lookalike?.(state.host) : null;
-    return [...(score.unvetted ? score.reasons : []), ...(lookalike ? [lookalike] : [])];
+    const hidden = state.hiddenWarning ? hiddenWarningReason(state.hostDisplay, state.hiddenWarning) : null;
+    return [...(hidden ? [hidden] : []), ...(score.unvetted ? score.reasons : []), ...(lookalike ? [lookalike] : [])];
   }
 
   #facts(state: TabState): TabFacts {

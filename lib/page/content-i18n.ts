@@ -15,6 +15,8 @@ export const CONTENT_PLACEHOLDERS = {
   reason_local: ['host', 'scope'],
   reason_signal: ['source', 'detail'],
   reason_lookalike: ['source', 'detail'],
+  reason_tamper_covered: ['host'],
+  reason_tamper_removed: ['host'],
   evidenceLink: ['index'],
   // components/page/InPageWarning.tsx
   warning_summary_unvetted: ['host'],

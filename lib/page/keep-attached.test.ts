@@ -45,6 +45,21 @@ describe('keepAttached', () => {
     stop();
   });
 
+  test('with onOverwhelmed, a page that removes it in a loop wins once: told once, the host stays off', async () => {
+    const element = host();
+    const onOverwhelmed = vi.fn();
+    const later = vi.fn();
+    const stop = keepAttached(element, { burst: 3, windowMs: 1000, onOverwhelmed, setTimeout: later, now: () => 0 });
+    for (let round = 0; round < 8; round++) {
+      element.remove();
+      await tick();
+    }
+    expect(onOverwhelmed).toHaveBeenCalledTimes(1);
+    expect(element.isConnected).toBe(false);
+    expect(later).not.toHaveBeenCalled();
+    stop();
+  });
+
   test('a page that removes it in a loop gets a pause, not a frozen tab', async () => {
     const element = host();
     const later = vi.fn();

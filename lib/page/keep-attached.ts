@@ -11,13 +11,19 @@ export interface KeepAttachedOptions {
   readonly windowMs?: number;
   /** Called after the host was put back (a dialog takes focus back, for example). */
   readonly onReattach?: () => void;
+  /**
+   * Called once when the page removes the host faster than `burst` per window: it is fighting.
+   * With this set the host then stays off the page (the caller shows its message elsewhere);
+   * without it the host comes back after a pause.
+   */
+  readonly onOverwhelmed?: () => void;
   readonly setTimeout?: (handler: () => void, ms: number) => unknown;
   readonly now?: () => number;
 }
 
 /** Starts watching; the returned function stops it (call it before removing the host yourself). */
 export function keepAttached(host: HTMLElement, options: KeepAttachedOptions = {}): () => void {
-  const { burst = 20, windowMs = 1000, onReattach, setTimeout: later = (handler, ms) => setTimeout(handler, ms), now = () => Date.now() } = options;
+  const { burst = 20, windowMs = 1000, onReattach, onOverwhelmed, setTimeout: later = (handler, ms) => setTimeout(handler, ms), now = () => Date.now() } = options;
   const doc = host.ownerDocument;
   let stopped = false;
   let windowStart = now();
@@ -52,6 +58,9 @@ export function keepAttached(host: HTMLElement, options: KeepAttachedOptions = {
     }
     if (++inWindow <= burst) {
       reattach();
+    } else if (onOverwhelmed) {
+      stop();
+      onOverwhelmed();
     } else if (!retryScheduled) {
       // Fighting a page that removes the host on every mutation would spin forever: wait a bit.
       retryScheduled = true;
@@ -59,9 +68,10 @@ export function keepAttached(host: HTMLElement, options: KeepAttachedOptions = {
     }
   };
 
-  observe();
-  return () => {
+  const stop = () => {
     stopped = true;
     observer.disconnect();
   };
+  observe();
+  return stop;
 }

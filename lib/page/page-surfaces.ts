@@ -7,6 +7,7 @@
 import type { PageContext, TabVerdictView } from '../protocol/page-protocol.ts';
 import type { Envelope } from '../protocol/send-validated.ts';
 import type { PastePrompt } from './paste/paste-guard.ts';
+import type { HiddenHow } from './stay-on-top.ts';
 
 /** The verdict to warn about, or null: only unvetted and blocked, and not after a dismissal. */
 export function warningVerdict(context: PageContext | null): TabVerdictView | null {
@@ -15,13 +16,18 @@ export function warningVerdict(context: PageContext | null): TabVerdictView | nu
   return verdict.level === 'unvetted' || verdict.level === 'blocked' ? verdict : null;
 }
 
-/** What the warning card's buttons ask the background for. */
+/**
+ * What the warning card asks the background for. Trusting the site is not among them: a trust
+ * decision is never offered in page content, where a page could lure the click (issue 8); it
+ * lives in the popup and the options page.
+ */
 export interface WarningActions {
   readonly details: () => Promise<Envelope<unknown>>;
-  readonly trust: () => Promise<Envelope<unknown>>;
   readonly dismiss: () => Promise<Envelope<unknown>>;
-  /** Asks for the context again after trust or dismiss (the background pushes it as well). */
+  /** Asks for the context again after a dismissal (the background pushes it as well). */
   readonly refresh: () => void;
+  /** The page kept covering or removing the card: the verdict must be shown elsewhere. */
+  readonly hidden: (how: HiddenHow) => void;
 }
 
 /** The warning card: shown, updated and removed as the page context changes. */
@@ -45,7 +51,8 @@ export interface PageSurfaces {
   notice(): NoticeView;
   /**
    * Shows the paste question and resolves with the answer (true: paste anyway). Resolves false,
-   * and takes the question away, when `signal` aborts.
+   * and takes the question away, when `signal` aborts or when the page keeps covering or
+   * removing it (`hidden` then says how).
    */
-  askPaste(prompt: PastePrompt, signal: AbortSignal): Promise<boolean>;
+  askPaste(prompt: PastePrompt, signal: AbortSignal, hidden: (how: HiddenHow) => void): Promise<boolean>;
 }

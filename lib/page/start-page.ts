@@ -12,6 +12,7 @@ import { PageContextSource } from './page-context-source.ts';
 import { installPasteGuard, type PasteGuard } from './paste/paste-guard.ts';
 import type { ShadowRootReader } from './paste/paste-target.ts';
 import type { NoticeView, PageSurfaces, WarningView } from './page-surfaces.ts';
+import type { HiddenHow, HiddenSurface } from './stay-on-top.ts';
 
 export interface PageScriptDeps {
   readonly window: Pick<Window, 'addEventListener'>;
@@ -61,13 +62,22 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
     void deps.probeStatus().catch(() => undefined);
   });
 
+  // A page that keeps covering or removing RelayGuard's warning or question has the background
+  // show the verdict where it cannot reach (badge, notification): said once per document.
+  let hiddenReported = false;
+  const reportHidden = (surface: HiddenSurface, how: HiddenHow) => {
+    if (hiddenReported || signal.aborted) return;
+    hiddenReported = true;
+    void sendPageRequest(send, { type: 'page/warning-hidden', surface, how }).catch(() => undefined);
+  };
+
   const notice = surfaces.notice();
   const pasteGuard = installPasteGuard({
     target: deps.pasteEvents,
     pageHost: deps.pageHost,
     context: () => (deps.subFrame ? null : context.current),
     refreshContext: () => context.refresh(),
-    ask: (prompt, abort) => surfaces.askPaste(prompt, abort),
+    ask: (prompt, abort) => surfaces.askPaste(prompt, abort, (how) => reportHidden('paste-guard', how)),
     notify: (prompt) => void notice.show(prompt),
     signal,
     ...(deps.shadowRootOf && { shadowRootOf: deps.shadowRootOf }),
@@ -77,9 +87,9 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
 
   const warning = surfaces.warning({
     details: () => sendPageRequest(send, { type: 'page/open-details' }),
-    trust: () => sendPageRequest(send, { type: 'page/trust-site' }),
     dismiss: () => sendPageRequest(send, { type: 'page/dismiss-warning' }),
     refresh: () => void context.refresh(),
+    hidden: (how) => reportHidden('warning', how),
   });
   let stopFollowing: (() => void) | null = null;
   const ready = whenDomReady(document).then(() => {

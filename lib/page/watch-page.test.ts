@@ -9,7 +9,8 @@ import { GUARD_WAIT_MS } from './paste/early-paste-hold.ts';
 import { contentExtensionApi, type ContentExtensionApi } from '../platform/extension-api.ts';
 import { createLifetime, type Lifetime } from './lifetime.ts';
 import { openPageBridge } from './page-bridge.ts';
-import { pageSurfaces, shadowRootHosts, type SurfaceKind } from '../../components/page/page-ui.tsx';
+import { pageSurfaces, shadowRootHosts } from '../../components/page/page-ui.tsx';
+import { armedRoot, TEST_HOSTS } from '../../components/page/test-support.ts';
 import { RENDERED_PAGE_ELEMENTS, SECOND_LOOK_DELAY_MS } from './fingerprint/report-page.ts';
 import { startPageScript } from './start-page.ts';
 import { getMessageFrom, pageContext, paste, trustedClick } from './test-support.ts';
@@ -19,7 +20,6 @@ import { watchPage, type PageWatch } from './watch-page.ts';
 // guard as entrypoints/page-guard/index.tsx does when the background runs it later.
 
 const FIXTURE_SITES_DIR = join(import.meta.dirname, '../../tests/fixtures/sites');
-const OPEN: Record<SurfaceKind, ShadowRootMode> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
 const CREDENTIAL = sampleKeys.claudeSession;
 const english = getMessageFrom('en');
 
@@ -127,7 +127,7 @@ function startGuard(hostname = 'relay.example') {
     surfaces: pageSurfaces({
       translate: createContentTranslator((key, substitutions) => browser.i18n.getMessage(key, substitutions)),
       lang: browser.i18n.getUILanguage(),
-      createHost: shadowRootHosts(lifetime, document, OPEN),
+      createHost: shadowRootHosts(lifetime, document, TEST_HOSTS),
     }),
     pasteEvents: bridge.guardEvents,
     heldPaste: bridge.takeHeld(),
@@ -148,7 +148,8 @@ function loadOrdinaryPage(): void {
 }
 
 const fingerprintsReceived = () => extension.received.filter((message) => message.type === 'page/fingerprint') as unknown as { fingerprint: PageFingerprint }[];
-const guardButton = (testid: string) => document.querySelector('[data-relayguard="paste-guard"]')?.shadowRoot?.querySelector<HTMLElement>(`[data-testid="${testid}"]`) ?? null;
+/** A button of the paste question, once its buttons act. */
+const guardButton = (testid: string) => armedRoot('paste-guard')?.querySelector<HTMLElement>(`[data-testid="${testid}"]`) ?? null;
 
 describe('watchPage: the page’s fingerprint', () => {
   test('a relay-looking page is reported once, with its gateway signals', async () => {

@@ -15,6 +15,7 @@ import { pageFingerprintSchema } from '../detection/page-fingerprint-schema.ts';
 import { GATEWAY_FAMILIES, signalSchema } from '../detection/scoring.ts';
 import { sendValidated, type AnswerSchema, type Envelope } from './send-validated.ts';
 import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
+import { HIDDEN_HOWS, HIDDEN_SURFACES } from '../page/stay-on-top.ts';
 
 const nonnegativeInt = () => z.number().check(z.int(), z.nonnegative());
 
@@ -69,6 +70,8 @@ export const pageRequestSchemas = lazy(
       z.object({ type: z.literal('page/dismiss-warning') }),
       /** In-page warning: show the full verdict (the popup's view, in a tab). */
       z.object({ type: z.literal('page/open-details') }),
+      /** Page guard: the page kept covering or removing RelayGuard's warning or paste question. */
+      z.object({ type: z.literal('page/warning-hidden'), surface: z.enum(HIDDEN_SURFACES), how: z.enum(HIDDEN_HOWS) }),
     ] as const,
 );
 
@@ -103,6 +106,7 @@ const pageResponses = {
   'page/trust-site': lazy(() => z.object({ trusted: z.boolean() })),
   'page/dismiss-warning': lazy(() => z.object({ dismissed: z.boolean() })),
   'page/open-details': lazy(() => z.object({ opened: z.boolean() })),
+  'page/warning-hidden': lazy(() => z.object({ recorded: z.boolean() })),
 } satisfies Record<PageRequestType, () => z.core.$ZodType>;
 
 export type PageResponseSchemas = { [T in PageRequestType]: ReturnType<(typeof pageResponses)[T]> };

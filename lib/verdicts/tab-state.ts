@@ -3,6 +3,7 @@ import { z } from 'zod/mini';
 import { HOST_SCOPES } from '../core/host.ts';
 import { endpointRecordSchema } from '../protocol/page-protocol.ts';
 import { signalSchema } from '../detection/scoring.ts';
+import { HIDDEN_HOWS, HIDDEN_SURFACES } from '../page/stay-on-top.ts';
 
 /**
  * What RelayGuard knows about one tab since its last top-level navigation: the page and the
@@ -32,6 +33,8 @@ export const tabStateSchema = z.object({
   documentId: z.optional(z.string()),
   /** Whether the page guard was started in this document (lib/background/page-guards.ts). */
   guarded: z._default(z.boolean(), false),
+  /** The page kept covering or removing RelayGuard's warning or paste question (hidden-warnings.ts). */
+  hiddenWarning: z.optional(z.object({ surface: z.enum(HIDDEN_SURFACES), how: z.enum(HIDDEN_HOWS) })),
 });
 export type TabState = z.output<typeof tabStateSchema>;
 

@@ -9,7 +9,8 @@ import { LIST_SOURCES } from '../lists/precedence.ts';
 export const VERDICT_LEVELS = ['official', 'vetted', 'unknown', 'unvetted', 'blocked'] as const;
 export type VerdictLevel = (typeof VERDICT_LEVELS)[number];
 
-const REASON_KINDS = ['list', 'signal', 'lookalike', 'endpoint', 'local'] as const;
+/** `tamper`: the page kept covering or removing RelayGuard's own warning (lib/background/hidden-warnings.ts). */
+const REASON_KINDS = ['list', 'signal', 'lookalike', 'endpoint', 'local', 'tamper'] as const;
 
 /**
  * Why a verdict is what it is. `source` names where it came from in words a person can check

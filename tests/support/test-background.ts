@@ -43,6 +43,8 @@ export interface TestBackground extends Background {
   readonly tabMessages: { tabId: number; message: { type: string } }[];
   /** Every tab the worker opened (tabs.create). */
   readonly openedTabs: Parameters<BrowserApi['tabs']['create']>[0][];
+  /** Every browser notification the worker showed (notifications.create). */
+  readonly notifications: { id: string; title: string; message: string; iconUrl: string }[];
   readonly reports: string[];
 }
 
@@ -54,6 +56,7 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
   const unscriptable = new Set<number>();
   const tabMessages: TestBackground['tabMessages'] = [];
   const openedTabs: TestBackground['openedTabs'] = [];
+  const notifications: TestBackground['notifications'] = [];
   const reports = options.reports ?? [];
 
   const browser = {
@@ -61,6 +64,12 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
     declarativeNetRequest: dnr.api,
     webRequest: webRequest.api,
     action: actionForOpenTabs(),
+    notifications: {
+      create: async (id: string, options: { title: string; message: string; iconUrl: string }) => {
+        notifications.push({ id, title: options.title, message: options.message, iconUrl: options.iconUrl });
+        return id;
+      },
+    },
     i18n: { ...fakeBrowser.i18n, getMessage: (key: string, substitutions?: string | string[]) => formatMessage(english as MessagesJson, key, typeof substitutions === 'string' ? [substitutions] : substitutions) },
     scripting: {
       ...fakeBrowser.scripting,
@@ -90,7 +99,7 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
     report: (problem) => void reports.push(problem),
     ...(options.now && { now: options.now }),
   });
-  return { ...background, dnr, webRequest, guardRuns, unscriptable, tabMessages, openedTabs, reports };
+  return { ...background, dnr, webRequest, guardRuns, unscriptable, tabMessages, openedTabs, notifications, reports };
 }
 
 /**
