@@ -14,7 +14,7 @@ import { warningVerdict, type NoticeView, type PageSurfaces, type WarningActions
 import type { Envelope } from '../../lib/protocol/send-validated.ts';
 import { ARM_DELAY_MS, armWhenSeen, browserVisibilityObserver, type Arming, type VisibilityObserverFactory } from '../../lib/page/arming.ts';
 import { keepAttached } from '../../lib/page/keep-attached.ts';
-import { hitsOnlyHost, watchOnTop, type HiddenHow } from '../../lib/page/stay-on-top.ts';
+import { hitsOnlyOurs, watchOnTop, type HiddenHow } from '../../lib/page/stay-on-top.ts';
 import type { Lifetime } from '../../lib/page/lifetime.ts';
 import type { PastePrompt } from '../../lib/page/paste/paste-guard.ts';
 import stylesheet from './page-ui.css?inline';
@@ -82,8 +82,12 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
   const view = doc.defaultView;
   const observeVisibility = environment.observeVisibility === undefined ? browserVisibilityObserver(view) : (environment.observeVisibility ?? undefined);
   const viewport = () => ({ width: view?.innerWidth ?? 0, height: view?.innerHeight ?? 0 });
+  // Every host this content script made: one surface over another (the question over the card) is not the page's doing.
+  const ours = new Set<Element>();
+  const isOurs = (element: Element | null) => element !== null && ours.has(element);
   return async (kind) => {
     const host = doc.createElement(`relayguard-${kind}`);
+    ours.add(host);
     host.setAttribute('data-relayguard', kind);
     const hitTest = (x: number, y: number) => (environment.hitTest ? environment.hitTest(x, y, host) : doc.elementFromPoint(x, y));
     const shadow = host.attachShadow({ mode: modes[kind] });
@@ -128,6 +132,7 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
       stopAll();
       render(null, layer);
       host.remove();
+      ours.delete(host);
     };
     const forget = lifetime.onInvalidated(remove);
     return {
@@ -147,7 +152,7 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
           events.onArmedChange?.(false);
           events.onHidden?.(how);
         };
-        const onTop = kind === 'notice' ? null : watchOnTop({ host, rect: cardRect, hitTest, viewport, raise: () => (arming?.restart(), enterTopLayer()), onHidden: giveUp });
+        const onTop = kind === 'notice' ? null : watchOnTop({ host, isOurs, rect: cardRect, hitTest, viewport, raise: () => (arming?.restart(), enterTopLayer()), onHidden: giveUp });
         const stopKeeping = keepAttached(host, {
           onReattach: () => {
             enterTopLayer();
@@ -160,7 +165,7 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
           element: layer,
           delayMs: armDelayMs,
           ...(observeVisibility && { observe: observeVisibility }),
-          onTop: () => (onTop ? onTop.check() : hitsOnlyHost(host, cardRect(), hitTest, viewport())),
+          onTop: () => (onTop ? onTop.check() : hitsOnlyOurs(host, cardRect(), hitTest, viewport(), isOurs)),
           onChange: (armed) => events.onArmedChange?.(armed),
         });
         arming = armingNow;

@@ -46,15 +46,27 @@ export function probePoints(rect: Rect, viewport: { readonly width: number; read
   return points.filter(([x, y]) => x >= 0 && y >= 0 && x < viewport.width && y < viewport.height);
 }
 
-/** Whether every probe point of `rect` hits `host` (true when there is nothing to check). */
-export function hitsOnlyHost(host: Element, rect: Rect | null, hitTest: (x: number, y: number) => Element | null, viewport: { readonly width: number; readonly height: number }): boolean {
+/**
+ * Whether every probe point of `rect` hits one of RelayGuard's own hosts (true when there is
+ * nothing to check). The paste question, a modal dialog, is over the warning card while it is
+ * open: RelayGuard covering itself is not the page hiding anything.
+ */
+export function hitsOnlyOurs(
+  host: Element,
+  rect: Rect | null,
+  hitTest: (x: number, y: number) => Element | null,
+  viewport: { readonly width: number; readonly height: number },
+  isOurs: (element: Element | null) => boolean = (element) => element === host,
+): boolean {
   if (!rect || !host.isConnected) return true;
-  return probePoints(rect, viewport).every(([x, y]) => hitTest(x, y) === host);
+  return probePoints(rect, viewport).every(([x, y]) => isOurs(hitTest(x, y)));
 }
 
 export interface OnTopDeps {
   /** The surface's host element: what the document's hit test returns for a point on the surface. */
   readonly host: Element;
+  /** Whether a hit is on one of RelayGuard's hosts (this one unless told). */
+  readonly isOurs?: (element: Element | null) => boolean;
   /** The card's rectangle in the viewport, or null while there is none to check. */
   readonly rect: () => Rect | null;
   /** Puts the surface back at the top of the top layer. */
@@ -93,7 +105,7 @@ export function watchOnTop(deps: OnTopDeps): OnTopWatch {
   let onTop = true;
 
   // Nothing shown (yet) counts as on top: removal is keep-attached.ts's to notice.
-  const isOnTop = (): boolean => hitsOnlyHost(deps.host, deps.rect(), hitTest, viewport());
+  const isOnTop = (): boolean => hitsOnlyOurs(deps.host, deps.rect(), hitTest, viewport(), deps.isOurs);
 
   const check = (): boolean => {
     if (stopped) return onTop;

@@ -93,7 +93,7 @@ describe('zh-CN', () => {
     expect(text).toContain(zh('paste_risk_key'));
     expect(await textOf(dialog.pasteAnyway)).toBe(zh('paste_anyway'));
     expect(await textOf(dialog.cancel)).toBe(zh('paste_cancel'));
-    expect(await dialog.host.locator('[lang]').first().getAttribute('lang')).toBe(LOCALE);
+    expect(await dialog.lang()).toBe(LOCALE);
     await saveScreen(browser, page, 'paste-guard', true);
   });
 
