@@ -366,44 +366,14 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
   });
 });
 
-describe('page/trust-site', () => {
-  test('trusts the sender’s own page host', async () => {
+describe('no trust decision from page content (issue 8)', () => {
+  test('a content script cannot trust its page: page/trust-site is no request at all, and nothing is stored', async () => {
     await startWorker();
     await commit(5, 'https://chat.relay.example/c/1');
-    expect(await ask({ type: 'page/trust-site' }, contentScript(5, 'https://chat.relay.example/c/1'))).toEqual({ trusted: true });
-    expect(await listEntries()).toEqual([{ pattern: 'chat.relay.example', level: 'vetted', added: ADDED }]);
-    expect(await tabs.get(5)).toMatchObject({ level: 'vetted', control: { userEntry: { pattern: 'chat.relay.example', level: 'vetted' }, managed: false } });
-  });
-
-  test('a content script cannot name another host: whatever it sends, its own page is what is trusted', async () => {
-    await startWorker();
-    await commit(5, 'https://chat.relay.example/c/1');
-    const sender = contentScript(5, 'https://chat.relay.example/c/1');
-    const replies = await fakeBrowser.runtime.onMessage.trigger({ type: 'page/trust-site', host: 'bank.example', pattern: 'bank.example', url: 'https://bank.example/' }, sender, () => undefined);
-    expect(replies).toEqual([{ ok: true, data: { trusted: true } }]);
-    expect(await listEntries()).toEqual([{ pattern: 'chat.relay.example', level: 'vetted', added: ADDED }]);
-  });
-
-  test('refused when the organisation manages the site (blocked or allowed)', async () => {
-    await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'], allowlist: ['corp-gateway.example'] });
-    await startWorker();
-    for (const url of ['https://chat.relay.example/c/1', 'https://corp-gateway.example/']) {
-      await commit(5, url);
-      expect({ url, error: await refusal(ask({ type: 'page/trust-site' }, contentScript(5, url))) }).toEqual({
-        url,
-        error: 'Your organisation manages this site.',
-      });
-    }
+    const replies = await fakeBrowser.runtime.onMessage.trigger({ type: 'page/trust-site' }, contentScript(5, 'https://chat.relay.example/c/1'), () => undefined);
+    expect(replies).toEqual([{ ok: false, error: expect.any(String) }]);
     expect(await listEntries()).toEqual([]);
-  });
-
-  test('refused from a subframe or an extension page', async () => {
-    await startWorker();
-    await commit(5, 'https://blog.example/');
-    const frame = contentScript(5, 'https://relay.example/embed', { frameId: 2, topUrl: 'https://blog.example/' });
-    expect(await refusal(ask({ type: 'page/trust-site' }, frame))).toBe('This request must come from the top frame of a web page.');
-    expect(await refusal(ask({ type: 'page/trust-site' }, extensionPage('/popup.html')))).toBe('This request must come from the top frame of a web page.');
-    expect(await listEntries()).toEqual([]);
+    expect((await tabs.get(5))!.control.userEntry).toBeNull();
   });
 });
 

@@ -121,7 +121,6 @@ export function createBackground(apis: BackgroundApis) {
     allTabIds,
     requests: {
       router,
-      registry,
       openDetails: async (tabId) => {
         const beside = await browser.tabs.get(tabId);
         await browser.tabs.create({ url: `${popupUrl}?tab=${tabId}`, index: beside.index + 1, openerTabId: tabId });

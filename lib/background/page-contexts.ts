@@ -1,7 +1,6 @@
 import { InFlight } from '../core/in-flight.ts';
 import type { PageContext, PageContextPush } from '../protocol/page-protocol.ts';
-import type { ListRegistry } from './list-registry.ts';
-import { RequestError, senderPageHost, senderSubFrame, senderTab, type MessageRouter } from './message-router.ts';
+import { senderPageHost, senderSubFrame, senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -14,7 +13,6 @@ export interface PageContextsDeps {
   /** Where the in-page warning's requests arrive, and what they need (absent in tests of this component alone). */
   readonly requests?: {
     readonly router: MessageRouter;
-    readonly registry: ListRegistry;
     /** Opens the popup's view of `tabId` in a new tab beside it. */
     readonly openDetails: (tabId: number) => Promise<void>;
   };
@@ -77,7 +75,7 @@ export class PageContexts {
     await Promise.all((await this.#deps.allTabIds()).map((tabId) => this.push(tabId)));
   }
 
-  #register({ router, registry, openDetails }: NonNullable<PageContextsDeps['requests']>): void {
+  #register({ router, openDetails }: NonNullable<PageContextsDeps['requests']>): void {
     router.register({
       'page/context': (_request, sender) => {
         const frame = senderSubFrame(sender);
@@ -91,14 +89,6 @@ export class PageContexts {
       'page/open-details': async (_request, sender) => {
         await openDetails(senderTab(sender));
         return { opened: true };
-      },
-      'page/trust-site': async (_request, sender) => {
-        const host = senderPageHost(sender);
-        await registry.ready();
-        if (registry.manages({ host, exactHostOnly: true })) throw new RequestError('Your organisation manages this site.');
-        const stored = await registry.putUserEntry({ pattern: host, level: 'vetted' });
-        if (!stored.ok) throw new RequestError(stored.error);
-        return { trusted: true };
       },
     });
   }

@@ -64,8 +64,6 @@ export const pageRequestSchemas = lazy(
       z.object({ type: z.literal('page/probe-signals'), signals: z.array(signalSchema()).check(z.maxLength(4)) }),
       /** Content script: its tab's verdict and the settings that shape the page's warnings. */
       z.object({ type: z.literal('page/context') }),
-      /** In-page warning: the person trusts this site (a user allowlist entry for the page's host). */
-      z.object({ type: z.literal('page/trust-site') }),
       /** In-page warning: don't show the warning on this site again (the verdict itself stays). */
       z.object({ type: z.literal('page/dismiss-warning') }),
       /** In-page warning: show the full verdict (the popup's view, in a tab). */
@@ -103,7 +101,6 @@ const pageResponses = {
   'page/guard-needed': lazy(() => z.object({ started: z.boolean() })),
   'page/probe-signals': lazy(() => z.object({ accepted: nonnegativeInt() })),
   'page/context': pageContextSchema,
-  'page/trust-site': lazy(() => z.object({ trusted: z.boolean() })),
   'page/dismiss-warning': lazy(() => z.object({ dismissed: z.boolean() })),
   'page/open-details': lazy(() => z.object({ opened: z.boolean() })),
   'page/warning-hidden': lazy(() => z.object({ recorded: z.boolean() })),
