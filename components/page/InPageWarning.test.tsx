@@ -126,7 +126,7 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
     expect(onDismiss).not.toHaveBeenCalled();
   });
 
-  test('before the card was seen whole for a moment, real clicks do nothing either, and the buttons say so', () => {
+  test('before the card was seen unobscured for a moment, real clicks do nothing either, and the buttons say so', () => {
     const { onDetails, onDismiss, container } = renderWarning(t, verdictView('unvetted'), { armed: false });
     trustedClick(screen.getByTestId('warning-details'));
     trustedClick(screen.getByTestId('warning-dismiss'));

@@ -13,7 +13,7 @@ export interface InPageWarningProps {
   readonly verdict: TabVerdictView;
   /** An action is on its way to the background: its buttons wait. */
   readonly busy?: boolean;
-  /** Whether the buttons act yet: only once the card was seen whole, unobscured (lib/page/arming.ts). */
+  /** Whether the buttons act yet: only once the card was seen, unobscured (lib/page/arming.ts). */
   readonly armed: boolean;
   /** Why the last action failed, in the background's words. */
   readonly error?: string | null;
@@ -40,7 +40,7 @@ function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>):
  * and what the person can do about it here: see the details, or dismiss the card. Trusting the
  * site is not offered: a trust decision made in page content is one a page can lure (issue 8);
  * it lives in the popup. The card never takes focus (the person may be typing), and its
- * buttons act on real clicks and key presses only, once the card has been seen whole: a page
+ * buttons act on real clicks and key presses only, once the card has been seen unobscured: a page
  * script cannot dismiss it by dispatching events, nor by luring a click onto it.
  */
 export function InPageWarning({ verdict, busy = false, armed, error = null, onDetails, onDismiss }: InPageWarningProps) {

@@ -112,7 +112,7 @@ describe.each(LANGUAGES)('PasteGuardDialog (%s)', (locale, t) => {
     expect(onCancel).toHaveBeenCalledTimes(1);
   });
 
-  test('before the question was seen whole for a moment, real clicks do nothing; Escape, which only cancels, works at once', () => {
+  test('before the question was seen unobscured for a moment, real clicks do nothing; Escape, which only cancels, works at once', () => {
     const { onCancel, onPaste, container } = renderDialog(t, { armed: false });
     trustedClick(screen.getByTestId('paste-anyway'));
     trustedClick(screen.getByTestId('cancel-paste'));

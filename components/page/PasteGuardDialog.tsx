@@ -15,7 +15,7 @@ export interface PasteGuardDialogProps {
   /** The host the key would go to, for display. */
   readonly host: string;
   readonly level: VerdictLevel;
-  /** Whether the buttons act yet: only once the question was seen whole, unobscured (lib/page/arming.ts). */
+  /** Whether the buttons act yet: only once the question was seen, unobscured (lib/page/arming.ts). */
   readonly armed: boolean;
   readonly onPaste: () => void;
   readonly onCancel: () => void;
@@ -26,7 +26,7 @@ export interface PasteGuardDialogProps {
  * choice is the one a hurried Enter takes), Tab stays inside, Escape cancels. It never shows
  * the key itself, only whose key it is and where it would go. Buttons and keys act on real
  * input only: a page script cannot answer for the person. The buttons also wait until the
- * question has been seen whole for a moment, so a click the page lured (the person clicking
+ * question has been seen unobscured for a moment, so a click the page lured (the person clicking
  * on, right after pasting) cannot land on them; Escape, which only ever cancels, does not wait.
  */
 export function PasteGuardDialog({ vendor, kind, host, level, armed, onPaste, onCancel }: PasteGuardDialogProps) {

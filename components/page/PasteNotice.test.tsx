@@ -91,7 +91,7 @@ describe.each(LANGUAGES)('PasteNotice (%s)', (locale, t) => {
     expect(onClose).toHaveBeenCalledTimes(1);
   });
 
-  test('the close button waits until the notice was seen whole for a moment', () => {
+  test('the close button waits until the notice was seen unobscured for a moment', () => {
     const { onClose } = renderNotice(t, { armed: false });
     trustedClick(screen.getByTestId('notice-close'));
     expect(onClose).not.toHaveBeenCalled();

@@ -237,7 +237,7 @@ describe('a page that fights the surfaces', () => {
     return { ...ui, createHost: shadowRootHosts(lifetime, document, environment) };
   }
 
-  test('buttons do not act before the surface was seen whole for the arming delay', async () => {
+  test('buttons do not act before the surface was seen unobscured for the arming delay', async () => {
     const slow: PageUi = { ...ui, createHost: shadowRootHosts(lifetime, document, { ...TEST_HOSTS, armDelayMs: 60_000 }) };
     const calls = actions();
     await new WarningSurface(slow, calls).update(pageContext('unvetted'));

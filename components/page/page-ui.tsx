@@ -165,6 +165,7 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
           element: layer,
           delayMs: armDelayMs,
           ...(observeVisibility && { observe: observeVisibility }),
+          occlusionKnown: view === null || view.top === view,
           onTop: () => (onTop ? onTop.check() : hitsOnlyOurs(host, cardRect(), hitTest, viewport(), isOurs)),
           onChange: (armed) => events.onArmedChange?.(armed),
         });

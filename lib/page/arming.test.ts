@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { armWhenSeen, seenWhole, whenArmed, type VisibilityEntry } from './arming.ts';
+import { armWhenSeen, seenUnobscured, whenArmed, type VisibilityEntry } from './arming.ts';
 
 /** A visibility observer the test drives, and a clock whose timers the test fires. */
 function setup(onTop: () => boolean = () => true) {
@@ -30,13 +30,16 @@ function setup(onTop: () => boolean = () => true) {
   return { arming, onChange, fire, see, timers, options };
 }
 
-describe('seenWhole', () => {
-  test('wholly in view and, where the browser can tell, not drawn over', () => {
-    expect(seenWhole({ isIntersecting: true, intersectionRatio: 1, isVisible: true })).toBe(true);
-    expect(seenWhole({ isIntersecting: true, intersectionRatio: 1 })).toBe(true);
-    expect(seenWhole({ isIntersecting: true, intersectionRatio: 1, isVisible: false })).toBe(false);
-    expect(seenWhole({ isIntersecting: true, intersectionRatio: 0.6, isVisible: true })).toBe(false);
-    expect(seenWhole({ isIntersecting: false, intersectionRatio: 0, isVisible: false })).toBe(false);
+describe('seenUnobscured', () => {
+  test('in view and, where the browser can tell, not drawn over', () => {
+    expect(seenUnobscured({ isIntersecting: true, intersectionRatio: 1, isVisible: true })).toBe(true);
+    expect(seenUnobscured({ isIntersecting: true, intersectionRatio: 1 })).toBe(true);
+    expect(seenUnobscured({ isIntersecting: true, intersectionRatio: 0.6, isVisible: true })).toBe(true);
+    expect(seenUnobscured({ isIntersecting: true, intersectionRatio: 1, isVisible: false })).toBe(false);
+    expect(seenUnobscured({ isIntersecting: false, intersectionRatio: 0, isVisible: false })).toBe(false);
+    // In a subframe, where Chromium's occlusion report cannot be trusted, only being on screen counts.
+    expect(seenUnobscured({ isIntersecting: true, intersectionRatio: 1, isVisible: false }, false)).toBe(true);
+    expect(seenUnobscured({ isIntersecting: false, intersectionRatio: 0, isVisible: false }, false)).toBe(false);
   });
 });
 
@@ -46,7 +49,7 @@ describe('armWhenSeen', () => {
     expect(options).toEqual([expect.objectContaining({ trackVisibility: true, delay: 100 })]);
   });
 
-  test('not armed until seen whole for the whole delay', () => {
+  test('not armed until seen unobscured for the whole delay', () => {
     const { arming, onChange, fire, see } = setup();
     expect(arming.armed).toBe(false);
     see({});

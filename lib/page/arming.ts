@@ -1,6 +1,6 @@
 /**
  * Clickjacking defence for RelayGuard's buttons in page content, as Chrome's permission prompts
- * do it: a button acts only once its surface has been fully visible and unobscured for
+ * do it: a button acts only once its surface has been on screen and unobscured for
  * ARM_DELAY_MS. A page cannot then lure a click onto a button the moment it appears (under a
  * `pointer-events: none` decoy, say, or right after a paste it provoked), nor while it draws
  * anything over it. Visibility comes from IntersectionObserver v2 (`trackVisibility`: the
@@ -36,13 +36,24 @@ export interface ArmingDeps {
   readonly delayMs?: number;
   /** undefined where the browser has no IntersectionObserver: then the hit test alone decides. */
   readonly observe?: VisibilityObserverFactory;
+  /**
+   * False in a subframe: Chromium reports every element of a same-process frame as occluded
+   * while the top document has anything in its top layer (RelayGuard's own warning, say), so
+   * there only the frame's own hit test decides (measured in Chromium 156).
+   */
+  readonly occlusionKnown?: boolean;
   readonly setTimeout?: (handler: () => void, ms: number) => unknown;
   readonly clearTimeout?: (id: unknown) => void;
 }
 
-/** Whether an entry says the element is wholly on screen and, where the browser can tell, unobscured. */
-export function seenWhole(entry: VisibilityEntry): boolean {
-  return entry.isIntersecting && entry.intersectionRatio >= 0.99 && entry.isVisible !== false;
+/**
+ * Whether an entry says the element is on screen and, where the browser can tell, unobscured:
+ * nothing drawn over it, no opacity, filter or transform on the way. Not "wholly on screen": a
+ * question in a frame smaller than itself must still be answerable (its card scrolls).
+ * `occlusionKnown` false ignores `isVisible` (see ArmingDeps.occlusionKnown).
+ */
+export function seenUnobscured(entry: VisibilityEntry, occlusionKnown = true): boolean {
+  return entry.isIntersecting && (!occlusionKnown || entry.isVisible !== false);
 }
 
 export interface Arming {
@@ -84,8 +95,8 @@ export function armWhenSeen(deps: ArmingDeps): Arming {
 
   const observer = deps.observe?.((entries) => {
     const last = entries[entries.length - 1];
-    if (last) onSeen(seenWhole(last));
-  }, { threshold: [0.99, 1], trackVisibility: true, delay: VISIBILITY_DELAY_MS });
+    if (last) onSeen(seenUnobscured(last, deps.occlusionKnown ?? true));
+  }, { threshold: [0, 1], trackVisibility: true, delay: VISIBILITY_DELAY_MS });
   if (observer) observer.observe(deps.element);
   else onSeen(true);
 

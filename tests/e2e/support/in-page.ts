@@ -165,6 +165,8 @@ export class ClosedSurface {
     const found = await this.#find(selector);
     if (!found) return null;
     try {
+      // A question in a small frame scrolls inside its card: bring the element into view first, as a person would.
+      await found.session.send('DOM.scrollIntoViewIfNeeded', { nodeId: found.nodeId });
       const { model } = await found.session.send('DOM.getBoxModel', { nodeId: found.nodeId });
       const quad = model.border;
       const xs = [quad[0]!, quad[2]!, quad[4]!, quad[6]!];
