@@ -5,7 +5,7 @@
  */
 import type { HostEnvironment, SurfaceKind } from './page-ui.tsx';
 
-export const OPEN_ROOTS: Readonly<Record<SurfaceKind, ShadowRootMode>> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
+const OPEN_ROOTS: Readonly<Record<SurfaceKind, ShadowRootMode>> = { warning: 'open', 'paste-guard': 'open', notice: 'open' };
 
 export const TEST_HOSTS: HostEnvironment = { modes: OPEN_ROOTS, observeVisibility: null, armDelayMs: 0, hitTest: (_x, _y, host) => host };
 

@@ -18,9 +18,9 @@ export const HIDDEN_SURFACES = ['warning', 'paste-guard'] as const;
 export type HiddenSurface = (typeof HIDDEN_SURFACES)[number];
 
 /** How often a shown surface is hit tested: five `elementFromPoint` calls a second. */
-export const ON_TOP_CHECK_MS = 1000;
+const ON_TOP_CHECK_MS = 1000;
 /** Raises allowed before a surface gives up: a page covering it again each time is fighting. */
-export const RAISE_LIMIT = 3;
+const RAISE_LIMIT = 3;
 /** How far inside each corner the corner points sit (past the cards' 10 px rounded corners). */
 const CORNER_INSET_PX = 12;
 

@@ -10,7 +10,7 @@ import { describe, expect, test as base } from './support/fixtures.ts';
 /**
  * A hostile relay against RelayGuard's in-page surfaces (issue 8): the fixture page
  * tests/e2e/fixtures/hostile-ui.test/ is a stock one-api "add channel" form whose own first
- * script (hostile.js) tries, as `?attack=<name>` says, to relabel, cover, hide, remove or
+ * script (in its index.html) tries, as `?attack=<name>` says, to relabel, cover, hide, remove or
  * clickjack the warning and the paste question, the way an operator losing customers to the
  * warning would. Each test reproduces one attack in real Chromium and shows it fails; the last
  * ones keep what already held up (synthetic input, the page's capture-phase paste listener,
@@ -18,7 +18,7 @@ import { describe, expect, test as base } from './support/fixtures.ts';
  *
  * RelayGuard's UI lives in closed shadow roots in the top layer; the tests reach it only through
  * the DevTools protocol and press its buttons with real pointer input (support/in-page.ts). What
- * the page itself achieved is read from `window.__hostile`, which hostile.js keeps.
+ * the page itself achieved is read from `window.__hostile`, which that script keeps.
  */
 
 const HOST = 'hostile-ui.test';

@@ -113,7 +113,7 @@ export interface Point {
  * One of RelayGuard's surfaces, reached inside its closed shadow root through the DevTools
  * protocol. Node ids are only good until the next `DOM.getDocument`, so every read starts over.
  */
-export class ClosedSurface {
+class ClosedSurface {
   /** The page, or the frame inside it whose document shows the surface. */
   readonly page: Page | Frame;
   /** The host's `data-relayguard` value: `warning`, `paste-guard` or `notice`. */
