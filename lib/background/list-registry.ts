@@ -52,6 +52,9 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * answer from the first instant; stored and managed lists join when `ready()` resolves, and every
  * change recompiles the matcher and tells listeners (tab verdicts, the block rules). A change
  * resolves only once every listener has applied it: a navigation right after must obey it.
+ *
+ * The module is just over 300 lines because being the one writer of every list source is the
+ * point; its pure parts (assembleLists, summarizeLists) sit below the class.
  */
 export class ListRegistry {
   readonly #deps: ListRegistryDeps;

@@ -6,6 +6,9 @@ import { err, ok, type Result } from '../core/result.ts';
  * layout). Verification only needs WebCrypto's Ed25519 (Node 24, Chromium, Firefox) and BLAKE2b
  * from @noble/hashes for the default prehashed algorithm. Every input here is untrusted: each
  * function returns a Result, never throws, and refuses oversized input before doing any work.
+ *
+ * About 380 lines, kept in one file: parsing keys and signatures and verifying both algorithms
+ * share one byte layout and one set of limits; every step is a small named function.
  */
 
 /** `Ed`: Ed25519 over the message itself (minisign -l); `ED`: Ed25519 over its BLAKE2b-512 (the default). */
