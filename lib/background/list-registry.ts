@@ -1,5 +1,6 @@
 import { compileMatcher, type Matcher, type SourcedList } from '../lists/matcher.ts';
 import type { ListSummary } from '../protocol/messages.ts';
+import { assembleLists, summarizeLists } from './list-summary.ts';
 import {
   loadSubscriptions,
   loadUserEntries,
@@ -15,7 +16,7 @@ import {
   type StoredSubscription,
 } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyAsList, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { downloadList } from '../lists/subscriptions.ts';
 import { parseHostPattern } from '../core/host-pattern.ts';
@@ -278,41 +279,4 @@ export class ListRegistry {
       },
     };
   }
-}
-
-/** Every list in precedence order of its source: managed, the person's own, subscribed, bundled. */
-export function assembleLists(parts: {
-  readonly policy: ManagedPolicy;
-  readonly userList: SourcedList | null;
-  readonly subscriptions: readonly Pick<StoredSubscription, 'id' | 'list'>[];
-  readonly bundled: readonly SourcedList[];
-}): SourcedList[] {
-  const { policy, userList, subscriptions, bundled } = parts;
-  const managed: SourcedList[] = policy.allowlist.length + policy.blocklist.length > 0 ? [{ id: 'managed', source: 'managed', list: policyAsList(policy) }] : [];
-  return [
-    ...managed,
-    ...(userList ? [userList] : []),
-    ...subscriptions.map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
-    ...bundled,
-  ];
-}
-
-/** What the options page shows of each list; subscriptions add where they come from and how fetching went. */
-export function summarizeLists(lists: readonly SourcedList[], subscriptions: readonly Omit<StoredSubscription, 'list'>[]): ListSummary[] {
-  return lists.map(({ id, source, list }) => {
-    const subscription = subscriptions.find((candidate) => candidate.id === id);
-    return {
-      id,
-      source,
-      name: list.name,
-      version: list.version,
-      entryCount: list.entries.length,
-      ...(subscription && {
-        url: subscription.url,
-        fetchedAt: subscription.fetchedAt,
-        lastTriedAt: subscription.lastTriedAt,
-        ...(subscription.lastError && { lastError: subscription.lastError }),
-      }),
-    };
-  });
 }

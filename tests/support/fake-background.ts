@@ -1,5 +1,5 @@
 import { RequestError } from '../../lib/background/message-router.ts';
-import { assembleLists, summarizeLists } from '../../lib/background/list-registry.ts';
+import { assembleLists, summarizeLists } from '../../lib/background/list-summary.ts';
 import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
 import { parseHostPattern } from '../../lib/core/host-pattern.ts';
 import { normalizeHost } from '../../lib/core/host.ts';
