@@ -28,20 +28,25 @@ export function claudeSubscriptionCredential(type: ClaudeCredentialType): RegExp
 
 /**
  * Any of them in free text, as a whole run of key characters: what lib/detection/keys.ts's findSecrets
- * would find (a credential glued to more key characters is a different string). The run is taken
- * whole (greedy, nothing after it to backtrack for) and its length checked here, so the work is
- * one pass over the text: a bounded body with a lookahead after it backtracked up to 256 steps
- * per near miss.
+ * would find (a credential glued to more key characters is a different string). The shortest body
+ * is matched, the rest of the run measured, and its length checked here: one pass over the text,
+ * where a bounded body with a lookahead after it backtracked up to 216 steps per near miss.
  */
-const CANDIDATE = `(?<!${KEY_CHARACTER})sk-ant-(?:${CLAUDE_CREDENTIAL_TYPES.join('|')})01-`;
-const candidates = lazy(() => new RegExp(`${CANDIDATE}${KEY_CHARACTER}+`, 'g'));
-const CANDIDATE_PREFIX_LENGTH = 'sk-ant-sid01-'.length;
+const CANDIDATE = `(?<!${KEY_CHARACTER})sk-ant-(?:${CLAUDE_CREDENTIAL_TYPES.join('|')})01-${KEY_CHARACTER}{${CLAUDE_SUBSCRIPTION_BODY_MIN}}`;
+/** A credential's start with the shortest body; `test` on it and on REST_OF_RUN allocates nothing. */
+const candidateStart = lazy(() => new RegExp(CANDIDATE, 'g'));
+const REST_OF_RUN = /[\w-]*/y;
 
 export function containsClaudeSubscriptionCredential(text: string): boolean {
   if (typeof text !== 'string') return false;
-  for (const match of text.matchAll(candidates())) {
-    const bodyLength = match[0].length - CANDIDATE_PREFIX_LENGTH;
-    if (bodyLength >= CLAUDE_SUBSCRIPTION_BODY_MIN && bodyLength <= CLAUDE_SUBSCRIPTION_BODY_MAX) return true;
+  const start = candidateStart();
+  start.lastIndex = 0;
+  while (start.test(text)) {
+    REST_OF_RUN.lastIndex = start.lastIndex;
+    REST_OF_RUN.test(text);
+    const bodyLength = CLAUDE_SUBSCRIPTION_BODY_MIN + REST_OF_RUN.lastIndex - start.lastIndex;
+    if (bodyLength <= CLAUDE_SUBSCRIPTION_BODY_MAX) return true;
+    start.lastIndex = REST_OF_RUN.lastIndex;
   }
   return false;
 }

@@ -175,9 +175,28 @@ function classifyRange(text: string, start: number, end: number, context: Secret
   const token = text.slice(start, end);
   for (const rule of rules()) {
     if (rule.requiresDeepseekContext && !context.deepseekContext) continue;
+    if (!token.startsWith(literalPrefix(rule.pattern))) continue;
     if (rule.pattern.test(token)) return toMatch(rule, start, end);
   }
   return null;
+}
+
+const literalPrefixes = new WeakMap<RegExp, string>();
+
+/**
+ * The literal text an anchored pattern starts with (`sk-ant-api03-`, `AIza`, `sk-`): a token
+ * without it cannot match, so the pattern is not run. Text full of `sk-`-shaped runs then costs
+ * the few `sk-` rules per run, not all of them.
+ */
+function literalPrefix(pattern: RegExp): string {
+  let prefix = literalPrefixes.get(pattern);
+  if (prefix === undefined) {
+    const literal = pattern.flags === '' && pattern.source.startsWith('^') ? (/^[\w-]*/.exec(pattern.source.slice(1))?.[0] ?? '') : '';
+    // A quantifier right after the literal applies to its last character, which is then optional.
+    prefix = /^[?*+{]/.test(pattern.source.slice(1 + literal.length)) ? literal.slice(0, -1) : literal;
+    literalPrefixes.set(pattern, prefix);
+  }
+  return prefix;
 }
 
 function toMatch(rule: SecretRule, start: number, end: number): SecretMatch {

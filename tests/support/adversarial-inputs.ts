@@ -53,6 +53,7 @@ export function adversarialCases(): AdversarialCase[] {
   const keyRun = fill('A');
   const keyishTokens = fill(`sk-${'a1'.repeat(24)} `);
   const claudeNearMiss = fill(' sk-ant-sid01-' + 'a'.repeat(257));
+  const claudeWithOneAtTheEnd = fill(' sk-ant-sid01-' + 'a'.repeat(257), '', ` sk-ant-oat01-${'b'.repeat(100)}.`);
   const host = fill('a.', '', 'openai.com');
   const bigSystemName = fill('x');
 
@@ -130,6 +131,12 @@ export function adversarialCases(): AdversarialCase[] {
       input: 'sk-ant-sid01- + 257 key characters, repeated',
       run: () => containsClaudeSubscriptionCredential(claudeNearMiss),
       expected: false,
+    },
+    {
+      classifier: 'claude-credentials: containsClaudeSubscriptionCredential',
+      input: 'the same near misses, then one credential at the end',
+      run: () => containsClaudeSubscriptionCredential(claudeWithOneAtTheEnd),
+      expected: true,
     },
     {
       classifier: 'claude-credentials: isClaudeHost',

@@ -213,8 +213,9 @@ function boundedText(root: Node, maxChars: number, maxNodes: number): string {
     if (!parent || NON_PROSE_PARENTS.has(parent.tagName)) continue;
     // What a person types (a key in an editable region) is theirs, not the page's fingerprint.
     if (mayBeEditable && parent.closest(EDITABLE_REGION)) continue;
-    // Separate nodes so words from adjacent elements do not run together.
-    text += (node.nodeValue ?? '') + ' ';
+    // Separate nodes so words from adjacent elements do not run together. Only what still fits
+    // is taken: a text node can be megabytes.
+    text += (node.nodeValue ?? '').slice(0, maxChars - text.length) + ' ';
   }
   return bounded(text, maxChars);
 }
