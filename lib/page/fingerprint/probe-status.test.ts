@@ -64,6 +64,7 @@ describe('fetchSameOriginJson', () => {
   // A real server on loopback, and the test page at its origin: the probe is a real fetch.
   let server: Server;
   let requests: { url: string; headers: IncomingHttpHeaders }[];
+  const endlessClosed = Promise.withResolvers<void>();
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -96,6 +97,20 @@ describe('fetchSameOriginJson', () => {
           response.write('p'.repeat(70 * 1024));
           response.end('"}');
           return;
+        case '/endless': {
+          // Never ends by itself: only a reader that stops and cancels gets an answer.
+          response.setHeader('content-type', 'application/json');
+          response.write('{"pad":"');
+          const chunk = 'p'.repeat(1024);
+          const more = () => {
+            if (response.destroyed || response.writableEnded) return;
+            if (response.write(chunk)) setImmediate(more);
+            else response.once('drain', more);
+          };
+          response.on('close', () => endlessClosed.resolve());
+          more();
+          return;
+        }
         default:
           response.statusCode = 404;
           response.end();
@@ -136,6 +151,11 @@ describe('fetchSameOriginJson', () => {
     ['an answer over 64 KB without a length announced', '/large-unannounced'],
   ])('%s gives null', async (_, path) => {
     expect(await fetchSameOriginJson(path)).toBeNull();
+  });
+
+  test('an answer that never ends gives null, and the probe stops reading it', async () => {
+    expect(await fetchSameOriginJson('/endless')).toBeNull();
+    await endlessClosed.promise;
   });
 
   test('an error status gives null, whatever its body says', async () => {

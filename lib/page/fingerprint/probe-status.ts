@@ -27,10 +27,35 @@ export async function probeStatus(deps: ProbeStatusDeps): Promise<void> {
 export async function fetchSameOriginJson(path: string): Promise<unknown> {
   try {
     const response = await fetch(path, { credentials: 'omit', redirect: 'error', headers: { accept: 'application/json' } });
-    if (!response.ok || Number(response.headers.get('content-length') ?? 0) > 64 * 1024) return null;
-    const text = await response.text();
-    return text.length > 64 * 1024 ? null : JSON.parse(text);
+    if (!response.ok || Number(response.headers.get('content-length') ?? 0) > MAX_ANSWER_BYTES) return null;
+    const text = await boundedText(response, MAX_ANSWER_BYTES);
+    return text === null ? null : JSON.parse(text);
   } catch {
     return null;
+  }
+}
+
+/** A gateway's status answer is a few KB; anything over this is not one and is not read on. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * The body as text, or null once it passes `maxBytes`: read chunk by chunk and cancelled there,
+ * so an answer without a length (chunked, or endless) is never read whole.
+ */
+async function boundedText(response: Response, maxBytes: number): Promise<string | null> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    text += decoder.decode(value, { stream: true });
   }
 }
