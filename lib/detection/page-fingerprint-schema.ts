@@ -5,7 +5,7 @@
  */
 import { z } from 'zod/mini';
 import { lazy } from '../core/lazy.ts';
-import { FINGERPRINT_LIMITS, RELAY_VOCABULARY } from './page-fingerprint.ts';
+import { FINGERPRINT_LIMITS, RELAY_VOCABULARY } from './fingerprint-limits.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /** Built on first use (lib/core/lazy.ts). Strict: a field RelayGuard does not send is an error. */

@@ -15,6 +15,9 @@
 // every schema built is paid for by ordinary pages. The schema is lib/detection/page-fingerprint-schema.ts.
 import type { GatewayFamily, Signal } from './scoring.ts';
 import type { PageFingerprint } from './page-fingerprint-schema.ts';
+import { FINGERPRINT_LIMITS, RELAY_VOCABULARY, type RelayTerm } from './fingerprint-limits.ts';
+
+export { FINGERPRINT_LIMITS, RELAY_VOCABULARY, type RelayTerm };
 
 // ---------------------------------------------------------------------------------------------
 // Known values from §1 and the gateways' own source.
@@ -29,9 +32,6 @@ export const STOCK_META_DESCRIPTION =
  */
 const STOCK_META_DESCRIPTION_PREFIX = 'OpenAI 接口聚合管理，支持多种渠道包括 Azure';
 
-/** Relay vocabulary (§1). Longer terms that contain a shorter one are listed too. */
-export const RELAY_VOCABULARY = ['令牌', '额度', '倍率', '模型倍率', '分组倍率', '补全倍率', '兑换码', '充值', '渠道', '中转'] as const;
-export type RelayTerm = (typeof RELAY_VOCABULARY)[number];
 /** Distinct terms needed before vocabulary counts (a page that says 充值 once is a shop). */
 const VOCABULARY_MIN_TERMS = 3;
 /** Terms named in a vocabulary signal's detail. */
@@ -99,16 +99,6 @@ const CONSOLE_SEGMENT = 'console';
 
 // ---------------------------------------------------------------------------------------------
 // The fingerprint: what crosses from the content script to the background.
-
-export const FINGERPRINT_LIMITS = {
-  metaDescription: 400,
-  servedTitle: 200,
-  footerText: 600,
-  storageKeys: 64,
-  storageKeyLength: 64,
-  path: 300,
-  vocabulary: 20,
-} as const;
 
 /**
  * What crosses from the content script to the background. Every string in it is the page's, so
