@@ -1,5 +1,5 @@
 // ESLint for RelayGuard. `npm run lint` runs this and knip (see knip.jsonc).
-import './tools/eslint-typescript.js';
+import './tests/tools/eslint-typescript.js';
 import tseslint from 'typescript-eslint';
 import regexp from 'eslint-plugin-regexp';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, render } from '@testing-library/preact';
 import { afterEach, describe, expect, test } from 'vitest';
-import { hiddenWarningReason } from '../../lib/background/hidden-warnings.ts';
+import { hiddenWarningReason } from '../../lib/verdicts/hidden-warning.ts';
 import { LANGUAGES } from '../../lib/page/test-support.ts';
 import { I18nContext } from './i18n-context.ts';
 import { ReasonItem } from './ReasonItem.tsx';

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { commitPage } from '../../tests/support/extension-apis.ts';
 import { ask, startTestBackground, type TestBackground } from '../../tests/support/test-background.ts';
 import { RequestError, type Sender } from './message-router.ts';
-import { hiddenWarningReason } from './hidden-warnings.ts';
+import { hiddenWarningReason } from '../verdicts/hidden-warning.ts';
 
 // Over the real wiring (createBackground), as a content script's request reaches it.
 

@@ -6,20 +6,9 @@
  * which the toolbar badge and the popup show, and a browser notification names the site once.
  */
 import type { Translate } from '../core/i18n.ts';
-import type { HiddenHow, HiddenSurface } from '../page/stay-on-top.ts';
-import type { Reason } from '../verdicts/verdict.ts';
+import type { HiddenWarning } from '../verdicts/hidden-warning.ts';
 import { senderTab, type MessageRouter, type Sender } from './message-router.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
-
-export interface HiddenWarning {
-  readonly surface: HiddenSurface;
-  readonly how: HiddenHow;
-}
-
-/** The reason a page's own conduct adds to its verdict; `detail` is `<surface>:<how>`. */
-export function hiddenWarningReason(hostDisplay: string, hidden: HiddenWarning): Reason {
-  return { kind: 'tamper', level: 'unvetted', source: hostDisplay, detail: `${hidden.surface}:${hidden.how}` };
-}
 
 /** The part of browser.notifications this uses. */
 export interface NotificationsApi {

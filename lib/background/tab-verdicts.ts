@@ -7,7 +7,7 @@ import { withEndpointCall, withSignal, type TabState, type TabStateStore } from 
 import { tabVerdictOf, tabVerdictView, type TabFacts } from '../verdicts/tab-view.ts';
 import { frameVerdictView } from '../verdicts/frame-view.ts';
 import type { Reason, Verdict } from '../verdicts/verdict.ts';
-import { hiddenWarningReason, type HiddenWarning } from './hidden-warnings.ts';
+import { hiddenWarningReason, type HiddenWarning } from '../verdicts/hidden-warning.ts';
 import type { ListRegistry } from './list-registry.ts';
 import type { MessageRouter } from './message-router.ts';
 

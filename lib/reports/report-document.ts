@@ -201,7 +201,7 @@ export function parseReportDocument(raw: unknown): Result<ReportDocument, string
   return parsed.success ? ok(parsed.data) : err(describeIssues(parsed.error));
 }
 
-/** The JSON Schema published in docs/report.schema.json, as scripts/report-schema.ts writes it. */
+/** The JSON Schema published in docs/report.schema.json, as tests/tools/report-schema.ts writes it. */
 export function reportJsonSchemaText(): string {
   return `${JSON.stringify(z.toJSONSchema(reportDocumentSchema, { target: 'draft-2020-12' }), null, 2)}\n`;
 }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FOLDERS = ['lib', 'components', 'entrypoints', 'tests'];
 const SOURCE = /\.(?:ts|tsx)$/;
 /** `from './x.ts'`, `import './x.ts'`, `import('./x.ts')`: relative specifiers only. */
