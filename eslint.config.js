@@ -39,15 +39,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY: this end-to-end-in-one-document test wires the page guard with its surfaces from
-    // components/page/page-ui.tsx, as entrypoints/page-guard does. It belongs outside lib/ (owner:
-    // "paste", who owns watch-page); until it moves, only this test may reach into components/.
-    files: ['lib/page/watch-page.test.ts'],
-    rules: {
-      'import-x/no-restricted-paths': ['error', { zones: [{ target: './lib', from: './entrypoints' }] }],
-    },
-  },
-  {
     // wxt-browser.cjs must stay CommonJS (see its header).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },

@@ -3,18 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { sampleKeys } from '../../tests/support/generated-keys.ts';
-import { signalsFromFingerprint, type PageFingerprint } from '../detection/page-fingerprint.ts';
-import { createContentTranslator } from './content-i18n.ts';
-import { GUARD_WAIT_MS } from './paste/early-paste-hold.ts';
-import { contentExtensionApi, type ContentExtensionApi } from '../platform/extension-api.ts';
-import { createLifetime, type Lifetime } from './lifetime.ts';
-import { openPageBridge } from './page-bridge.ts';
-import { pageSurfaces, shadowRootHosts } from '../../components/page/page-ui.tsx';
-import { armedRoot, TEST_HOSTS } from '../../components/page/test-support.ts';
-import { RENDERED_PAGE_ELEMENTS, SECOND_LOOK_DELAY_MS } from './fingerprint/report-page.ts';
-import { startPageScript } from './start-page.ts';
-import { getMessageFrom, pageContext, paste, trustedClick } from './test-support.ts';
-import { watchPage, type PageWatch } from './watch-page.ts';
+import { signalsFromFingerprint, type PageFingerprint } from '../../lib/detection/page-fingerprint.ts';
+import { createContentTranslator } from '../../lib/page/content-i18n.ts';
+import { GUARD_WAIT_MS } from '../../lib/page/paste/early-paste-hold.ts';
+import { contentExtensionApi, type ContentExtensionApi } from '../../lib/platform/extension-api.ts';
+import { createLifetime, type Lifetime } from '../../lib/page/lifetime.ts';
+import { openPageBridge } from '../../lib/page/page-bridge.ts';
+import { pageSurfaces, shadowRootHosts } from './page-ui.tsx';
+import { armedRoot, TEST_HOSTS } from './test-support.ts';
+import { RENDERED_PAGE_ELEMENTS, SECOND_LOOK_DELAY_MS } from '../../lib/page/fingerprint/report-page.ts';
+import { startPageScript } from '../../lib/page/start-page.ts';
+import { getMessageFrom, pageContext, paste, trustedClick } from '../../lib/page/test-support.ts';
+import { watchPage, type PageWatch } from '../../lib/page/watch-page.ts';
 
 // End to end in one document: the page watch as entrypoints/page-watch.ts wires it, and the page
 // guard as entrypoints/page-guard/index.tsx does when the background runs it later.
