@@ -2,10 +2,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
-import { ask, startTestBackground, type TestBackground } from '../../tests/support/test-background.ts';
+import { ask, startTestBackground, type TestBackground, refusal } from '../../tests/support/test-background.ts';
 import { ok } from '../core/result.ts';
 import { openListDatabase, putUserEntry, storeFetchedList } from '../lists/list-store.ts';
-import { RequestError, type Sender } from './message-router.ts';
+import type { Sender } from './message-router.ts';
 
 /** The block page as the worker addresses it (fakeBrowser's runtime.getURL('/') plus the page). */
 const INTERSTITIAL = `${fakeBrowser.runtime.getURL('/')}blocked.html`;
@@ -44,17 +44,6 @@ const blockPageIn = (tabId: number, blockedUrl: string, frameId = 0): Sender => 
 
 const info = (url: string) => ask({ type: 'interstitial/info', url }, blockPageIn(7, url));
 const proceedOnce = (url: string, sender: Sender) => ask({ type: 'interstitial/proceed-once', url }, sender);
-
-async function refusal(pending: Promise<unknown>): Promise<string> {
-  let outcome: unknown;
-  try {
-    outcome = await pending;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a RequestError, got ${JSON.stringify(outcome)}`);
-}
 
 const managedBlock = { kind: 'list', level: 'blocked', source: 'Managed policy', detail: 'relay.example', listSource: 'managed' } as const;
 const sessionRules = () => dnr.sessionRules().map((rule) => `${rule.condition.tabIds?.join()}:${rule.condition.requestDomains?.join()}:${rule.condition.resourceTypes.join('+')}`);

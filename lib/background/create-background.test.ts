@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 import { commitPage, quietPageView, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
-import { ask, startTestBackground, type ScriptRun, type TestBackground } from '../../tests/support/test-background.ts';
+import { ask, startTestBackground, type ScriptRun, type TestBackground, refusal } from '../../tests/support/test-background.ts';
 import type { DnrRule } from '../lists/block-rules.ts';
 import { DATABASE_NAME, openListDatabase, putUserEntry } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
@@ -14,7 +14,7 @@ import { DEFAULT_SETTINGS } from '../core/settings.ts';
 import { createTabStateStore, type TabStateStore } from '../verdicts/tab-state.ts';
 import { exportUserEntries } from '../lists/user-entries-file.ts';
 import type { ListRegistry } from './list-registry.ts';
-import { RequestError, type Sender } from './message-router.ts';
+import type { Sender } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
@@ -81,18 +81,6 @@ const contentScript = (tabId: number, url: string, { frameId = 0, topUrl = url }
   documentId: `doc-${tabId}-${frameId}`,
   tab: tabOf(tabId, topUrl),
 });
-
-/** The RequestError a handler refused with (anything else fails the test). */
-async function refusal(pending: Promise<unknown>): Promise<string> {
-  let outcome: unknown;
-  try {
-    outcome = await pending;
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return (error as Error).message;
-  }
-  throw new Error(`expected a RequestError, got ${JSON.stringify(outcome)}`);
-}
 
 const listEntries = async () => (await ask({ type: 'user-entries/list' }, extensionPage('/options.html'))).entries;
 

@@ -4,8 +4,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { commitPage } from '../../tests/support/extension-apis.ts';
 import { KEY_OF_EVERY_FORMAT } from '../../tests/support/key-formats.ts';
 import { startCollector, type Collector } from '../../tests/support/report-collector.ts';
-import { ask, startTestBackground, type TestBackground } from '../../tests/support/test-background.ts';
-import { RequestError, type Sender } from './message-router.ts';
+import { ask, startTestBackground, type TestBackground, refusal } from '../../tests/support/test-background.ts';
+import type { Sender } from './message-router.ts';
 import { REPORT_ALARM } from '../reports/report-queue.ts';
 
 // The worker exactly as createBackground wires it, over fakes of the browser APIs and a real
@@ -26,15 +26,6 @@ async function startWorker(): Promise<void> {
   worker = startTestBackground({ indexedDB: factory, now: () => new Date(), reports: problems });
   await worker.registry.ready();
   await worker.reportQueue.whenIdle();
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => null,
-    (cause: unknown) => cause,
-  );
-  if (!(error instanceof RequestError)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error.message;
 }
 
 beforeEach(async () => {

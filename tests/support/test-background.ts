@@ -115,3 +115,15 @@ export async function ask<R extends Request>(request: R, sender: Sender): Promis
   if (!answer.ok) throw new RequestError(answer.error);
   return answer.data;
 }
+
+/** The message of the RequestError a handler refused with; anything else (an answer, another error) fails. */
+export async function refusal(pending: Promise<unknown>): Promise<string> {
+  let outcome: unknown;
+  try {
+    outcome = await pending;
+  } catch (error) {
+    if (error instanceof RequestError) return error.message;
+    throw new Error(`expected a RequestError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error(`expected a RequestError, got the answer ${JSON.stringify(outcome)}`);
+}
