@@ -38,3 +38,23 @@ describe('a page that tries to freeze the service worker with one crafted reques
     expect(first!.at - watch.domContentLoaded!).toBeLessThanOrEqual(WARNING_WITHIN_MS);
   });
 });
+
+describe('a page that asks the background for trust', () => {
+  test('no extension API reaches RelayGuard from page script, so a relay cannot vet itself', async ({ browser, openSite, openPopup }) => {
+    const page = await openSite(`http://${HOSTS.oneApi}/`);
+    const outcome = await page.evaluate(async (extensionId) => {
+      const runtime = (globalThis as { chrome?: { runtime?: { sendMessage?: (id: string, message: unknown) => Promise<unknown> } } }).chrome?.runtime;
+      if (!runtime?.sendMessage) return 'no runtime';
+      try {
+        await runtime.sendMessage(extensionId, { type: 'user-entries/put', entry: { pattern: location.hostname, level: 'vetted' } });
+        return 'sent';
+      } catch (error) {
+        return `refused: ${String(error)}`;
+      }
+    }, browser.extensionId);
+    expect(outcome).not.toBe('sent');
+
+    const popup = await openPopup(page);
+    await popup.waitForLevel('unvetted');
+  });
+});
