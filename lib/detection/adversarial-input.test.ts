@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { ADVERSARIAL_CHARS, adversarialCases, fill } from '../../tests/support/adversarial-inputs.ts';
 import { collectFingerprint } from '../page/fingerprint/collect-fingerprint.ts';
 import { seededRandom } from '../../tests/support/seeded-random.ts';
+import { canonicalPath } from '../core/url-path.ts';
 import { classifyAiRequest } from './ai-request.ts';
 
 // Each classifier that reads page-controlled text, on a 2 MB input built to hurt it: the answer
@@ -38,7 +39,7 @@ describe('the Gemini action path, read without a backtracking pattern', () => {
   // test, not the linter, keep it from coming back.
   const ORACLE = /\/v1(?:beta|alpha)?\/(?:[^:]*\/)?models\/[^/:]+:([A-Za-z]+)$/;
   const PIECES = ['/', 'v1', '/v1/', '/v1beta/', '/v1alpha/', '/v2/', 'models/', '/models/', 'gemini-2.5', ':generateContent', ':countTokens', ':', 'x', 'projects/', 'a:b/', 'models/m:generateContent', '/models/m:countTokens'];
-  const GEMINI_ACTIONS = new Set(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
+  const GEMINI_ACTIONS = new Map(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'].map((action) => [action.toLowerCase(), action]));
 
   test('agrees with the old pattern on 20,000 generated paths', () => {
     const random = seededRandom(0x6e_3141);
@@ -47,9 +48,10 @@ describe('the Gemini action path, read without a backtracking pattern', () => {
       const length = 1 + Math.floor(random() * 8);
       const path = '/' + Array.from({ length }, () => PIECES[Math.floor(random() * PIECES.length)]).join('');
       const url = new URL(`https://relay.example${path}`);
-      const pathname = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
+      // The classifier reads the canonical path (lib/core/url-path.ts): lower case, slashes merged.
+      const pathname = canonicalPath(url.pathname);
       const oracleAction = ORACLE.exec(pathname)?.[1];
-      const expected = oracleAction !== undefined && GEMINI_ACTIONS.has(oracleAction) ? oracleAction : undefined;
+      const expected = oracleAction === undefined ? undefined : GEMINI_ACTIONS.get(oracleAction);
       const result = classifyAiRequest({ url: url.href, method: 'POST' });
       const actual = result?.protocol === 'gemini' ? result.operation : undefined;
       expect({ path: pathname, action: actual }).toEqual({ path: pathname, action: expected });

@@ -62,6 +62,12 @@ describe('OpenAI-compatible', () => {
     ['https://relay.example.com/v1/upstream/openai/v1/chat/completions'],
     ['https://relay.example.com/v1/chat/completions/'],
     ['https://relay.example.com:8443/v1/chat/completions?stream=true'],
+    // What servers route alike is one path (lib/core/url-path.ts): nginx merges slashes, relays ignore case.
+    ['https://relay.example.com/v1//chat/completions'],
+    ['https://relay.example.com//v1///chat//completions//'],
+    ['https://relay.example.com/V1/chat/completions'],
+    ['https://relay.example.com/API/V1/Chat/Completions'],
+    ['https://relay.example.com./v1/chat/completions'],
   ])('relay path %s', (url) => {
     expect(classifyAiRequest(request(url, 'POST', [bearer(keys.newApi)]))).toEqual({
       protocol: 'openai',
@@ -89,6 +95,12 @@ describe('OpenAI-compatible', () => {
       host: 'relay.example.com',
       credential: null,
     });
+  });
+
+  test('host is canonical: a trailing dot (the DNS root) and IPv6 brackets are dropped, as the lists expect', () => {
+    expect(classifyAiRequest(request('https://api.vetted-gw.com./v1/chat/completions', 'POST', [bearer(keys.newApi)]))?.host).toBe('api.vetted-gw.com');
+    expect(classifyAiRequest(request('https://API.Vetted-GW.com.:8443/v1/embeddings', 'POST', [bearer(keys.newApi)]))?.host).toBe('api.vetted-gw.com');
+    expect(classifyAiRequest(request('http://[2001:db8::1]:8080/v1/chat/completions', 'POST', [bearer(keys.newApi)]))?.host).toBe('2001:db8::1');
   });
 
   test('host is lower-case ASCII', () => {
@@ -215,6 +227,7 @@ describe('Gemini', () => {
     ['/v1/models/gemini-2.0-flash-001:countTokens', 'countTokens'],
     ['/v1beta/models/text-embedding-004:embedContent', 'embedContent'],
     ['/v1beta/models/text-embedding-004:batchEmbedContents', 'batchEmbedContents'],
+    ['/V1BETA//models/gemini-2.5-flash:GenerateContent', 'generateContent'],
   ])('%s → %s', (path, operation) => {
     const headers = [{ name: 'X-Goog-Api-Key', value: keys.google }];
     expect(classifyAiRequest(request(`https://${host}${path}`, 'POST', headers))).toEqual({

@@ -10,6 +10,8 @@
  * About 400 lines, kept in one file: the four protocols' shapes, the credential carriers and the
  * header reading make one decision per request, and every part is a small named function.
  */
+import { normalizeHost } from '../core/host.ts';
+import { canonicalPath } from '../core/url-path.ts';
 import { classifySecret } from './keys.ts';
 import type { GatewayId, SecretKind, VendorId } from './keys.ts';
 
@@ -31,7 +33,7 @@ export interface AiRequestClassification {
   protocol: AiProtocol;
   /** e.g. 'chat.completions', 'messages', 'generateContent', 'models', 'audio', 'other'. */
   operation: string;
-  /** Lower-case ASCII (punycode) hostname. */
+  /** The canonical host (normalizeHost: lower-case ASCII, no trailing dot, IPv6 unbracketed). */
   host: string;
   credential: AiCredential | null;
   sdkHint?: SdkHint;
@@ -94,8 +96,11 @@ const NON_API_RESOURCE_TYPES: ReadonlySet<string> = new Set([
 
 const SUPPORTED_SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:']);
 
-/** Every path shape below contains one of these; most URLs contain neither. */
-const V1_MARKER = '/v1'; // also matches /v1beta and /v1alpha
+/**
+ * Every path shape below contains one of these, in any case (`/V1/…` is routed too); most URLs
+ * contain neither. `/v1` also matches /v1beta and /v1alpha.
+ */
+const PATH_MARKER = /\/v1|\/openai\/deployments\//i;
 const AZURE_MARKER = '/openai/deployments/';
 
 const OPENAI_OPERATIONS: ReadonlyMap<string, string> = new Map([
@@ -126,14 +131,11 @@ const AZURE_DEPLOYMENT_OPERATIONS: ReadonlySet<string> = new Set([
 const AZURE_DEPLOYMENT_PATH = /\/openai\/deployments\/[^/]+\/(.+)$/;
 
 const GEMINI_VERSION_SEGMENTS = ['/v1/', '/v1beta/', '/v1alpha/'] as const;
-const GEMINI_ACTION = /^[A-Za-z]+$/;
-const GEMINI_ACTIONS: ReadonlySet<string> = new Set([
-  'generateContent',
-  'streamGenerateContent',
-  'countTokens',
-  'embedContent',
-  'batchEmbedContents',
-]);
+const GEMINI_ACTION = /^[a-z]+$/;
+/** Keyed by the canonical (lower-case) path's spelling; the value is Google's. */
+const GEMINI_ACTIONS: ReadonlyMap<string, string> = new Map(
+  ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'].map((action) => [action.toLowerCase(), action]),
+);
 
 const ANTHROPIC_MESSAGE_OPERATIONS: ReadonlySet<string> = new Set(['messages', 'messages.count_tokens']);
 
@@ -173,21 +175,24 @@ export function classifyAiRequest(req: AiRequestInput): AiRequestClassification 
   const rawUrl = boundedUrl(req.url);
   if (rawUrl === null) return null;
 
-  const hasPathMarker = rawUrl.includes(V1_MARKER) || rawUrl.includes(AZURE_MARKER);
+  const hasPathMarker = PATH_MARKER.test(rawUrl);
   if (!hasPathMarker && req.requestHeaders === undefined) return null;
   const headers = readHeaderFacts(req.requestHeaders);
   if (!hasPathMarker && !isAnthropicClient(headers)) return null;
 
   const url = parseHttpUrl(rawUrl);
   if (!url) return null;
-  const shape = matchShape(stripTrailingSlash(url.pathname), url, method, headers);
+  const shape = matchShape(canonicalPath(url.pathname), url, method, headers);
   if (!shape) return null;
+  // The canonical host (no trailing dot, no brackets), as the lists are asked about it.
+  const host = normalizeHost(`${url.protocol}//${url.host}`);
+  if (!host.ok) return null;
 
   const result: AiRequestClassification = {
     protocol: shape.protocol,
     operation: shape.operation,
-    host: url.hostname,
-    credential: findCredential(shape.protocol, headers, url),
+    host: host.value.host,
+    credential: findCredential(shape.protocol, headers, url, host.value.host),
   };
   const sdkHint = detectSdk(headers);
   if (sdkHint) result.sdkHint = sdkHint;
@@ -211,7 +216,8 @@ function matchGemini(path: string, method: string): RequestShape | null {
   if (path.endsWith('/v1beta/models')) return method === 'GET' ? { protocol: 'gemini', operation: 'models' } : null;
   if (method !== 'POST' || !path.includes(':')) return null;
   const action = geminiAction(path);
-  return action !== undefined && GEMINI_ACTIONS.has(action) ? { protocol: 'gemini', operation: action } : null;
+  const operation = action === undefined ? undefined : GEMINI_ACTIONS.get(action);
+  return operation === undefined ? null : { protocol: 'gemini', operation };
 }
 
 /**
@@ -315,10 +321,10 @@ function hasApiClientEvidence(headers: HeaderFacts): boolean {
   );
 }
 
-function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL): AiCredential | null {
+function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL, host: string): AiCredential | null {
   for (const carrier of CARRIER_PREFERENCE[protocol]) {
     const value = credentialValue(carrier, headers, url);
-    if (value !== undefined) return describeCredential(carrier, value, url.hostname);
+    if (value !== undefined) return describeCredential(carrier, value, host);
   }
   return null;
 }
@@ -459,8 +465,4 @@ function parseHttpUrl(raw: string): URL | null {
     return null;
   }
   return SUPPORTED_SCHEMES.has(url.protocol) ? url : null;
-}
-
-function stripTrailingSlash(path: string): string {
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }

@@ -89,6 +89,8 @@ export interface ExtensionBrowser {
 function hostResolverRules(port: number, realHosts: readonly string[]): string {
   return [
     `MAP *.test 127.0.0.1:${port}`,
+    // The same hosts spelled with the DNS root's trailing dot (`api.example.test.`).
+    `MAP *.test. 127.0.0.1:${port}`,
     ...realHosts.map((host) => `MAP ${host} 127.0.0.1:${port}`),
     // Anything else must not leave the machine: make it fail fast instead of timing out.
     'MAP * ~NOTFOUND',

@@ -90,7 +90,8 @@ function keyOfUrl(url: string): string {
 
 function hostOf(request: IncomingMessage): string {
   const header = request.headers.host ?? '';
-  return header.replace(/:\d+$/, '').toLowerCase();
+  // `api.example.test.` (the DNS root's dot) is the same host, as web servers take it.
+  return header.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
 }
 
 /**

@@ -54,6 +54,18 @@ export class PopupPage {
     return texts.map((text) => text.replace(/\s+/g, ' ').trim());
   }
 
+  /** Every endpoint row: the host it names, its own level, and the gateway account it shows (if any). */
+  async endpoints(): Promise<Array<{ host: string; level: string; account: string | null }>> {
+    await this.verdict.waitFor({ state: 'attached' });
+    return this.page.locator('[data-testid="endpoint"]').evaluateAll((rows) =>
+      rows.map((row) => ({
+        host: row.getAttribute('data-host') ?? '',
+        level: row.getAttribute('data-level') ?? '',
+        account: row.getAttribute('data-account'),
+      })),
+    );
+  }
+
   /** Opens the popup again, so it asks the background afresh. */
   async refresh(): Promise<void> {
     await this.page.reload();
