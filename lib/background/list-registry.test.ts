@@ -332,9 +332,50 @@ describe('policy, user entries and change notification', () => {
     await registry.ready();
     expect(reports.sort()).toEqual([
       'Stored entry skipped: relay.example: Invalid option: expected one of "vetted"|"blocked"',
-      'Stored list skipped: subscription:https://old.example/l.json: Invalid input: expected string, received undefined',
+      'Stored list skipped: subscription:https://old.example/l.json: Invalid input: expected number, received undefined',
     ]);
     expect(registry.summary().map((list) => list.id)).toEqual([subscriptionId(`${origin}/community.json`), ...BUNDLED_SUMMARY.map((list) => list.id)]);
+  });
+});
+
+describe('a stored copy that fails its checksum', () => {
+  test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), etag: '"v7"', at: 500 });
+    const raw = db as unknown as { get(store: string, key: string): Promise<{ packed: { patterns: string } }>; put(store: string, value: unknown): Promise<unknown> };
+    const record = await raw.get('subscriptions', subscriptionId(`${origin}/community.json`));
+    // One flipped character on disk: a relay would stop being blocked if the copy were trusted.
+    await raw.put('subscriptions', { ...record, packed: { ...record.packed, patterns: record.packed.patterns.replace('relay.example', 'relay.exampla') } });
+    db.close();
+
+    const requests: (string | undefined)[] = [];
+    serveJson('/community.json', COMMUNITY, '"v7"');
+    const served = routes.get('/community.json')!;
+    routes.set('/community.json', (request, response) => {
+      requests.push(request.headers['if-none-match']);
+      served(request, response);
+    });
+    const registry = createRegistry();
+    const changed = new Promise<void>((resolve) => registry.onChange(resolve));
+    await registry.ready();
+    const problem = `The stored copy of ${origin}/community.json could not be used (the stored list failed its checksum (damaged on disk)); it was dropped and is downloaded again.`;
+    expect(reports).toEqual([`Stored list skipped: ${subscriptionId(`${origin}/community.json`)}: ${problem}`]);
+    expect(decide(registry, 'relay.exampla')).toBeNull();
+
+    await changed;
+    // Asked for without If-None-Match: a 304 must not confirm a copy that is gone.
+    expect(requests).toEqual([undefined]);
+    expect(decide(registry, 'relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
+    expect(registry.summary().find((list) => list.id === subscriptionId(`${origin}/community.json`))).toEqual({
+      id: subscriptionId(`${origin}/community.json`),
+      source: 'subscribed',
+      name: 'Community relays',
+      version: '7',
+      entryCount: 2,
+      url: `${origin}/community.json`,
+      fetchedAt: 1_000,
+      lastTriedAt: 1_000,
+    });
   });
 });
 

@@ -66,6 +66,8 @@ export class ListRegistry {
   #policy: ManagedPolicy = EMPTY_POLICY;
   #matcher: Matcher;
   #loaded: Promise<void> | null = null;
+  /** URLs whose dropped stored copy is being downloaded again in this worker's life. */
+  readonly #refetching = new Set<string>();
 
   constructor(deps: ListRegistryDeps) {
     this.#deps = deps;
@@ -144,14 +146,18 @@ export class ListRegistry {
     const outcome = await this.#deps.download(url, existing ?? {});
     if (outcome.notModified) {
       await markListConfirmed(database, url, outcome.at);
+      await this.#readSubscriptions();
     } else {
       const stored = await storeFetchedList(database, outcome);
       if (!stored.ok) {
         await this.#readSubscriptions();
         return err(stored.error);
       }
+      // The list was validated once, on the way in: use that, do not read it back. Kept in key
+      // order, the order IndexedDB returns them in on the next start.
+      const others = this.#subscriptions.filter((subscription) => subscription.id !== stored.value.id);
+      this.#subscriptions = [...others, stored.value].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }
-    await this.#readSubscriptions();
     await this.#recompile();
     const summary = this.summary().find((list) => list.id === subscriptionId(url));
     return summary ? ok(summary) : err(`The list at ${url} could not be stored.`);
@@ -204,9 +210,17 @@ export class ListRegistry {
 
   async #readSubscriptions(): Promise<void> {
     try {
-      const { records, problems } = await loadSubscriptions(await this.#db());
+      const { records, problems, refetch } = await loadSubscriptions(await this.#db());
       this.#subscriptions = records;
       problems.forEach((problem) => this.#deps.report(`Stored list skipped: ${problem}`));
+      // A dropped copy is downloaded again once per worker life (not on every re-read, which a failed download causes).
+      for (const url of refetch) {
+        if (this.#refetching.has(url)) continue;
+        this.#refetching.add(url);
+        void this.ready().then(() => this.subscribe(url).then((result) => {
+          if (!result.ok) this.#deps.report(`Stored list ${url} could not be downloaded again: ${result.error}`);
+        }));
+      }
     } catch (cause) {
       this.#deps.report(`Subscribed lists could not be read: ${String(cause)}`);
     }

@@ -17,6 +17,7 @@ import {
   type ListDatabase,
   type StoredSubscription,
 } from './list-store.ts';
+import { STORED_LIST_FORM } from './stored-list.ts';
 
 const URL_A = 'https://lists.example.org/relays.json';
 
@@ -38,6 +39,10 @@ const GOOD_LIST_PARSED = {
     { pattern: 'gateway.example.net', level: 'vetted', reason: 'audited' },
   ],
 };
+
+/** Stored entries parse their details lazily; compare them as the plain entries they stand for. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const rawStore = (database: ListDatabase) => database as unknown as { put(store: string, value: unknown): Promise<unknown>; get(store: string, key: string): Promise<Record<string, unknown> | undefined> };
 
 let factory: IDBFactory;
 let db: ListDatabase;
@@ -109,8 +114,13 @@ describe('storeFetchedList', () => {
       etag: '"v3"',
       lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT',
     };
-    expect(result).toEqual(ok(expected));
-    expect(await db.get('subscriptions', subscriptionId(URL_A))).toEqual(expected);
+    expect(plain(result)).toEqual(ok(expected));
+    // Stored packed, with its checksum and form; loaded back without re-validation, the same list.
+    const { list: _list, ...meta } = expected;
+    const record = await rawStore(db).get('subscriptions', subscriptionId(URL_A));
+    expect(record).toMatchObject({ ...meta, packed: { form: STORED_LIST_FORM, count: 2, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(record && 'list' in record).toBe(false);
+    expect(plain(await loadSubscriptions(db))).toEqual({ records: [expected], problems: [], refetch: [] });
   });
 
   test('a new valid list replaces the old one and drops the old validators and error', async () => {
@@ -119,8 +129,8 @@ describe('storeFetchedList', () => {
     const newer = { ...GOOD_LIST, version: '4', entries: [GOOD_LIST.entries[1]] };
     const result = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(newer)), at: 3_000 });
     expect(result.ok).toBe(true);
-    const stored = await db.get('subscriptions', subscriptionId(URL_A));
-    expect(stored).toEqual({
+    const stored = (await loadSubscriptions(db)).records[0];
+    expect(plain(stored)).toEqual({
       id: subscriptionId(URL_A),
       url: URL_A,
       list: { ...GOOD_LIST_PARSED, version: '4', entries: [GOOD_LIST_PARSED.entries[1]] },
@@ -144,10 +154,10 @@ describe('storeFetchedList', () => {
       const good = await storeGood(1_000);
       const result = await storeFetchedList(db, { url: URL_A, body, at: 5_000 });
       expect(result).toEqual(err(error));
-      expect(await db.get('subscriptions', subscriptionId(URL_A))).toEqual({ ...good, lastTriedAt: 5_000, lastError: error });
       const loaded = await loadSubscriptions(db);
+      expect(plain(loaded.records)).toEqual([plain({ ...good, lastTriedAt: 5_000, lastError: error })]);
       expect(loaded.problems).toEqual([]);
-      expect(loaded.records[0]!.list).toEqual(GOOD_LIST_PARSED);
+      expect(plain(loaded.records[0]!.list)).toEqual(GOOD_LIST_PARSED);
       expect(loaded.records[0]!.fetchedAt).toBe(1_000);
     });
 
@@ -165,8 +175,8 @@ describe('markListConfirmed', () => {
     await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server could not be reached.'), at: 2_000 });
     expect((await db.get('subscriptions', subscriptionId(URL_A)))?.lastError).toBe('Could not download the list: the server could not be reached.');
     await markListConfirmed(db, URL_A, 3_000);
-    const stored = await db.get('subscriptions', subscriptionId(URL_A));
-    expect(stored).toEqual({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000 });
+    const stored = (await loadSubscriptions(db)).records[0];
+    expect(plain(stored)).toEqual(plain({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000 }));
     expect(stored && 'lastError' in stored).toBe(false);
   });
 
@@ -177,26 +187,79 @@ describe('markListConfirmed', () => {
 });
 
 describe('loadSubscriptions', () => {
-  test('skips corrupt records and reports each by id', async () => {
+  test('skips records whose metadata is unreadable and reports each by id', async () => {
     const good = await storeGood();
-    const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
-    await raw.put('subscriptions', { ...good, id: 'subscription:https://b.example/l.json', url: 'https://b.example/l.json', list: { ...GOOD_LIST, name: '' } });
-    await raw.put('subscriptions', { ...good, id: 'subscription:ftp://c.example/l.json', url: 'ftp://c.example/l.json' });
-    await raw.put('subscriptions', { id: 'subscription:https://d.example/l.json' });
-    const { records, problems } = await loadSubscriptions(db);
-    expect(records).toEqual([good]);
-    expect(problems).toEqual([
-      'subscription:ftp://c.example/l.json: Invalid URL',
-      'subscription:https://b.example/l.json: name must not be empty',
-      'subscription:https://d.example/l.json: Invalid input: expected string, received undefined',
-    ]);
+    const record = (await rawStore(db).get('subscriptions', subscriptionId(URL_A)))!;
+    await rawStore(db).put('subscriptions', { ...record, id: 'subscription:ftp://c.example/l.json', url: 'ftp://c.example/l.json' });
+    await rawStore(db).put('subscriptions', { id: 'subscription:https://d.example/l.json' });
+    const { records, problems, refetch } = await loadSubscriptions(db);
+    expect(plain(records)).toEqual([plain(good)]);
+    expect(problems).toEqual(['subscription:ftp://c.example/l.json: Invalid URL', 'subscription:https://d.example/l.json: Invalid input: expected string, received undefined']);
+    expect(refetch).toEqual([]);
+  });
+
+  const damages: { name: string; damage: (packed: Record<string, unknown>) => Record<string, unknown>; reason: string }[] = [
+    { name: 'a flipped character', damage: (packed) => ({ ...packed, patterns: String(packed.patterns).replace('relay', 'relby') }), reason: 'the stored list failed its checksum (damaged on disk)' },
+    { name: 'a lost row', damage: (packed) => ({ ...packed, levels: String(packed.levels).slice(1) }), reason: 'the stored list failed its checksum (damaged on disk)' },
+    { name: 'another form (a newer RelayGuard wrote it)', damage: (packed) => ({ ...packed, form: STORED_LIST_FORM + 1 }), reason: `the stored list has form ${STORED_LIST_FORM + 1}, this version of RelayGuard reads form ${STORED_LIST_FORM}` },
+    { name: 'a missing column', damage: ({ details: _details, ...packed }) => packed, reason: 'the stored list is malformed' },
+    { name: 'no list at all', damage: () => 'garbage' as unknown as Record<string, unknown>, reason: 'the stored list is missing' },
+  ];
+  for (const { name, damage, reason } of damages) {
+    test(`a stored copy with ${name} is dropped, said so, and asked for again without validators`, async () => {
+      await storeGood();
+      const record = (await rawStore(db).get('subscriptions', subscriptionId(URL_A)))!;
+      await rawStore(db).put('subscriptions', { ...record, packed: damage(record.packed as Record<string, unknown>) });
+
+      const problem = `The stored copy of ${URL_A} could not be used (${reason}); it was dropped and is downloaded again.`;
+      const loaded = await loadSubscriptions(db);
+      expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
+      expect(loaded.refetch).toEqual([URL_A]);
+      // It stays subscribed, blocks nothing, and shows why; etag and lastModified are gone, so the next download is whole.
+      expect(loaded.records).toEqual([
+        { id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem, list: { name: URL_A, version: '—', updated: '1970-01-01', entries: [] } },
+      ]);
+      const rewritten = await rawStore(db).get('subscriptions', subscriptionId(URL_A));
+      expect(rewritten).toEqual({ id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem });
+
+      // Still waiting on the next start (the download failed meanwhile): asked for again, its own last error kept.
+      await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server answered 500.'), at: 2_000 });
+      const again = await loadSubscriptions(db);
+      expect(again.refetch).toEqual([URL_A]);
+      expect(again.records[0]!.lastError).toBe('Could not download the list: the server answered 500.');
+
+      // A good download replaces it.
+      await storeGood(3_000);
+      expect(plain(await loadSubscriptions(db))).toMatchObject({ problems: [], refetch: [], records: [{ list: GOOD_LIST_PARSED, fetchedAt: 3_000 }] });
+    });
+  }
+
+  test('a record stored before the packed form is validated once, packed and rewritten, nothing lost', async () => {
+    const legacy = { id: subscriptionId(URL_A), url: URL_A, list: GOOD_LIST_PARSED, fetchedAt: 1_000, lastTriedAt: 2_000, lastError: 'Could not download the list: the server answered 503.', etag: '"v3"' };
+    await rawStore(db).put('subscriptions', legacy);
+    const first = await loadSubscriptions(db);
+    expect(plain(first)).toEqual({ records: [legacy], problems: [], refetch: [] });
+    const rewritten = (await rawStore(db).get('subscriptions', subscriptionId(URL_A)))!;
+    expect('list' in rewritten).toBe(false);
+    expect(rewritten).toMatchObject({ id: legacy.id, url: URL_A, fetchedAt: 1_000, lastTriedAt: 2_000, lastError: legacy.lastError, etag: '"v3"', packed: { form: STORED_LIST_FORM, count: 2 } });
+    // The next load reads the packed form.
+    expect(plain(await loadSubscriptions(db))).toEqual({ records: [legacy], problems: [], refetch: [] });
+  });
+
+  test('a record stored before the packed form that no longer validates is dropped and asked for again', async () => {
+    await rawStore(db).put('subscriptions', { id: subscriptionId(URL_A), url: URL_A, list: { ...GOOD_LIST_PARSED, name: '' }, fetchedAt: 1_000, lastTriedAt: 1_000, etag: '"v3"' });
+    const loaded = await loadSubscriptions(db);
+    const problem = `The stored copy of ${URL_A} could not be used (it is not a valid list: name must not be empty); it was dropped and is downloaded again.`;
+    expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
+    expect(loaded.refetch).toEqual([URL_A]);
+    expect(await rawStore(db).get('subscriptions', subscriptionId(URL_A))).toEqual({ id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem });
   });
 
   test('removeSubscription deletes by id and says whether it existed', async () => {
     await storeGood();
     expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(true);
     expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(false);
-    expect(await loadSubscriptions(db)).toEqual({ records: [], problems: [] });
+    expect(await loadSubscriptions(db)).toEqual({ records: [], problems: [], refetch: [] });
   });
 });
 

@@ -2,34 +2,50 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { listSchema, parseList, type RelayList } from './list-schema.ts';
+import { packList, unpackList, type PackedList } from './stored-list.ts';
 import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**
  * IndexedDB holds what can grow large or must survive restarts exactly: subscribed lists with
- * their fetch metadata, and the person's own allow/block entries. Every record is validated on
- * the way in and on the way out; a list that fails validation never replaces the last good one.
+ * their fetch metadata, and the person's own allow/block entries. A subscribed list is validated
+ * once, at the door, and stored packed with a checksum (stored-list.ts); loading it checks the
+ * checksum, never re-validates. A list that fails validation never replaces the last good one;
+ * a stored copy that fails its checksum or form is never used: it is dropped, said so, and
+ * downloaded again.
  */
 
 export const DATABASE_NAME = 'relayguard';
 export const DATABASE_VERSION = 1;
 
-const storedSubscriptionSchema = z.object({
+/** A subscription's fetch metadata: small, so it is still checked with zod on every load. */
+const subscriptionMetaSchema = z.object({
   /** `subscription:<url>`: one subscription per URL. */
   id: z.string().startsWith('subscription:'),
   url: z.url({ protocol: /^https?$/ }),
-  list: listSchema,
   fetchedAt: z.number(),
   lastTriedAt: z.number(),
   lastError: z.string().optional(),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
 });
-export type StoredSubscription = z.infer<typeof storedSubscriptionSchema>;
+type SubscriptionMeta = z.infer<typeof subscriptionMetaSchema>;
 
+/** A subscription in memory: its metadata and the list, unpacked. */
+export type StoredSubscription = SubscriptionMeta & { readonly list: RelayList };
+
+/**
+ * A subscription as IndexedDB holds it. `packed` is absent while the subscription waits for a
+ * fresh copy (its stored one was dropped). Records written before the packed form carry the
+ * whole validated list in `list` instead; loading migrates them once (migrateRecord).
+ */
+export type SubscriptionRecord = SubscriptionMeta & { readonly packed?: PackedList };
+
+/** Before the packed form: the whole list, re-validated on every load. */
+const legacySubscriptionSchema = subscriptionMetaSchema.extend({ list: listSchema });
 
 interface RelayGuardDb extends DBSchema {
-  subscriptions: { key: string; value: StoredSubscription };
+  subscriptions: { key: string; value: SubscriptionRecord };
   userEntries: { key: string; value: UserEntry };
 }
 
@@ -81,18 +97,19 @@ export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): 
     await tx.done;
     return err(parsed.error.message);
   }
-  const record: StoredSubscription = {
+  const meta: SubscriptionMeta = {
     id,
     url: fetched.url,
-    list: parsed.value,
     fetchedAt: fetched.at,
     lastTriedAt: fetched.at,
     ...(fetched.etag && { etag: fetched.etag }),
     ...(fetched.lastModified && { lastModified: fetched.lastModified }),
   };
-  await tx.store.put(record);
+  // Packing awaits WebCrypto, which would end the transaction: pack first, then write in a new one.
   await tx.done;
-  return ok(record);
+  const packed = await packList(parsed.value);
+  await db.put('subscriptions', { ...meta, packed });
+  return ok({ ...meta, list: parsed.value });
 }
 
 /** A server answered 304: the stored list stays; it counts as fetched (and tried) now. */
@@ -112,8 +129,72 @@ export interface LoadedRecords<T> {
   readonly problems: string[];
 }
 
-export async function loadSubscriptions(db: ListDatabase): Promise<LoadedRecords<StoredSubscription>> {
-  return validateAll(await db.getAll('subscriptions'), storedSubscriptionSchema, (r) => String((r as { id?: unknown }).id));
+export interface LoadedSubscriptions extends LoadedRecords<StoredSubscription> {
+  /**
+   * URLs whose stored copy was dropped (failed checksum, another form, unreadable): download
+   * them again. Each stays in `records` with an empty list and the reason as its lastError.
+   */
+  readonly refetch: string[];
+}
+
+/**
+ * Every stored subscription, unpacked without re-validation. Records in the form before the
+ * packed one are validated once more, packed and rewritten (migration). A record whose list
+ * cannot be trusted is rewritten without it, so it shows as waiting for a fresh copy.
+ */
+export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscriptions> {
+  const records: StoredSubscription[] = [];
+  const problems: string[] = [];
+  const refetch: string[] = [];
+  const rewrites: SubscriptionRecord[] = [];
+  for (const raw of (await db.getAll('subscriptions')) as unknown[]) {
+    const id = String((raw as { id?: unknown } | null)?.id);
+    const meta = subscriptionMetaSchema.safeParse(raw);
+    if (!meta.success) {
+      problems.push(`${id}: ${meta.error.issues[0]?.message ?? 'invalid record'}`);
+      continue;
+    }
+    const record = raw as Record<string, unknown>;
+    const loaded = await loadRecord(record, meta.data);
+    if (loaded.ok) {
+      records.push({ ...meta.data, list: loaded.value.list });
+      if (loaded.value.rewrite) rewrites.push(loaded.value.rewrite);
+      continue;
+    }
+    const problem = `The stored copy of ${meta.data.url} could not be used (${loaded.error}); it was dropped and is downloaded again.`;
+    problems.push(`${id}: ${problem}`);
+    refetch.push(meta.data.url);
+    const hadCopy = 'packed' in record || 'list' in record;
+    // No validators: the next download must fetch the whole list, not be told "not modified".
+    const { etag: _etag, lastModified: _lastModified, ...rest } = meta.data;
+    const dropped: SubscriptionMeta = { ...rest, lastError: hadCopy ? problem : (meta.data.lastError ?? problem) };
+    records.push({ ...dropped, list: awaitingList(meta.data.url) });
+    if (hadCopy) rewrites.push(dropped);
+  }
+  if (rewrites.length > 0) {
+    const tx = db.transaction('subscriptions', 'readwrite');
+    await Promise.all([...rewrites.map((record) => tx.store.put(record)), tx.done]);
+  }
+  return { records, problems, refetch };
+}
+
+/** The list a record holds, and the record to write back when it was migrated. */
+async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta): Promise<Result<{ list: RelayList; rewrite?: SubscriptionRecord }, string>> {
+  if ('packed' in raw) {
+    const unpacked = await unpackList(raw.packed);
+    return unpacked.ok ? ok({ list: unpacked.value }) : unpacked;
+  }
+  if (!('list' in raw)) return err('no copy has arrived since it was dropped');
+  // Migration from the form before packing: validate this one last time, then store it packed.
+  const legacy = legacySubscriptionSchema.safeParse(raw);
+  if (!legacy.success) return err(`it is not a valid list: ${legacy.error.issues[0]?.message ?? 'invalid record'}`);
+  const { list } = legacy.data;
+  return ok({ list, rewrite: { ...meta, packed: await packList(list) } });
+}
+
+/** The empty stand-in for a subscription whose stored copy was dropped: it names the URL, blocks nothing. */
+function awaitingList(url: string): RelayList {
+  return { name: url, version: '—', updated: '1970-01-01', entries: [] };
 }
 
 export async function removeSubscription(db: ListDatabase, id: string): Promise<boolean> {
