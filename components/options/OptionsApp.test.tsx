@@ -289,4 +289,30 @@ describe.each(LANGUAGES)('options page (%s)', (_locale, t) => {
     }
     for (const fieldset of document.querySelectorAll('fieldset')) expect(fieldset.querySelector(':scope > legend')?.textContent).toBeTruthy();
   });
+
+  test('the report endpoint: an http address off this machine is refused with why, an https one is saved, empty removes it', async () => {
+    await renderOptions(t);
+    const input = screen.getByTestId('report-endpoint') as HTMLInputElement;
+    await waitFor(() => expect(input.disabled).toBe(false));
+    const save = screen.getByTestId('report-endpoint-save');
+
+    fireEvent.input(input, { target: { value: 'http://collector.example/reports' } });
+    fireEvent.click(save);
+    await waitFor(() =>
+      expect(document.getElementById('options-report-endpoint-error')?.textContent).toBe(
+        t('options_actionFailed', { error: 'The report endpoint must be an https URL (http only on this machine).' }),
+      ),
+    );
+    expect(background.reportEndpoint).toBeNull();
+
+    fireEvent.input(input, { target: { value: ' https://collector.example/reports ' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(background.reportEndpoint).toBe('https://collector.example/reports'));
+    expect(screen.getByText(t('options_reportEndpointSaved', { endpoint: 'https://collector.example/reports' }))).toBeTruthy();
+
+    fireEvent.input(input, { target: { value: '' } });
+    fireEvent.click(save);
+    await waitFor(() => expect(background.reportEndpoint).toBeNull());
+    expect(screen.getByText(t('options_reportEndpointCleared'))).toBeTruthy();
+  });
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useTranslate } from '../common/i18n-context.ts';
 import { OptionsEntriesSection } from './OptionsEntriesSection.tsx';
 import { OptionsListsSection } from './OptionsListsSection.tsx';
+import { OptionsReports } from './OptionsReports.tsx';
 import { OptionsSettings } from './OptionsSettings.tsx';
 import { OptionsTransfer } from './OptionsTransfer.tsx';
 import { useRequest } from '../common/send-context.ts';
@@ -9,7 +10,7 @@ import type { EntriesState } from './entries-state.ts';
 
 /**
  * The options page: the person's allowlist and blocklist (beside the managed policy), the lists
- * RelayGuard reads, the settings, and moving entries between browsers. Entries are loaded here
+ * RelayGuard reads, the settings, moving entries between browsers, and where reports go. Entries are loaded here
  * because two sections change them (adding/removing, importing).
  */
 export function OptionsApp() {
@@ -34,6 +35,7 @@ export function OptionsApp() {
       <OptionsListsSection />
       <OptionsSettings />
       <OptionsTransfer reloadEntries={reloadEntries} />
+      <OptionsReports />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { saveFile } from '../common/save-file.ts';
 import { useRef, useState } from 'preact/hooks';
 import { exportUserEntries } from '../../lib/lists/user-entries-file.ts';
 import { OptionsResult, type ActionResult } from './OptionsResult.tsx';
@@ -81,18 +82,4 @@ export function OptionsTransfer({ reloadEntries }: { reloadEntries: () => Promis
       <OptionsResult result={result} />
     </section>
   );
-}
-
-/** Offers `text` as a download: a Blob behind a temporary <a download> link. */
-function saveFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The click has started the download; the URL is only needed until then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

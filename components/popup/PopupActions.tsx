@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TabVerdictView } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { patternDisplay } from '../common/pattern-display.ts';
-import { PopupReportButton } from './PopupReportButton.tsx';
 
 export type PopupAction = 'trust' | 'block' | 'undo';
 
@@ -15,7 +14,7 @@ export interface PopupActionsProps {
 }
 
 /**
- * Trust, block, report and undo for the page's host. A managed host shows why nothing here
+ * Trust, block and undo for the page's host (reporting is PopupReport, below it). A managed host shows why nothing here
  * applies, with the buttons disabled rather than hidden, so the person sees what they cannot do.
  * The safe actions are the prominent ones; "Trust this site" is a plain button that opens a
  * second step saying what trust means, where "Keep warning me" is the default. A host that
@@ -119,7 +118,6 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
             {t('popup_block')}
           </button>
         )}
-        <PopupReportButton />
       </div>
     </section>
   );

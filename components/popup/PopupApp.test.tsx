@@ -211,20 +211,6 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
     expect(background.requestsOf('user-entries/remove')).toEqual([]);
   });
 
-  test('"Report" is disabled and explains that reporting comes later', async () => {
-    renderPopup(t, RELAY_TAB);
-    await level('unvetted');
-
-    const report = screen.getByRole('button', { name: t('popup_report') });
-    expect(report.getAttribute('aria-disabled')).toBe('true');
-    const tooltip = document.getElementById(report.getAttribute('aria-describedby')!);
-    expect(tooltip?.getAttribute('role')).toBe('tooltip');
-    expect(tooltip?.textContent).toBe(t('popup_reportLater'));
-    const before = background.requests.length;
-    fireEvent.click(report);
-    expect(background.requests.length).toBe(before);
-  });
-
   test("a refused action shows the background's message and leaves the verdict as it was", async () => {
     renderPopup(t, INTRANET_TAB);
     await level('unknown');

@@ -5,6 +5,7 @@ import { useTranslate } from '../common/i18n-context.ts';
 import { PopupActions, type PopupAction } from './PopupActions.tsx';
 import { PopupEndpoints } from './PopupEndpoints.tsx';
 import { patternDisplay } from '../common/pattern-display.ts';
+import { PopupReport } from './PopupReport.tsx';
 import { PopupStatus, type PopupNotice } from './PopupStatus.tsx';
 import { useRequest } from '../common/send-context.ts';
 import { VerdictCard } from './VerdictCard.tsx';
@@ -16,6 +17,8 @@ export interface PopupAppProps {
   readonly resolveTabId: () => Promise<number | null>;
   /** runtime.openOptionsPage() in the extension. */
   readonly openOptions: () => void;
+  /** Open the report form at once (`&report=1`: the in-page warning's and the block page's "Report"). */
+  readonly startReport?: boolean;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface PopupAppProps {
  * person can do about the site. After an action the verdict is asked for again, so what the
  * popup shows is always the background's answer, never a guess.
  */
-export function PopupApp({ resolveTabId, openOptions }: PopupAppProps) {
+export function PopupApp({ resolveTabId, openOptions, startReport = false }: PopupAppProps) {
   const t = useTranslate();
   const request = useRequest();
   const [state, setState] = useState<PopupState>({ status: 'loading' });
@@ -86,6 +89,7 @@ export function PopupApp({ resolveTabId, openOptions }: PopupAppProps) {
           {verdict.family && <p class="family">{t('popup_family', { family: verdict.family })}</p>}
           <PopupEndpoints endpoints={verdict.endpoints} />
           <PopupActions verdict={verdict} canAct={pageHost(verdict) !== null} busy={busy} onAction={(action) => void act(action, verdict)} />
+          {isWebPage(verdict) && <PopupReport verdict={verdict} startOpen={startReport} onEntriesChanged={load} />}
         </>
       );
       break;
@@ -112,6 +116,11 @@ export function PopupApp({ resolveTabId, openOptions }: PopupAppProps) {
 function pageHost(verdict: TabVerdictView): string | null {
   const normalized = normalizeHost(verdict.url);
   return normalized.ok ? normalized.value.host : null;
+}
+
+/** Reports describe http(s) pages only (docs/test-contract.md "Reporting"). */
+function isWebPage(verdict: TabVerdictView): boolean {
+  return /^https?:/i.test(verdict.url);
 }
 
 type Change = {

@@ -13,7 +13,10 @@ const send = (message: unknown) => browser.runtime.sendMessage(message);
 document.documentElement.lang = browser.i18n.getUILanguage();
 document.title = translate('popupTitle');
 
-/** `popup.html?tab=<id>` shows that tab (tests and the in-page "details" link use it); otherwise the active tab. */
+/**
+ * `popup.html?tab=<id>` shows that tab (tests and the in-page "details" link use it); otherwise the
+ * active tab. `&report=1` opens the report form at once (the in-page warning's and block page's "Report").
+ */
 async function resolveTabId(): Promise<number | null> {
   const params = new URLSearchParams(location.search);
   const requested = Number(params.get('tab'));
@@ -32,7 +35,7 @@ function openOptions() {
 render(
   <I18nContext.Provider value={translate}>
     <SendContext.Provider value={send}>
-      <PopupApp resolveTabId={resolveTabId} openOptions={openOptions} />
+      <PopupApp resolveTabId={resolveTabId} openOptions={openOptions} startReport={new URLSearchParams(location.search).get('report') === '1'} />
     </SendContext.Provider>
   </I18nContext.Provider>,
   document.getElementById('app')!,

@@ -22,7 +22,7 @@ export const MAX_SCANNED_LENGTH = 4096;
  * upper-case letters, is treated as a token. Every key format in docs/key-formats is longer;
  * prose words and URL slugs (`how-to-use-an-api-key`) are single-case and survive.
  */
-export const OPAQUE_TOKEN_MIN_LENGTH = 20;
+const OPAQUE_TOKEN_MIN_LENGTH = 20;
 
 /** A whole Cookie header's value is private: cut to the end of the line. */
 const COOKIE_LINE = /\b(set-cookie|cookie)(\s*[:=]\s*)[^\n]*/gi;
@@ -122,7 +122,7 @@ export function isRedacted(text: string, maxLength = MAX_SCANNED_LENGTH): boolea
   return text.length <= MAX_SCANNED_LENGTH && redactText(text, maxLength) === text;
 }
 
-export const MAX_REPORT_PATH_LENGTH = 512;
+const MAX_REPORT_PATH_LENGTH = 512;
 
 /**
  * A page URL as a report may carry it: scheme, host (with a non-default port) and path only.

@@ -35,7 +35,7 @@ export const REPORT_LIMITS = {
 } as const;
 
 /** Credential kinds an endpoint's calls carried, by kind only (lib/detection/keys.ts). */
-export const CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential', 'relay-token', 'unknown'] as const;
+const CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential', 'relay-token', 'unknown'] as const;
 
 /** `http(s)://host[:port]/path`: no user name, password, query or fragment can fit. */
 const REPORT_URL = /^https?:\/\/[^/?#@\s]+(?:\/[^?#\s]*)?$/;
@@ -129,7 +129,7 @@ export function newReportId(): string {
   return crypto.randomUUID();
 }
 
-export function reasonText(reason: Pick<Reason, 'source' | 'detail'>): string {
+function reasonText(reason: Pick<Reason, 'source' | 'detail'>): string {
   return reason.detail ? `${reason.source}: ${reason.detail}` : reason.source;
 }
 

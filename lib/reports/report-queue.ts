@@ -24,13 +24,12 @@ import { REPORT_KINDS, reportDocumentSchema, type ReportDocument } from './repor
  * still one long closure; splitting it into named steps is open work.
  */
 
-export const REPORT_DATABASE_NAME = 'relayguard-reports';
-export const REPORT_DATABASE_VERSION = 1;
+const REPORT_DATABASE_NAME = 'relayguard-reports';
+const REPORT_DATABASE_VERSION = 1;
 export const REPORT_ALARM = 'relayguard-report-delivery';
 
 /** Visible states (docs/test-contract.md `report-status`): `failed` means RelayGuard gave up. */
-export const REPORT_STATES = ['queued', 'sent', 'failed'] as const;
-export type ReportState = (typeof REPORT_STATES)[number];
+const REPORT_STATES = ['queued', 'sent', 'failed'] as const;
 
 export const DEFAULT_QUEUE_OPTIONS = {
   /** Reports kept at most, sent and failed ones included; the oldest finished ones go first. */

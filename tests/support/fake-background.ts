@@ -13,6 +13,8 @@ import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/core/
 import { parseUserEntriesFile } from '../../lib/lists/user-entries-file.ts';
 import { tabVerdictView } from '../../lib/verdicts/tab-view.ts';
 import type { Reason } from '../../lib/verdicts/verdict.ts';
+import { buildReport, newReportId } from '../../lib/reports/report-document.ts';
+import { parseReportEndpoint, type ReportStatus } from '../../lib/reports/report-queue.ts';
 
 /**
  * A small in-memory background for component tests of the popup and the options page. It speaks
@@ -29,6 +31,7 @@ export interface FakeTab {
   readonly detections?: readonly Reason[];
   readonly endpoints?: ReadonlyArray<{ host: string; protocol: string; count: number; credentialKinds: string[] }>;
   readonly family?: TabVerdictView['family'];
+  readonly title?: string;
 }
 
 export interface FakeSubscription {
@@ -51,6 +54,8 @@ export interface FakeBackgroundOptions {
   /** What `lists/subscribe` finds at a URL: a list's JSON, or absent for a failed download. */
   readonly remoteLists?: Readonly<Record<string, unknown>>;
   readonly now?: () => Date;
+  /** The report endpoint in force (the person's or the administrator's). */
+  readonly reportEndpoint?: string;
 }
 
 type FakeHandlers = { [T in RequestType]?: (request: Extract<Request, { type: T }>) => ResponseFor<T> | Promise<ResponseFor<T>> };
@@ -66,6 +71,9 @@ export class FakeBackground {
   readonly requests: Request[] = [];
   /** Requests the router would refuse as malformed (a protocol drift unless a test expects it). */
   readonly refused: unknown[] = [];
+  reportEndpoint: string | null;
+  /** Reports sent, newest first, as report/state shows them; tests move them on with settleReport. */
+  reports: ReportStatus[] = [];
   readonly #now: () => Date;
   readonly #bundled = loadBundledLists().lists;
 
@@ -81,6 +89,12 @@ export class FakeBackground {
     });
     this.remoteLists = { ...options.remoteLists };
     this.#now = options.now ?? (() => new Date('2026-11-27T10:00:00Z'));
+    this.reportEndpoint = options.reportEndpoint ?? null;
+  }
+
+  /** What the delivery queue would record after an attempt. */
+  settleReport(id: string, change: Partial<Pick<ReportStatus, 'state' | 'attempts' | 'lastError'>>): void {
+    this.reports = this.reports.map((report) => (report.id === id ? { ...report, ...change } : report));
   }
 
   /** Stands in for runtime.sendMessage. */
@@ -192,6 +206,44 @@ export class FakeBackground {
       const before = this.subscriptions.length;
       this.subscriptions = this.subscriptions.filter((subscription) => subscriptionId(subscription.url) !== id);
       return { removed: this.subscriptions.length < before };
+    },
+    'report/preview': ({ tabId, kind, note }) => {
+      const view = this.#verdict(tabId);
+      if (!view) throw new RequestError('RelayGuard has seen nothing in this tab to report.');
+      const title = this.tabs[tabId]?.title;
+      const built = buildReport(
+        { ...view, ...(title !== undefined && { title }), lists: this.#summary().map(({ name, version }) => ({ name, version })) },
+        { kind, ...(note !== undefined && { note }) },
+        { id: newReportId(), now: this.#now().getTime(), extensionVersion: '0.0.0-test' },
+      );
+      if (!built.ok) throw new RequestError(built.error);
+      return built.value;
+    },
+    'report/send': ({ document }) => {
+      // As the queue refuses it (lib/reports/report-queue.ts enqueue).
+      if (this.reportEndpoint === null) throw new RequestError('No report endpoint is configured.');
+      const existing = this.reports.find((report) => report.id === document.id);
+      if (existing) return existing;
+      const at = this.#now().getTime();
+      const status: ReportStatus = { id: document.id, state: 'queued', kind: document.kind, host: document.host, createdAt: at, attempts: 0, nextAttemptAt: at };
+      this.reports = [status, ...this.reports];
+      return status;
+    },
+    'report/state': () => ({ endpoint: this.reportEndpoint, managed: false, reports: this.reports }),
+    'report/retry': ({ id }) => {
+      const report = this.reports.find((candidate) => candidate.id === id);
+      if (report?.state !== 'failed') throw new RequestError('Only a failed report can be sent again.');
+      this.settleReport(id, { state: 'queued', attempts: 0 });
+      return this.reports.find((candidate) => candidate.id === id)!;
+    },
+    'report/set-endpoint': ({ endpoint }) => {
+      if (endpoint === null || endpoint.trim() === '') this.reportEndpoint = null;
+      else {
+        const parsed = parseReportEndpoint(endpoint);
+        if (!parsed.ok) throw new RequestError(parsed.error);
+        this.reportEndpoint = parsed.value;
+      }
+      return { endpoint: this.reportEndpoint, managed: false, reports: this.reports };
     },
     'settings/get': () => this.settings,
     'settings/set': ({ changes }) => {
