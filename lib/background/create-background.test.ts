@@ -64,7 +64,7 @@ const commit = (tabId: number, url: string, timeStamp = COMMITTED_AT) => commitP
 const committedDocument = (tabId: number): ScriptRun => ({ tabId, documentId: `doc-${tabId}-0-${COMMITTED_AT}` });
 
 /** For requests that must start nothing: wait until the work every listener started has finished. */
-const settle = () => whenAllIdle(worker.tabs, worker.pageGuards, worker.pageContexts);
+const settle = () => whenAllIdle(worker.tabs, worker.pageGuards, worker.pageContexts, worker.statusProbes);
 
 const tabOf = (id: number, url?: string) =>
   ({ id, index: 1, windowId: 1, highlighted: true, active: true, pinned: false, incognito: false, ...(url && { url }) }) as Sender['tab'];
@@ -121,6 +121,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     await commit(5, 'https://relay.example/');
     const top = contentScript(5, 'https://relay.example/');
     expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
+    await settle(); // the probe is asked for as the evidence changes (status-probes.ts)
     expect(await store.get(5)).toMatchObject({ signals: [TITLE_SIGNAL], probed: true });
     expect((await tabs.get(5))?.level).toBe('unknown');
     // An unknown page has nothing to warn about: the guard is started for the probe alone.
@@ -129,6 +130,7 @@ describe('page/fingerprint and page/probe-signals', () => {
 
     // The page watch's second look: recorded, but the probe is not granted again.
     expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
+    await settle();
     expect((await store.get(5))?.signals).toEqual([TITLE_SIGNAL]);
     expect(guardRuns).toHaveLength(1);
     expect(guardMessages()).toHaveLength(1);
@@ -174,15 +176,25 @@ describe('page/fingerprint and page/probe-signals', () => {
   test('a late message from the tab’s previous document neither adds evidence nor takes the new page’s probe', async () => {
     await startWorker();
     await commit(5, 'https://relay.example/');
-    // The new page is suspect from what the request observer saw (an AI call to an edge host).
-    await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }]);
     const previousDocument = contentScript(5, 'https://blog.example/post/1');
     expect(await fingerprint(suspect, previousDocument)).toEqual({ recorded: false });
-    expect(await store.get(5)).toMatchObject({ signals: [{ id: 'edge-host-ai-traffic', detail: 'my-proxy.someone.workers.dev' }], probed: false });
+    await settle();
+    expect(await store.get(5)).toMatchObject({ signals: [], probed: false });
     expect(guardMessages()).toEqual([]);
 
     // The page itself still gets its one probe.
-    expect(await fingerprint(plain, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
+    expect(await fingerprint(suspect, contentScript(5, 'https://relay.example/'))).toEqual({ recorded: true });
+    await settle();
+    expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
+  });
+
+  test('evidence the request observer saw asks for the probe too, without any fingerprint', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    // The page called its own /api/status as a gateway's front end does at start-up.
+    await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'gateway-common-api-call', detail: 'GET /api/status' }]);
+    await settle();
+    expect(await store.get(5)).toMatchObject({ probed: true });
     expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
   });
 
@@ -198,6 +210,7 @@ describe('page/fingerprint and page/probe-signals', () => {
     await commit(5, 'https://relay.example/');
     const top = contentScript(5, 'https://relay.example/');
     expect(await fingerprint(suspect, top)).toEqual({ recorded: true });
+    await settle();
     expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
 
     const smuggled: Signal[] = [{ id: 'gateway-meta-description', detail: 'one-api', family: 'one-api' }, PROBE_SIGNAL];

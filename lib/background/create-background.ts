@@ -17,6 +17,7 @@ import { registerReportDelivery } from './report-delivery.ts';
 import { openReportDatabase } from '../reports/report-queue.ts';
 import { localStore, Preferences } from './preferences.ts';
 import { RequestObserver } from './request-observer.ts';
+import { StatusProbes } from './status-probes.ts';
 import { TabVerdicts } from './tab-verdicts.ts';
 import { ToolbarBadge } from './toolbar-badge.ts';
 
@@ -142,7 +143,8 @@ export function createBackground(apis: BackgroundApis) {
     allTabIds,
     router,
   });
-  registerPageReports({ tabs, pageGuards, router });
+  registerPageReports({ tabs, router });
+  const statusProbes = new StatusProbes({ tabs, pageGuards });
   new HiddenWarnings({
     tabs,
     router,
@@ -184,5 +186,5 @@ export function createBackground(apis: BackgroundApis) {
   if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
 
   void registry.ready();
-  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, reportQueue };
+  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue };
 }

@@ -1,6 +1,7 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { classifyAiRequest } from '../detection/ai-request.ts';
 import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
+import { mayBeStartupCall, signalFromStartupCall } from '../detection/gateway-families.ts';
 import { normalizeHost } from '../core/host.ts';
 import { InFlight } from '../core/in-flight.ts';
 import type { Signal } from '../detection/scoring.ts';
@@ -64,6 +65,26 @@ export class RequestObserver {
     if (details.frameId === 0 && details.requestHeaders) {
       await this.#tabs.recordSignals(details.tabId, details.timeStamp, signalsFromRequestHeaders(details.requestHeaders));
     }
+    await this.#recordStartupCall(details);
+  }
+
+  // --- Gateway families' start-up calls (lib/detection/gateway-families.ts; owned by detection) ---
+
+  /**
+   * The page's script asking its own origin for a gateway front end's start-up route
+   * (`GET /setup/status`, `/admin/oem-settings`, …): a trait that survives any rebrand. Only a
+   * script's `GET` from the top frame counts (a link or an image to the same path is not the
+   * app starting), and only to the page's own host; the host is looked up only for the few paths
+   * in the family table, so an ordinary request costs one URL parse and a Set lookup.
+   */
+  async #recordStartupCall(details: { tabId: number; frameId: number; url: string; method: string; type: string; timeStamp: number }): Promise<void> {
+    if (details.frameId !== 0 || details.method !== 'GET' || details.type !== 'xmlhttprequest') return;
+    const pathname = pathnameOf(details.url);
+    if (pathname === undefined || !mayBeStartupCall(pathname)) return;
+    const signal = signalFromStartupCall(pathname);
+    const host = normalizeHost(details.url);
+    if (!signal || !host.ok || host.value.host !== (await this.#tabs.pageHost(details.tabId))) return;
+    await this.#tabs.recordSignals(details.tabId, details.timeStamp, [signal]);
   }
 
   async #onResponse(details: { tabId: number; frameId: number; url: string; type: string; timeStamp: number; responseHeaders?: Header[] }): Promise<void> {
@@ -78,5 +99,13 @@ export class RequestObserver {
     const host = normalizeHost(details.url);
     const pageHost = await this.#tabs.pageHost(details.tabId);
     if (host.ok && host.value.host === pageHost) await this.#tabs.recordSignals(details.tabId, details.timeStamp, signals);
+  }
+}
+
+function pathnameOf(url: string): string | undefined {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
   }
 }

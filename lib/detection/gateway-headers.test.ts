@@ -62,8 +62,29 @@ describe('signalsFromResponseHeaders', () => {
   });
 
   test('X-Oneapi-Request-Id with another value shape gives nothing', () => {
-    for (const value of [undefined, '', '1'.repeat(22), '1'.repeat(32), 'abc', '2025030210153012345678901x', 'req_0123456789012345678901234']) {
+    for (const value of [undefined, '', '1'.repeat(22), '1'.repeat(32), 'abc', '2025130210153012345678901x', 'req_0123456789012345678901234']) {
       expect(signalsFromResponseHeaders([{ name: 'X-Oneapi-Request-Id', ...(value !== undefined && { value }) }])).toEqual([]);
+    }
+  });
+
+  test('the new-api family\'s form (timestamp, then 8 letters and digits) → gateway-response-header naming no single family', () => {
+    // GetTimeString(): 20060102150405 then the nanoseconds, unpadded (1–9 digits); then GetRandomString(8).
+    for (const value of ['20251203064512123456789aB3dE9fQ', '202512030645127Zz0aA9xQ', '20240229235959000000001abcdefgh']) {
+      expect(signalsFromResponseHeaders([{ name: 'X-Oneapi-Request-Id', value }])).toEqual([{ id: 'gateway-response-header', detail: 'X-Oneapi-Request-Id' }]);
+    }
+  });
+
+  test('the lettered form needs a real date and time and exactly 8 trailing characters', () => {
+    for (const value of [
+      '20251303064512123456789aB3dE9fQ', // month 13
+      '20251203244512123456789aB3dE9fQ', // hour 24
+      '19991203064512123456789aB3dE9fQ', // not this century
+      '20251203064512aB3dE9fQ', // no nanoseconds
+      '202512030645121234567890aB3dE9fQ', // 10 digits of nanoseconds
+      '20251203064512123aB3dE9fQx', // 9 trailing characters after 3 digits: the tail is not 8 of them
+      '20251203064512123-B3dE9fQ',
+    ]) {
+      expect(signalsFromResponseHeaders([{ name: 'X-Oneapi-Request-Id', value }]), value).toEqual([]);
     }
   });
 

@@ -16,6 +16,7 @@
 import type { GatewayFamily, Signal } from './scoring.ts';
 import type { PageFingerprint } from './page-fingerprint-schema.ts';
 import { FINGERPRINT_LIMITS, RELAY_VOCABULARY, type RelayTerm } from './fingerprint-limits.ts';
+import { familyOfBasePath, familyOfTitle } from './gateway-families.ts';
 
 export { FINGERPRINT_LIMITS, RELAY_VOCABULARY, type RelayTerm };
 
@@ -54,16 +55,6 @@ export const GATEWAY_STORAGE_KEYS: ReadonlySet<string> = new Set([
   'default_collapse_sidebar',
 ]);
 const STORAGE_KEYS_MIN_MATCHES = 2;
-
-/** Served `<title>` values the gateways ship with, compared trimmed and lower-cased. */
-const DEFAULT_TITLES: ReadonlyMap<string, GatewayFamily> = new Map([
-  ['one api', 'one-api'],
-  ['new api', 'new-api'],
-  ['one hub', 'one-hub'],
-  ['done hub', 'done-hub'],
-  ['veloera', 'veloera'],
-  ['sub2api - ai api gateway', 'sub2api'],
-]);
 
 interface FooterCredit {
   readonly pattern: RegExp;
@@ -179,12 +170,15 @@ function footerCreditSignal(footerText: string | undefined): Signal | undefined 
   return credit && { id: 'gateway-footer-credit', detail: credit.detail, family: credit.family };
 }
 
+/**
+ * The title a family ships with, or the suffix its router writes before DOMContentLoaded
+ * (lib/detection/gateway-families.ts): the title read at document_end may already be the router's.
+ */
 function defaultTitleSignal(servedTitle: string | undefined): Signal | undefined {
   if (!servedTitle) return undefined;
-  const title = collapseWhitespace(servedTitle);
-  const family = DEFAULT_TITLES.get(title.toLowerCase());
-  // The title is one of ours, so it is safe to show as the page wrote it.
-  return family && { id: 'gateway-default-title', detail: title, family };
+  const match = familyOfTitle(collapseWhitespace(servedTitle));
+  // The detail is the table's title or suffix as the page wrote it (bounded), safe to show.
+  return match && { id: 'gateway-default-title', detail: match.detail, family: match.family };
 }
 
 /** The dashboard route a path (with its hash route) is on, in canonical form, if any. */
@@ -204,12 +198,16 @@ function routeOf(routePath: string): string | undefined {
   if (ROUTES_AT_ROOT.has(first)) return `/${first}`;
   if (first === CONSOLE_SEGMENT && second !== undefined && ROUTES_UNDER_CONSOLE.has(second)) return `/console/${second}`;
   if (first === PANEL_SEGMENT && second !== undefined) return '/panel/*';
+  if (familyOfBasePath(first) !== undefined) return `/${first}/*`;
   return undefined;
 }
 
 function routeSignal(path: string): Signal | undefined {
   const route = dashboardRoute(path);
-  return route === undefined ? undefined : { id: 'gateway-route', detail: route };
+  if (route === undefined) return undefined;
+  // A base path is one family's (claude-relay-service's /admin-next/); the other routes are shared.
+  const family = route.endsWith('/*') ? familyOfBasePath(route.slice(1, -2)) : undefined;
+  return { id: 'gateway-route', detail: route, ...(family && { family }) };
 }
 
 /**

@@ -6,12 +6,15 @@
 import { z } from 'zod/mini';
 import { lazy } from '../core/lazy.ts';
 import type { Signal } from './scoring.ts';
+import { STATUS_ROUTES } from './gateway-families.ts';
 
 /**
- * Where the background looks, in this order, when a page is already suspect: the one-api family
- * first (by far the most deployed), then sub2api's public settings.
+ * Where the page guard looks, in this order, when a page is already suspect: each family's
+ * login-free status route from the family table (lib/detection/gateway-families.ts), the one-api
+ * family first (by far the most deployed), then sub2api's public settings, then
+ * claude-relay-service's OEM settings. At most this many same-origin GETs per document.
  */
-export const STATUS_PROBE_PATHS = ['/api/status', '/api/v1/settings/public'] as const;
+export const STATUS_PROBE_PATHS: readonly string[] = STATUS_ROUTES;
 
 /** one-api / new-api / one-hub / done-hub / Veloera: `{success, message, data:{system_name, quota_per_unit, …}}`. */
 const oneApiStatusSchema = lazy(() =>
@@ -36,6 +39,18 @@ const sub2apiSettingsSchema = lazy(() =>
   }),
 );
 
+/** claude-relay-service: `{success: true, data:{siteName, siteIcon, siteIconData, showAdminButton, …}}`. */
+const claudeRelayOemSchema = lazy(() =>
+  z.object({
+    success: z.literal(true),
+    data: z.object({
+      siteName: z.string(),
+      siteIcon: z.string(),
+      siteIconData: z.string(),
+    }),
+  }),
+);
+
 /**
  * `gateway-status-endpoint` when a probe's JSON body has a gateway's shape. Several families
  * answer /api/status identically, so that shape names no family. The body's values (the site's
@@ -47,6 +62,9 @@ export function statusProbeSignals(json: unknown): Signal[] {
   }
   if (sub2apiSettingsSchema().safeParse(json).success) {
     return [{ id: 'gateway-status-endpoint', detail: '/api/v1/settings/public', family: 'sub2api' }];
+  }
+  if (claudeRelayOemSchema().safeParse(json).success) {
+    return [{ id: 'gateway-status-endpoint', detail: '/admin/oem-settings', family: 'claude-relay-service' }];
   }
   return [];
 }

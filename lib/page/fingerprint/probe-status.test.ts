@@ -43,7 +43,7 @@ describe('probeStatus', () => {
   test('nothing is sent when no path answers like a gateway', async () => {
     const { asked, fetchJson } = answers({ '/api/status': '<!doctype html><title>One API</title>', '/api/v1/settings/public': { code: 0, message: 'success', data: {} } });
     await probeStatus({ send, fetchJson });
-    expect(asked).toEqual(['/api/status', '/api/v1/settings/public']);
+    expect(asked).toEqual(['/api/status', '/api/v1/settings/public', '/admin/oem-settings']);
     expect(send).not.toHaveBeenCalled();
   });
 
