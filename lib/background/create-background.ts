@@ -23,6 +23,9 @@ import { ToolbarBadge } from './toolbar-badge.ts';
 
 type BrowserApi = typeof browserApi;
 
+/** storage.local: the last managed policy seen, so a start never waits on storage.managed (ListRegistry). */
+const POLICY_CACHE_KEY = 'managedPolicyCache';
+
 /** The extension APIs the service worker uses; `browser` from wxt/browser, or fakes of them in tests. */
 export type BackgroundBrowser = Pick<
   BrowserApi,
@@ -62,6 +65,10 @@ export function createBackground(apis: BackgroundApis) {
     // Opened by the registry, which retries a failed open on the next use (a memo here would keep the failure).
     openDatabase: () => openListDatabase(apis.indexedDB),
     readManagedPolicy: () => browser.storage.managed.get(),
+    policyCache: {
+      read: async () => (await browser.storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY],
+      write: (raw) => (raw === null ? browser.storage.local.remove(POLICY_CACHE_KEY) : browser.storage.local.set({ [POLICY_CACHE_KEY]: raw })),
+    },
     download: (url, previous) => downloadList(url, previous, apis.fetch),
     report,
     router,
@@ -165,7 +172,8 @@ export function createBackground(apis: BackgroundApis) {
       return registry.summary();
     },
     extensionVersion: () => browser.runtime.getManifest().version,
-    managedEndpoint: async () => (await browser.storage.managed.get('reportEndpoint')).reportEndpoint,
+    // Read through the one policy schema (lib/lists/policy.ts), live: never the cached copy.
+    managedEndpoint: async () => (await registry.livePolicy()).reportEndpoint ?? undefined,
     local: browser.storage.local,
     now: () => (apis.now?.() ?? new Date()).getTime(),
     report,

@@ -7,6 +7,7 @@ import { DATABASE_NAME, DATABASE_VERSION, loadUserEntries, openListDatabase, put
 import type { ListSummary } from '../protocol/messages.ts';
 import { ok } from '../core/result.ts';
 import { downloadList } from '../lists/subscriptions.ts';
+import { EMPTY_POLICY } from '../lists/policy.ts';
 import { ListRegistry, type ListRegistryDeps } from './list-registry.ts';
 
 // A real HTTP server serving the subscribed lists; each test sets what a path answers.
@@ -120,7 +121,7 @@ describe('before and after ready()', () => {
       pattern: 'relay.example',
     });
     expect(decide(registry, 'api.openai.com')?.level).toBe('official');
-    expect(registry.policy).toEqual({ allowlist: ['corp-gateway.example'], blocklist: ['managed-block.example'], allowProceed: true, problems: [] });
+    expect(registry.policy).toEqual({ ...EMPTY_POLICY, allowlist: ['corp-gateway.example'], blocklist: ['managed-block.example'], keys: ['allowlist', 'blocklist'] });
     expect(registry.summary()).toEqual([
       { id: 'managed', source: 'managed', name: 'Managed policy', version: '1', entryCount: 2 },
       { id: 'user', source: 'user', name: 'Your entries', version: '2026-11-21', entryCount: 1 },
@@ -266,7 +267,7 @@ describe('policy, user entries and change notification', () => {
   test('no managed storage at all (reading it throws) means no policy and no report', async () => {
     const registry = createRegistry({ readManagedPolicy: () => Promise.reject(new Error('Managed storage manifest not found')) });
     await registry.ready();
-    expect(registry.policy).toEqual({ allowlist: [], blocklist: [], allowProceed: true, problems: [] });
+    expect(registry.policy).toEqual(EMPTY_POLICY);
     expect(reports).toEqual([]);
   });
 
@@ -403,29 +404,111 @@ describe('a database that fails to open', () => {
   });
 });
 
-describe('a managed policy that is slow to answer', () => {
-  test('ready() does not wait past the grace period; the late policy then applies as a change', async () => {
-    let answerPolicy: (value: unknown) => void = () => undefined;
-    const registry = createRegistry({ readManagedPolicy: () => new Promise((resolve) => (answerPolicy = resolve)), policyGraceMs: 20 });
+describe('start without waiting on storage.managed', () => {
+  /** storage.managed that has not answered yet; `answer` makes it answer. */
+  function slowManaged() {
+    let answer: (value: unknown) => void = () => undefined;
+    const reading = new Promise<unknown>((resolve) => (answer = resolve));
+    return { readManagedPolicy: () => reading, answer: (value: unknown) => answer(value) };
+  }
+
+  /** An in-memory storage.local key. */
+  function memoryCache(initial?: unknown) {
+    const cache = { value: initial, writes: 0 };
+    return {
+      cache,
+      policyCache: {
+        read: async () => cache.value,
+        write: async (raw: unknown) => {
+          cache.value = raw;
+          cache.writes += 1;
+        },
+      },
+    };
+  }
+
+  test('ready() never waits on storage.managed: with nothing cached the lists start without a policy, which then applies as a change', async () => {
+    const managed = slowManaged();
+    const { cache, policyCache } = memoryCache();
+    const registry = createRegistry({ readManagedPolicy: managed.readManagedPolicy, policyCache });
+    const changes: string[] = [];
+    registry.onChange(() => changes.push(decide(registry, 'relay.example')?.level ?? 'none'));
+
+    await registry.ready(); // storage.managed has not answered: resolving proves ready() did not wait on it
+    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(changes).toEqual([]);
+
+    managed.answer({ blocklist: ['relay.example'] });
+    expect((await registry.livePolicy()).blocklist).toEqual(['relay.example']);
+    await expect.poll(() => changes).toEqual(['blocked']);
+    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'relay.example' });
+    expect(cache.value).toEqual({ blocklist: ['relay.example'] });
+  });
+
+  test('the last policy seen (cached) is in force from the first matcher; a different live one replaces it as a change', async () => {
+    const managed = slowManaged();
+    const { cache, policyCache } = memoryCache({ blocklist: ['relay.example'], allowProceed: false });
+    const registry = createRegistry({ readManagedPolicy: managed.readManagedPolicy, policyCache });
     const changes: string[] = [];
     registry.onChange(() => changes.push(decide(registry, 'relay.example')?.level ?? 'none'));
 
     await registry.ready();
-    expect(decide(registry, 'relay.example')).toBeNull();
+    expect(decide(registry, 'relay.example')).toMatchObject({ source: 'managed', level: 'blocked' });
+    expect(registry.policy.allowProceed).toBe(false);
     expect(changes).toEqual([]);
 
-    answerPolicy({ blocklist: ['relay.example'] });
-    await expect.poll(() => changes).toEqual(['blocked']);
-    expect(decide(registry, 'relay.example')).toEqual({ source: 'managed', level: 'blocked', listId: 'managed', pattern: 'relay.example' });
+    managed.answer({ allowlist: ['relay.example'] });
+    await registry.livePolicy();
+    await expect.poll(() => changes).toEqual(['vetted']);
+    expect(registry.policy.allowProceed).toBe(true);
+    expect(cache.value).toEqual({ allowlist: ['relay.example'] });
   });
 
-  test('a policy that answers within the grace period is in the first matcher, without a change event', async () => {
+  test('a live policy equal to the cached one is no change, and the cache is not rewritten', async () => {
+    const { cache, policyCache } = memoryCache({ blocklist: ['relay.example'] });
     policy = { blocklist: ['relay.example'] };
-    const registry = createRegistry({ policyGraceMs: 1000 });
+    const registry = createRegistry({ policyCache });
+    const changes: number[] = [];
+    registry.onChange(() => changes.push(1));
+    await registry.ready();
+    await registry.livePolicy();
+    expect(decide(registry, 'relay.example')?.source).toBe('managed');
+    expect(changes).toEqual([]);
+    expect(cache.writes).toBe(0);
+  });
+
+  test('a policy removed while the browser was closed: the cached one applies until storage.managed says so, then goes; so does the cache', async () => {
+    const managed = slowManaged();
+    const { cache, policyCache } = memoryCache({ blocklist: ['relay.example'] });
+    const registry = createRegistry({ readManagedPolicy: managed.readManagedPolicy, policyCache });
+    await registry.ready();
+    expect(decide(registry, 'relay.example')?.source).toBe('managed');
+    managed.answer({});
+    expect(await registry.livePolicy()).toEqual(EMPTY_POLICY);
+    await expect.poll(() => decide(registry, 'relay.example')).toBeNull();
+    expect(cache.value).toBeNull();
+  });
+
+  test('a policy that answered before the stored lists loaded is in the first matcher, without a change event', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const { cache, policyCache } = memoryCache();
+    const registry = createRegistry({ policyCache });
     const changes: number[] = [];
     registry.onChange(() => changes.push(1));
     await registry.ready();
     expect(decide(registry, 'relay.example')?.source).toBe('managed');
     expect(changes).toEqual([]);
+    await expect.poll(() => cache.value).toEqual({ blocklist: ['relay.example'] });
+  });
+
+  test('an unreadable cache is reported and the start goes on without it', async () => {
+    const managed = slowManaged();
+    const registry = createRegistry({
+      readManagedPolicy: managed.readManagedPolicy,
+      policyCache: { read: () => Promise.reject(new Error('QuotaExceededError')), write: async () => undefined },
+    });
+    await registry.ready();
+    expect(registry.policy).toEqual(EMPTY_POLICY);
+    expect(reports).toEqual(['The last managed policy seen could not be read: Error: QuotaExceededError']);
   });
 });

@@ -27,14 +27,23 @@ export interface ListRegistryDeps {
   readonly bundled: readonly SourcedList[];
   readonly openDatabase: () => Promise<ListDatabase>;
   readonly readManagedPolicy: () => Promise<unknown>;
+  /**
+   * The last managed policy seen, kept (storage.local) so a start never waits on storage.managed,
+   * which Chromium can take a second or more to answer right after the browser starts.
+   */
+  readonly policyCache?: PolicyCache;
   readonly download: typeof downloadList;
   readonly report: (problem: string) => void;
-  /** How long `ready()` waits for the managed policy before answering without it (ms). */
-  readonly policyGraceMs?: number;
   /** When an entry of the person's is added (its `added` date). */
   readonly now?: () => Date;
   /** Where its requests arrive (absent in tests of this component alone). */
   readonly router?: MessageRouter;
+}
+
+/** Where the last managed policy seen is kept, unparsed: it is read through the policy's schema like the live one. */
+export interface PolicyCache {
+  read(): Promise<unknown>;
+  write(raw: unknown): Promise<void>;
 }
 
 /** One of the person's own entries as they ask for it; the registry dates it. */
@@ -42,10 +51,6 @@ export type UserEntryInput = Pick<UserEntry, 'pattern' | 'level' | 'note'>;
 
 /** Told after every change to the lists; the change is complete once every listener's promise settles. */
 type ChangeListener = () => unknown;
-
-const POLICY_GRACE_MS = 1000;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Owns every list RelayGuard knows and the one matcher compiled from them, and is the only
@@ -57,6 +62,17 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * The module is just over 300 lines because being the one writer of every list source is the
  * point; its pure parts (assembleLists, summarizeLists) sit below the class.
  */
+/** A managed policy as storage answered it, with a canonical text to tell whether it changed. */
+interface RawPolicy {
+  readonly value: unknown;
+  readonly text: string;
+}
+
+function rawPolicy(value: unknown): RawPolicy {
+  const present = value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0);
+  return present ? { value, text: JSON.stringify(value) } : { value: undefined, text: '' };
+}
+
 export class ListRegistry {
   readonly #deps: ListRegistryDeps;
   readonly #listeners = new Set<ChangeListener>();
@@ -64,6 +80,10 @@ export class ListRegistry {
   #subscriptions: StoredSubscription[] = [];
   #userList: SourcedList | null = null;
   #policy: ManagedPolicy = EMPTY_POLICY;
+  /** The policy as last read from storage.managed (null until it answers once), and its text to tell changes. */
+  #livePolicy: Promise<unknown> = Promise.resolve();
+  #policyText: string | null = null;
+  #cachedPolicyText: string | null = null;
   #matcher: Matcher;
   #loaded: Promise<void> | null = null;
   /** URLs whose dropped stored copy is being downloaded again in this worker's life. */
@@ -95,11 +115,23 @@ export class ListRegistry {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The administrator changed the policy while the browser runs: apply it, keep everything else. */
-  async reloadPolicy(): Promise<void> {
+  /**
+   * Resolves once the policy in force is the one storage.managed answers now, not the cached one:
+   * what a lock (allowProceed, disableUserLists) is checked against before it lets anything through.
+   */
+  async livePolicy(): Promise<ManagedPolicy> {
     await this.ready();
-    await this.#readPolicy();
-    await this.#recompile();
+    await this.#livePolicy;
+    return this.#policy;
+  }
+
+  /** The administrator changed the policy while the browser runs: apply it, keep everything else. */
+  reloadPolicy(): Promise<void> {
+    const adopted = this.ready()
+      .then(() => this.#readLivePolicy())
+      .then((raw) => this.#adoptLivePolicy(raw));
+    this.#awaitLive(adopted);
+    return adopted.then((changed) => (changed ? this.#recompile() : undefined));
   }
 
   /**
@@ -177,14 +209,67 @@ export class ListRegistry {
 
   async #loadAll(): Promise<void> {
     // Each source loads on its own: a broken database must not cost the managed policy, and vice versa.
-    const policy = this.#readPolicy();
-    // Chromium can take seconds to answer storage.managed right after the browser starts; the first
-    // page's verdict must not wait for that. A policy that arrives later applies as a change.
-    const policyInTime = await Promise.race([policy.then(() => true), delay(this.#deps.policyGraceMs ?? POLICY_GRACE_MS).then(() => false)]);
-    await Promise.all([this.#readSubscriptions(), this.#readUserEntries()]);
+    // Readiness never waits on storage.managed: the last policy seen stands in for it, and the live
+    // one applies as a change when it answers (at once, in the first compile, if it already has).
+    let live: RawPolicy | null = null;
+    const reading = this.#readLivePolicy().then((raw) => (live = raw));
+    const [cached] = await Promise.all([this.#readCachedPolicy(), this.#readSubscriptions(), this.#readUserEntries()]);
+    this.#setPolicy(live ?? cached);
     // Loading what was already stored is not a change: rules and badges from before still hold.
     this.#matcher = compileMatcher(this.#sourcedLists());
-    if (!policyInTime) void policy.then(() => this.#recompile());
+    const adopted = reading.then((raw) => this.#adoptLivePolicy(raw));
+    this.#awaitLive(adopted);
+    void adopted.then((changed) => (changed ? this.#recompile() : undefined));
+  }
+
+  /** What livePolicy() waits for: every read of storage.managed started so far, applied (not the listeners: they may ask for it). */
+  #awaitLive(adopted: Promise<boolean>): void {
+    this.#livePolicy = Promise.all([this.#livePolicy, adopted]);
+  }
+
+  /** Puts a policy read from storage.managed in force and keeps it for the next start; true when it differs from the one in force. */
+  #adoptLivePolicy(raw: RawPolicy): boolean {
+    const changed = raw.text !== this.#policyText;
+    this.#setPolicy(raw);
+    void this.#cachePolicy(raw);
+    return changed;
+  }
+
+  #setPolicy(raw: RawPolicy): void {
+    if (raw.text === this.#policyText) return;
+    this.#policyText = raw.text;
+    this.#policy = parseManagedPolicy(raw.value);
+    this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
+  }
+
+  async #readLivePolicy(): Promise<RawPolicy> {
+    try {
+      return rawPolicy(await this.#deps.readManagedPolicy());
+    } catch {
+      // No managed storage (Firefox without policies, or none configured) means no policy.
+      return rawPolicy(undefined);
+    }
+  }
+
+  async #readCachedPolicy(): Promise<RawPolicy> {
+    try {
+      const cached = rawPolicy(await this.#deps.policyCache?.read());
+      this.#cachedPolicyText = cached.text;
+      return cached;
+    } catch (cause) {
+      this.#deps.report(`The last managed policy seen could not be read: ${String(cause)}`);
+      return rawPolicy(undefined);
+    }
+  }
+
+  async #cachePolicy(raw: RawPolicy): Promise<void> {
+    if (raw.text === this.#cachedPolicyText) return;
+    this.#cachedPolicyText = raw.text;
+    try {
+      await this.#deps.policyCache?.write(raw.value ?? null);
+    } catch (cause) {
+      this.#deps.report(`The managed policy could not be kept for the next start: ${String(cause)}`);
+    }
   }
 
   async #userEntriesChanged(): Promise<void> {
@@ -234,16 +319,6 @@ export class ListRegistry {
     } catch (cause) {
       this.#deps.report(`Your entries could not be read: ${String(cause)}`);
     }
-  }
-
-  async #readPolicy(): Promise<void> {
-    try {
-      this.#policy = parseManagedPolicy(await this.#deps.readManagedPolicy());
-    } catch {
-      // No managed storage (Firefox without policies, or none configured) means no policy.
-      this.#policy = EMPTY_POLICY;
-    }
-    this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
   }
 
   #sourcedLists(): SourcedList[] {

@@ -102,7 +102,7 @@ describe('report delivery in the worker', () => {
 
     await fakeBrowser.storage.managed.set({ reportEndpoint: 'http://collector.example/plain-http' });
     expect(await ask({ type: 'report/state' }, popup())).toEqual({ endpoint: null, managed: false, reports: [] });
-    expect(problems).toContain('Managed policy: reportEndpoint The report endpoint must be an https URL (http only on this machine).');
+    expect(problems).toContain('Managed policy: reportEndpoint: The report endpoint must be an https URL (http only on this machine).');
   });
 
   test('a person’s endpoint must be https (or on this machine); null removes it', async () => {
