@@ -13,7 +13,7 @@
 import { normalizeHost } from '../core/host.ts';
 import { canonicalPath } from '../core/url-path.ts';
 import { classifySecret } from './keys.ts';
-import type { GatewayId, SecretKind, VendorId } from './keys.ts';
+import type { GatewayId, SecretFormat, SecretKind, VendorId } from './keys.ts';
 
 export type AiProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
 
@@ -25,6 +25,13 @@ interface AiCredential {
   kind: SecretKind | 'unknown';
   vendor?: VendorId;
   gateway?: GatewayId;
+  /**
+   * With `keyEnding` asked for, a vendor credential's format and last four characters, as
+   * vendor dashboards display them (the key history names the key to rotate with them). Four
+   * characters, never more: the value itself does not leave this module.
+   */
+  format?: SecretFormat;
+  last4?: string;
 }
 
 type SdkHint = 'stainless' | 'anthropic-browser';
@@ -164,11 +171,16 @@ const MAX_HEADER_VALUE_CHARS = 8192;
 const CUT_PATH_PREFIX = '/_';
 const MAX_HEADER_NAME_CHARS = 64;
 
+export interface ClassifyOptions {
+  /** Add a vendor credential's format and last four characters (AiCredential's `last4`). */
+  readonly keyEnding?: boolean;
+}
+
 /**
  * Returns null for anything that is not AI-API-shaped, including garbage input. Bearer tokens
  * alone prove nothing (most websites use them); a path or Anthropic header shape is required.
  */
-export function classifyAiRequest(req: AiRequestInput): AiRequestClassification | null {
+export function classifyAiRequest(req: AiRequestInput, options: ClassifyOptions = {}): AiRequestClassification | null {
   if (!req || typeof req.url !== 'string' || typeof req.method !== 'string') return null;
   if (typeof req.type === 'string' && NON_API_RESOURCE_TYPES.has(req.type)) return null;
   const method = req.method.length > 16 ? '' : req.method.toUpperCase();
@@ -192,7 +204,7 @@ export function classifyAiRequest(req: AiRequestInput): AiRequestClassification 
     protocol: shape.protocol,
     operation: shape.operation,
     host: host.value.host,
-    credential: findCredential(shape.protocol, headers, url, host.value.host),
+    credential: findCredential(shape.protocol, headers, url, host.value.host, options.keyEnding === true),
   };
   const sdkHint = detectSdk(headers);
   if (sdkHint) result.sdkHint = sdkHint;
@@ -321,10 +333,10 @@ function hasApiClientEvidence(headers: HeaderFacts): boolean {
   );
 }
 
-function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL, host: string): AiCredential | null {
+function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL, host: string, keyEnding: boolean): AiCredential | null {
   for (const carrier of CARRIER_PREFERENCE[protocol]) {
     const value = credentialValue(carrier, headers, url);
-    if (value !== undefined) return describeCredential(carrier, value, host);
+    if (value !== undefined) return describeCredential(carrier, value, host, keyEnding);
   }
   return null;
 }
@@ -345,13 +357,17 @@ function credentialValue(carrier: CredentialCarrier, headers: HeaderFacts, url: 
   }
 }
 
-function describeCredential(carrier: CredentialCarrier, value: string, host: string): AiCredential {
+function describeCredential(carrier: CredentialCarrier, value: string, host: string, keyEnding: boolean): AiCredential {
   // DeepSeek's key shape is ambiguous anywhere but on DeepSeek's own API host (see keys.ts).
   const match = classifySecret(value, { deepseekContext: host === 'api.deepseek.com' });
   if (!match) return { carrier, kind: 'unknown' };
   const credential: AiCredential = { carrier, kind: match.kind };
   if (match.vendor) credential.vendor = match.vendor;
   if (match.gateway) credential.gateway = match.gateway;
+  if (keyEnding && match.vendor && match.kind !== 'relay-token') {
+    credential.format = match.format;
+    credential.last4 = value.slice(Math.max(match.start, match.end - 4), match.end);
+  }
   return credential;
 }
 

@@ -1,20 +1,21 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { KEY_OF_EVERY_FORMAT, secretWindows } from '../../tests/support/key-formats.ts';
+import { KEY_GENERATORS, KEY_OF_EVERY_FORMAT, secretWindows } from '../../tests/support/key-formats.ts';
+import { classifyAiRequest } from '../detection/ai-request.ts';
 import { classifySecret, type SecretFormat } from '../detection/keys.ts';
 import {
   COALESCE_WINDOW_MS,
   createKeyHistory,
   DEFAULT_RETENTION_DAYS,
   HISTORY_EXPORT_SCHEMA,
-  keyEnding,
   keySentEvent,
-  lastFour,
   openHistoryDatabase,
   parseRetentionDays,
   type HistoryDatabase,
   type KeyHistory,
+  type KeySentObservation,
 } from './key-history.ts';
+import { keyEnding } from './key-display.ts';
 
 // Only Date is faked: the history keeps time through `now`; fake-indexeddb needs real timers.
 const T0 = Date.UTC(2026, 11, 3, 4, 0, 0);
@@ -44,33 +45,42 @@ function advance(ms: number): void {
   vi.setSystemTime(Date.now() + ms);
 }
 
+// DeepSeek's key shape is DeepSeek's only on DeepSeek's own host, where sending it is no event.
 const VENDOR_FORMATS = (Object.entries(KEY_OF_EVERY_FORMAT) as [SecretFormat, string][]).filter(
-  ([, key]) => classifySecret(key, { deepseekContext: true })?.vendor !== undefined,
+  ([, key]) => classifySecret(key)?.vendor !== undefined,
 );
 const RELAY_TOKEN_FORMATS = (Object.entries(KEY_OF_EVERY_FORMAT) as [SecretFormat, string][]).filter(
   ([, key]) => classifySecret(key)?.kind === 'relay-token',
 );
 
-function sent(credential: string, overrides: Partial<Parameters<typeof keySentEvent>[0]> = {}) {
-  return keySentEvent({
-    credential,
-    pageHost: 'chat.example',
-    endpointHost: 'api.relay.example',
-    endpointLevel: 'unvetted',
-    deepseekContext: true,
-    ...overrides,
-  });
+/** A page sends `key` to the endpoint; the request is classified as the request observer does. */
+function observation(key: string, overrides: { pageHost?: string; endpointHost?: string; endpointLevel?: string } = {}): KeySentObservation {
+  const endpointHost = overrides.endpointHost ?? 'api.relay.example';
+  const call = classifyAiRequest(
+    { url: `https://${endpointHost}/v1/chat/completions`, method: 'POST', requestHeaders: [{ name: 'Authorization', value: `Bearer ${key}` }] },
+    { keyEnding: true },
+  );
+  return {
+    credential: call?.credential ?? null,
+    pageHost: overrides.pageHost ?? 'chat.example',
+    endpointHost,
+    endpointLevel: overrides.endpointLevel ?? 'unvetted',
+  };
+}
+
+function sent(key: string, overrides: Parameters<typeof observation>[1] = {}) {
+  return keySentEvent(observation(key, overrides));
 }
 
 describe('four characters of a key, never more', () => {
   test('the formats under test cover every vendor-format credential the classifier knows', () => {
-    expect(VENDOR_FORMATS.map(([format]) => format)).toHaveLength(17);
+    expect(VENDOR_FORMATS.map(([format]) => format)).toHaveLength(16);
     expect(RELAY_TOKEN_FORMATS).toHaveLength(4);
   });
 
   test.each(VENDOR_FORMATS)('%s: event, stored record, export and "key ending" text hold its last four only', async (format, key) => {
     const event = sent(key);
-    const match = classifySecret(key, { deepseekContext: true });
+    const match = classifySecret(key);
     expect(event).toEqual({
       kind: 'key-sent',
       pageHost: 'chat.example',
@@ -92,11 +102,42 @@ describe('four characters of a key, never more', () => {
     }
   });
 
-  test('keyEnding and lastFour cut whatever they are given to four characters', () => {
-    for (const key of Object.values(KEY_OF_EVERY_FORMAT)) {
-      expect(keyEnding(key)).toBe(`…${key.slice(-4)}`);
-      expect(lastFour(key)).toHaveLength(4);
+  // Property: for generated keys of every vendor format, sent through every carrier a page can
+  // use, what the classifier hands out, the event, the stored record, the export and the text
+  // surfaces show hold the key's last four characters and no five consecutive characters of it.
+  const CARRIERS: readonly [string, (key: string) => { url: string; headers: { name: string; value: string }[] }][] = [
+    ['bearer', (key) => ({ url: 'https://api.relay.example/v1/chat/completions', headers: [{ name: 'Authorization', value: `Bearer ${key}` }] })],
+    ['x-api-key', (key) => ({ url: 'https://api.relay.example/v1/messages', headers: [{ name: 'x-api-key', value: key }] })],
+    ['api-key', (key) => ({ url: 'https://api.relay.example/v1/embeddings', headers: [{ name: 'api-key', value: ` ${key} ` }] })],
+    ['x-goog-api-key', (key) => ({ url: 'https://api.relay.example/v1beta/models/m:generateContent', headers: [{ name: 'x-goog-api-key', value: key }] })],
+    ['query key', (key) => ({ url: `https://api.relay.example/v1beta/models/m:generateContent?alt=sse&key=${key}`, headers: [] })],
+  ];
+  const PROPERTY_SEEDS = 40;
+
+  test.each(VENDOR_FORMATS.map(([format]) => format))('property, %s: no generated key leaves more than its last four characters', async (format) => {
+    const { history, db } = await openHistory();
+    for (let seed = 0; seed < PROPERTY_SEEDS; seed++) {
+      const key = KEY_GENERATORS[format](10_000 + seed * 7);
+      const [carrierName, carry] = CARRIERS[seed % CARRIERS.length]!;
+      const { url, headers } = carry(key);
+      const call = classifyAiRequest({ url, method: 'POST', requestHeaders: headers }, { keyEnding: true });
+      expect(call?.credential, `${format} via ${carrierName}`).toMatchObject({ vendor: classifySecret(key)?.vendor, format, last4: key.slice(-4) });
+      const event = keySentEvent({ credential: call!.credential, pageHost: 'chat.example', endpointHost: call!.host, endpointLevel: 'unvetted' });
+      expect(event?.last4).toBe(key.slice(-4));
+      await history.record(event!);
+      for (const text of [JSON.stringify(call), JSON.stringify(event), keyEnding(event!.last4)]) {
+        for (const window of secretWindows(key, 5)) expect(text).not.toContain(window);
+      }
     }
+    const everything = JSON.stringify([await db.getAll('entries'), await history.export()]);
+    for (let seed = 0; seed < PROPERTY_SEEDS; seed++) {
+      for (const window of secretWindows(KEY_GENERATORS[format](10_000 + seed * 7), 5)) expect(everything).not.toContain(window);
+    }
+    expect(await db.count('entries')).toBe(PROPERTY_SEEDS);
+  });
+
+  test('keyEnding cuts whatever it is given to four characters', () => {
+    for (const key of Object.values(KEY_OF_EVERY_FORMAT)) expect(keyEnding(key)).toBe(`…${key.slice(-4)}`);
   });
 
   test('a record holding more than four characters of a key is refused, not stored', async () => {
@@ -104,6 +145,7 @@ describe('four characters of a key, never more', () => {
     const event = sent(KEY_OF_EVERY_FORMAT['openai-project'])!;
     expect(await history.record({ ...event, last4: KEY_OF_EVERY_FORMAT['openai-project'].slice(-5) })).toBeNull();
     expect(await history.record({ ...event, credential: KEY_OF_EVERY_FORMAT['openai-project'] } as never)).toBeNull();
+    expect(await history.record({ ...event, last4: 'a1b' })).toBeNull();
     expect(await db.count('entries')).toBe(0);
   });
 
@@ -114,15 +156,15 @@ describe('four characters of a key, never more', () => {
   test('a key sent to its own vendor, or text that is no key, is no event', () => {
     expect(sent(KEY_OF_EVERY_FORMAT['anthropic-api'], { endpointHost: 'api.anthropic.com', endpointLevel: 'official' })).toBeNull();
     expect(sent('Bearer not-a-key')).toBeNull();
-    expect(sent(KEY_OF_EVERY_FORMAT.deepseek, { deepseekContext: false })).toBeNull();
+    expect(sent(KEY_OF_EVERY_FORMAT.deepseek)).toBeNull();
   });
 
   test('hosts are stored canonical; a host that is no host makes no event', () => {
-    expect(sent(KEY_OF_EVERY_FORMAT.groq, { pageHost: 'Chat.Example.', endpointHost: 'https://API.Relay.Example:8443/v1' })).toMatchObject({
+    expect(keySentEvent({ ...observation(KEY_OF_EVERY_FORMAT.groq), pageHost: 'Chat.Example.', endpointHost: 'https://API.Relay.Example:8443/v1' })).toMatchObject({
       pageHost: 'chat.example',
       endpointHost: 'api.relay.example',
     });
-    expect(sent(KEY_OF_EVERY_FORMAT.groq, { endpointHost: 'not a host' })).toBeNull();
+    expect(keySentEvent({ ...observation(KEY_OF_EVERY_FORMAT.groq), endpointHost: 'not a host' })).toBeNull();
   });
 });
 

@@ -1,8 +1,9 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
-import { z } from 'zod';
+// zod/mini, as the message protocol that carries history entries is (lib/protocol/messages.ts).
+import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
 import { normalizeHost } from '../core/host.ts';
-import { classifySecret, type SecretFormat, type VendorId } from '../detection/keys.ts';
+import type { VendorId } from '../detection/keys.ts';
 
 /**
  * "Where your keys went": a local history of what RelayGuard saw. Relays the person visited,
@@ -10,7 +11,8 @@ import { classifySecret, type SecretFormat, type VendorId } from '../detection/k
  * credential went to a host that is not the vendor's: which vendor, which kind of credential,
  * its last four characters (what vendor dashboards show, so the person can find the key to
  * rotate), the endpoint, the page and when. Never more of a key: the credential is classified
- * and dropped in keySentEvent, and the stored record's schema admits exactly four characters.
+ * where it is read (classifyAiRequest in lib/detection/ai-request.ts), which hands out its
+ * last four characters only, and the stored record's schema admits exactly four characters.
  *
  * It lives in its own IndexedDB database and never leaves the machine, except inside a report
  * or an export the person chose to make. Old entries go after the retention period.
@@ -20,7 +22,7 @@ import { classifySecret, type SecretFormat, type VendorId } from '../detection/k
  */
 
 export const HISTORY_DATABASE_NAME = 'relayguard-history';
-export const HISTORY_DATABASE_VERSION = 1;
+const HISTORY_DATABASE_VERSION = 1;
 export const HISTORY_EXPORT_SCHEMA = 'relayguard.history/1';
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -29,11 +31,11 @@ export const MAX_RETENTION_DAYS = 3650;
 /** A hostile page can call an endpoint in a loop: repeats within this window count, not add. */
 export const COALESCE_WINDOW_MS = 60 * 60_000;
 /** A bound on the database whatever pages do; the oldest entries go first. */
-export const MAX_HISTORY_ENTRIES = 5000;
+const MAX_HISTORY_ENTRIES = 5000;
 
 const DAY_MS = 24 * 60 * 60_000;
 
-export const VENDOR_IDS = [
+const VENDOR_IDS = [
   'openai',
   'anthropic',
   'google',
@@ -46,64 +48,52 @@ export const VENDOR_IDS = [
   'deepseek',
 ] as const satisfies readonly VendorId[];
 
-/** Where each vendor lets a person revoke and replace a key (the options timeline links here). */
-export const ROTATE_KEY_PAGES: Readonly<Record<VendorId, string>> = {
-  openai: 'https://platform.openai.com/api-keys',
-  anthropic: 'https://console.anthropic.com/settings/keys',
-  google: 'https://aistudio.google.com/app/apikey',
-  openrouter: 'https://openrouter.ai/settings/keys',
-  groq: 'https://console.groq.com/keys',
-  xai: 'https://console.x.ai/',
-  huggingface: 'https://huggingface.co/settings/tokens',
-  perplexity: 'https://www.perplexity.ai/settings/api',
-  replicate: 'https://replicate.com/account/api-tokens',
-  deepseek: 'https://platform.deepseek.com/api_keys',
-};
 
 const RISKY_LEVELS = ['unvetted', 'blocked'] as const;
 const VENDOR_CREDENTIAL_KINDS = ['vendor-key', 'subscription-credential'] as const;
 
 /** Exactly four characters of the key alphabet: the most of a key history ever holds. */
-export const LAST_FOUR = /^[\w-]{4}$/;
+const LAST_FOUR = /^[\w-]{4}$/;
 
 const host = () =>
-  z
-    .string()
-    .max(253)
-    .transform((text, ctx) => {
+  z.pipe(
+    z.string().check(z.maxLength(253)),
+    z.transform((text: string, ctx) => {
       const parsed = normalizeHost(text);
       if (parsed.ok) return parsed.value.host;
-      ctx.addIssue({ code: 'custom', message: parsed.error.message });
+      ctx.issues.push({ code: 'custom', message: parsed.error.message, input: text });
       return z.NEVER;
-    });
+    }),
+  );
 
-const relayVisitSchema = z.strictObject({
+const relayVisitShape = {
   kind: z.literal('relay-visit'),
   pageHost: host(),
   level: z.enum(RISKY_LEVELS),
-});
+};
 
-const aiCallSchema = z.strictObject({
+const aiCallShape = {
   kind: z.literal('ai-call'),
   pageHost: host(),
   endpointHost: host(),
-  protocol: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  protocol: z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)),
   level: z.enum(RISKY_LEVELS),
-});
+};
 
-const keySentSchema = z.strictObject({
+const keySentShape = {
   kind: z.literal('key-sent'),
   pageHost: host(),
   endpointHost: host(),
   vendor: z.enum(VENDOR_IDS),
   credentialKind: z.enum(VENDOR_CREDENTIAL_KINDS),
   /** The key format's stable id (lib/detection/keys.ts), e.g. `openai-project`. */
-  format: z.string().regex(/^[a-z0-9-]{1,40}$/),
-  last4: z.string().regex(LAST_FOUR),
-});
+  format: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)),
+  last4: z.string().check(z.regex(LAST_FOUR)),
+};
+const keySentSchema = z.strictObject(keySentShape);
 
 /** One thing RelayGuard saw, before it is stored. */
-export const historyEventSchema = z.discriminatedUnion('kind', [relayVisitSchema, aiCallSchema, keySentSchema]);
+export const historyEventSchema = z.discriminatedUnion('kind', [z.strictObject(relayVisitShape), z.strictObject(aiCallShape), keySentSchema]);
 export type HistoryEventInput = z.input<typeof historyEventSchema>;
 export type HistoryEvent = z.output<typeof historyEventSchema>;
 export type KeySentEvent = z.output<typeof keySentSchema>;
@@ -112,15 +102,16 @@ const timesShape = {
   /** First and last time it was seen within one coalescing window, and how often. */
   firstAt: z.number(),
   lastAt: z.number(),
-  count: z.number().int().positive(),
+  count: z.number().check(z.int(), z.positive()),
 };
 
+/** A stored entry as surfaces receive it (the protocol's `history/get` answer carries these). */
 export const historyEntrySchema = z.discriminatedUnion('kind', [
-  relayVisitSchema.extend(timesShape),
-  aiCallSchema.extend(timesShape),
-  keySentSchema.extend(timesShape),
+  z.strictObject({ ...relayVisitShape, ...timesShape }),
+  z.strictObject({ ...aiCallShape, ...timesShape }),
+  z.strictObject({ ...keySentShape, ...timesShape }),
 ]);
-export type HistoryEntry = z.output<typeof historyEntrySchema> & { readonly id: number };
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 interface StoredEntry {
   id?: number;
@@ -151,44 +142,38 @@ export function openHistoryDatabase(factory: IDBFactory = indexedDB): Promise<Hi
   return wrap(request) as Promise<HistoryDatabase>;
 }
 
-/** The last four characters of a credential, and never more. */
-export function lastFour(credential: string): string {
-  return credential.slice(-4);
-}
 
-/** "…a1b2": how surfaces write a key's ending. At most four characters of the key, always. */
-export function keyEnding(last4: string): string {
-  return `…${String(last4).slice(-4)}`;
+/** A credential as classifyAiRequest describes it with `keyEnding`: kind, vendor, format, last four. */
+export interface ClassifiedCredential {
+  readonly kind: string;
+  readonly vendor?: string | undefined;
+  readonly format?: string | undefined;
+  readonly last4?: string | undefined;
 }
 
 export interface KeySentObservation {
-  /** The credential as it was sent; classified here and not kept. */
-  readonly credential: string;
+  readonly credential: ClassifiedCredential | null;
   readonly pageHost: string;
   readonly endpointHost: string;
   /** The endpoint's verdict level: a key sent to its own vendor (`official`) is not an event. */
   readonly endpointLevel: string;
-  /** The caller knows DeepSeek is involved (see SecretContext in lib/detection/keys.ts). */
-  readonly deepseekContext?: boolean;
 }
 
 /**
- * The history event for a credential sent to an endpoint, holding its last four characters
- * only; null when it is not a vendor-format credential (relay tokens belong on relays) or
- * when it went to an official vendor host.
+ * The history event for a credential sent to an endpoint; null when it is no vendor-format
+ * credential (relay tokens belong on relays) or when it went to an official vendor host.
  */
 export function keySentEvent(observation: KeySentObservation): KeySentEvent | null {
-  if (observation.endpointLevel === 'official') return null;
-  const match = classifySecret(observation.credential, { deepseekContext: observation.deepseekContext === true });
-  if (!match?.vendor || (match.kind !== 'vendor-key' && match.kind !== 'subscription-credential')) return null;
+  const { credential } = observation;
+  if (observation.endpointLevel === 'official' || !credential?.vendor || credential.last4 === undefined) return null;
   const parsed = keySentSchema.safeParse({
     kind: 'key-sent',
     pageHost: observation.pageHost,
     endpointHost: observation.endpointHost,
-    vendor: match.vendor,
-    credentialKind: match.kind,
-    format: match.format satisfies SecretFormat,
-    last4: lastFour(observation.credential),
+    vendor: credential.vendor,
+    credentialKind: credential.kind,
+    format: credential.format,
+    last4: credential.last4,
   });
   return parsed.success ? parsed.data : null;
 }
@@ -204,12 +189,14 @@ function dedupeKey(event: HistoryEvent): string {
   }
 }
 
-export interface HistoryExport {
-  readonly schema: typeof HISTORY_EXPORT_SCHEMA;
-  readonly exportedAt: string;
-  readonly retentionDays: number;
-  readonly entries: readonly Omit<HistoryEntry, 'id'>[];
-}
+/** The export document (and the protocol's `history/export` answer). */
+export const historyExportSchema = z.strictObject({
+  schema: z.literal(HISTORY_EXPORT_SCHEMA),
+  exportedAt: z.string(),
+  retentionDays: z.number(),
+  entries: z.array(historyEntrySchema),
+});
+export type HistoryExport = z.output<typeof historyExportSchema>;
 
 export interface KeyHistoryDeps {
   readonly db: HistoryDatabase;
@@ -222,14 +209,14 @@ export interface KeyHistoryDeps {
 
 /** A retention setting as stored; anything out of range falls back to the default. */
 export function parseRetentionDays(raw: unknown): number {
-  const parsed = z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).safeParse(raw);
+  const parsed = z.number().check(z.int(), z.gte(MIN_RETENTION_DAYS), z.lte(MAX_RETENTION_DAYS)).safeParse(raw);
   return parsed.success ? parsed.data : DEFAULT_RETENTION_DAYS;
 }
 
 function toEntry(stored: StoredEntry): HistoryEntry | null {
-  const { id, dedupeKey: _key, ...fields } = stored;
+  const { id: _id, dedupeKey: _key, ...fields } = stored;
   const parsed = historyEntrySchema.safeParse(fields);
-  return parsed.success && typeof id === 'number' ? { ...parsed.data, id } : null;
+  return parsed.success ? parsed.data : null;
 }
 
 export function createKeyHistory(deps: KeyHistoryDeps) {
@@ -310,7 +297,7 @@ export function createKeyHistory(deps: KeyHistoryDeps) {
 
     /** The whole history as a JSON-ready document, for the person to save. */
     async export(): Promise<HistoryExport> {
-      const entries = (await list()).map(({ id: _id, ...entry }) => entry);
+      const entries = await list();
       return { schema: HISTORY_EXPORT_SCHEMA, exportedAt: new Date(now()).toISOString(), retentionDays: retentionDays(), entries };
     },
   };

@@ -5,29 +5,58 @@
 import type { SecretFormat } from '../../lib/detection/keys.ts';
 import { ALNUM, HEX, KEY_CHARS, LOWER_ALNUM, OPENAI_MARKER, chars, oneApiUuidTail } from './generated-keys.ts';
 
-export const KEY_OF_EVERY_FORMAT: Readonly<Record<SecretFormat, string>> = {
-  'openai-project': 'sk-proj-' + chars(74, 201, KEY_CHARS) + OPENAI_MARKER + chars(58, 202, KEY_CHARS),
-  'openai-service-account': 'sk-svcacct-' + chars(74, 203, KEY_CHARS) + OPENAI_MARKER + chars(74, 204, KEY_CHARS),
-  'openai-admin': 'sk-admin-' + chars(58, 205, KEY_CHARS) + OPENAI_MARKER + chars(58, 206, KEY_CHARS),
-  'openai-legacy': 'sk-' + chars(20, 207) + OPENAI_MARKER + chars(20, 208),
-  'anthropic-api': 'sk-ant-api03-' + chars(93, 209, KEY_CHARS) + 'AA',
-  'anthropic-admin': 'sk-ant-admin01-' + chars(93, 210, KEY_CHARS) + 'AA',
-  'claude-session': 'sk-ant-sid01-' + chars(93, 211, KEY_CHARS) + 'AA',
-  'claude-oauth-access': 'sk-ant-oat01-' + chars(93, 212, KEY_CHARS) + 'AA',
-  'claude-oauth-refresh': 'sk-ant-ort01-' + chars(93, 213, KEY_CHARS) + 'AA',
-  'google-api': 'AIza' + chars(35, 214, KEY_CHARS),
-  openrouter: 'sk-or-v1-' + chars(64, 215, HEX),
-  groq: 'gsk_' + chars(52, 216),
-  xai: 'xai-' + chars(80, 217, ALNUM + '_'),
-  huggingface: 'hf_' + chars(34, 218),
-  perplexity: 'pplx-' + chars(48, 219),
-  replicate: 'r8_' + chars(37, 220, KEY_CHARS),
-  deepseek: 'sk-' + chars(32, 221, LOWER_ALNUM),
-  'one-api': 'sk-' + chars(16, 222) + oneApiUuidTail(223),
-  'new-api': 'sk-' + chars(48, 225),
-  sub2api: 'sk-' + chars(64, 226, HEX),
-  'claude-relay-service': 'cr_' + chars(64, 227, HEX),
+/** A generator of well-formed keys per format: a different key for every seed. */
+export const KEY_GENERATORS: Readonly<Record<SecretFormat, (seed: number) => string>> = {
+  'openai-project': (seed) => 'sk-proj-' + chars(74, seed, KEY_CHARS) + OPENAI_MARKER + chars(58, seed + 1, KEY_CHARS),
+  'openai-service-account': (seed) => 'sk-svcacct-' + chars(74, seed, KEY_CHARS) + OPENAI_MARKER + chars(74, seed + 1, KEY_CHARS),
+  'openai-admin': (seed) => 'sk-admin-' + chars(58, seed, KEY_CHARS) + OPENAI_MARKER + chars(58, seed + 1, KEY_CHARS),
+  'openai-legacy': (seed) => 'sk-' + chars(20, seed) + OPENAI_MARKER + chars(20, seed + 1),
+  'anthropic-api': (seed) => 'sk-ant-api03-' + chars(93, seed, KEY_CHARS) + 'AA',
+  'anthropic-admin': (seed) => 'sk-ant-admin01-' + chars(93, seed, KEY_CHARS) + 'AA',
+  'claude-session': (seed) => 'sk-ant-sid01-' + chars(93, seed, KEY_CHARS) + 'AA',
+  'claude-oauth-access': (seed) => 'sk-ant-oat01-' + chars(93, seed, KEY_CHARS) + 'AA',
+  'claude-oauth-refresh': (seed) => 'sk-ant-ort01-' + chars(93, seed, KEY_CHARS) + 'AA',
+  'google-api': (seed) => 'AIza' + chars(35, seed, KEY_CHARS),
+  openrouter: (seed) => 'sk-or-v1-' + chars(64, seed, HEX),
+  groq: (seed) => 'gsk_' + chars(52, seed),
+  xai: (seed) => 'xai-' + chars(80, seed, ALNUM + '_'),
+  huggingface: (seed) => 'hf_' + chars(34, seed),
+  perplexity: (seed) => 'pplx-' + chars(48, seed),
+  replicate: (seed) => 'r8_' + chars(37, seed, KEY_CHARS),
+  deepseek: (seed) => 'sk-' + chars(32, seed, LOWER_ALNUM),
+  'one-api': (seed) => 'sk-' + chars(16, seed) + oneApiUuidTail(seed + 1),
+  'new-api': (seed) => 'sk-' + chars(48, seed),
+  sub2api: (seed) => 'sk-' + chars(64, seed, HEX),
+  'claude-relay-service': (seed) => 'cr_' + chars(64, seed, HEX),
 };
+
+const FIXED_SEEDS: Readonly<Record<SecretFormat, number>> = {
+  'openai-project': 201,
+  'openai-service-account': 203,
+  'openai-admin': 205,
+  'openai-legacy': 207,
+  'anthropic-api': 209,
+  'anthropic-admin': 210,
+  'claude-session': 211,
+  'claude-oauth-access': 212,
+  'claude-oauth-refresh': 213,
+  'google-api': 214,
+  openrouter: 215,
+  groq: 216,
+  xai: 217,
+  huggingface: 218,
+  perplexity: 219,
+  replicate: 220,
+  deepseek: 221,
+  'one-api': 222,
+  'new-api': 225,
+  sub2api: 226,
+  'claude-relay-service': 227,
+};
+
+export const KEY_OF_EVERY_FORMAT: Readonly<Record<SecretFormat, string>> = Object.fromEntries(
+  (Object.keys(KEY_GENERATORS) as SecretFormat[]).map((format) => [format, KEY_GENERATORS[format](FIXED_SEEDS[format])]),
+) as Record<SecretFormat, string>;
 
 /** The part of a credential after its published prefix: what must never leave in full. */
 function secretBody(key: string): string {
