@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useTranslate } from '../common/i18n-context.ts';
 import { OptionsEntriesSection } from './OptionsEntriesSection.tsx';
+import { OptionsHistory } from './OptionsHistory.tsx';
 import { OptionsListsSection } from './OptionsListsSection.tsx';
 import { OptionsReports } from './OptionsReports.tsx';
 import { OptionsSettings } from './OptionsSettings.tsx';
@@ -36,6 +37,7 @@ export function OptionsApp() {
       <OptionsSettings />
       <OptionsTransfer reloadEntries={reloadEntries} />
       <OptionsReports />
+      <OptionsHistory />
     </div>
   );
 }

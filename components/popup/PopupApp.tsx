@@ -4,6 +4,7 @@ import type { Request, TabVerdictView } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { PopupActions, type PopupAction } from './PopupActions.tsx';
 import { PopupEndpoints } from './PopupEndpoints.tsx';
+import { PopupKeysSent } from './PopupKeysSent.tsx';
 import { patternDisplay } from '../common/pattern-display.ts';
 import { PopupReport } from './PopupReport.tsx';
 import { PopupStatus, type PopupNotice } from './PopupStatus.tsx';
@@ -86,6 +87,7 @@ export function PopupApp({ resolveTabId, openOptions, startReport = false }: Pop
       body = (
         <>
           <VerdictCard verdict={verdict} />
+          <PopupKeysSent tabId={verdict.tabId} />
           {verdict.family && <p class="family">{t('popup_family', { family: verdict.family })}</p>}
           <PopupEndpoints endpoints={verdict.endpoints} />
           <PopupActions verdict={verdict} canAct={pageHost(verdict) !== null} busy={busy} onAction={(action) => void act(action, verdict)} />

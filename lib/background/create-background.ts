@@ -15,6 +15,8 @@ import { PAGE_GUARD_SCRIPT, PageGuards } from './page-guards.ts';
 import { registerPageReports } from './page-reports.ts';
 import { registerReportDelivery } from './report-delivery.ts';
 import { openReportDatabase } from '../reports/report-queue.ts';
+import { openHistoryDatabase } from '../history/key-history.ts';
+import { HistoryRecorder } from './history-recorder.ts';
 import { localStore, Preferences } from './preferences.ts';
 import { RequestObserver } from './request-observer.ts';
 import { StatusProbes } from './status-probes.ts';
@@ -88,7 +90,15 @@ export function createBackground(apis: BackgroundApis) {
     lookalike: lookalikeCheck(createLookalikeDetector(officialHosts)),
     router,
   });
-  new RequestObserver({ webRequest: browser.webRequest, tabs });
+  const history = new HistoryRecorder({
+    tabs,
+    router,
+    openDatabase: () => openHistoryDatabase(apis.indexedDB),
+    local: browser.storage.local,
+    now: () => (apis.now?.() ?? new Date()).getTime(),
+    report,
+  });
+  const requests = new RequestObserver({ webRequest: browser.webRequest, tabs, onAiCall: (tabId, call) => history.noteAiCall(tabId, call) });
   const blockRules = new BlockRuleSync({
     dnr: browser.declarativeNetRequest,
     registry,
@@ -194,5 +204,5 @@ export function createBackground(apis: BackgroundApis) {
   if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
 
   void registry.ready();
-  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue };
+  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
 }

@@ -78,6 +78,11 @@ const REQUESTS = {
   'report/state': { type: 'report/state' },
   'report/retry': { type: 'report/retry', id: REPORT.id },
   'report/set-endpoint': { type: 'report/set-endpoint', endpoint: 'https://collector.example/reports' },
+  'history/get': { type: 'history/get' },
+  'history/keys-sent': { type: 'history/keys-sent', tabId: 7 },
+  'history/export': { type: 'history/export' },
+  'history/clear': { type: 'history/clear' },
+  'history/set-retention': { type: 'history/set-retention', days: 30 },
 } as const satisfies Record<RequestType, unknown>;
 
 /** What content scripts send about their own tab; everything else reads or changes lists or other tabs. */
@@ -138,6 +143,11 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'report/state': record({ endpoint: null, managed: false, reports: [] }),
   'report/retry': record(REPORT_STATUS),
   'report/set-endpoint': record({ endpoint: 'https://collector.example/reports', managed: false, reports: [] }),
+  'history/get': record({ entries: [], retentionDays: 90 }),
+  'history/keys-sent': record([]),
+  'history/export': record({ schema: 'relayguard.history/1', exportedAt: '2026-12-03T04:00:00.000Z', retentionDays: 90, entries: [] }),
+  'history/clear': record({ cleared: true }),
+  'history/set-retention': record({ retentionDays: 30 }),
 };
 
 beforeEach(() => {
@@ -227,6 +237,11 @@ describe('who may ask', () => {
       'report/state',
       'report/retry',
       'report/set-endpoint',
+      'history/get',
+      'history/keys-sent',
+      'history/export',
+      'history/clear',
+      'history/set-retention',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { classifyAiRequest } from '../detection/ai-request.ts';
+import { classifyAiRequest, type AiRequestClassification } from '../detection/ai-request.ts';
 import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
 import { mayBeStartupCall, signalFromStartupCall } from '../detection/gateway-families.ts';
 import { normalizeHost } from '../core/host.ts';
@@ -17,6 +17,8 @@ const EDGE_SUFFIXES = ['.workers.dev', '.pages.dev', '.vercel.app', '.deno.dev',
 export interface RequestObserverDeps {
   readonly webRequest: WebRequest;
   readonly tabs: TabVerdicts;
+  /** The key history's hook (lib/background/history-recorder.ts): each AI call once recorded. */
+  readonly onAiCall?: (tabId: number, call: AiRequestClassification) => Promise<void>;
 }
 
 /**
@@ -28,9 +30,11 @@ export interface RequestObserverDeps {
 export class RequestObserver {
   readonly #tabs: TabVerdicts;
   readonly #inFlight = new InFlight();
+  readonly #onAiCall: RequestObserverDeps['onAiCall'];
 
-  constructor({ webRequest, tabs }: RequestObserverDeps) {
+  constructor({ webRequest, tabs, onAiCall }: RequestObserverDeps) {
     this.#tabs = tabs;
+    this.#onAiCall = onAiCall;
     const filter = { urls: ['<all_urls>'] };
     // Chromium hides some headers unless asked for 'extraHeaders'; Firefox has no such option and rejects it.
     const extra = 'OnBeforeSendHeadersOptions' in webRequest && (webRequest.OnBeforeSendHeadersOptions as Record<string, string>).EXTRA_HEADERS ? ['extraHeaders'] : [];
@@ -50,13 +54,15 @@ export class RequestObserver {
 
   async #onRequest(details: { tabId: number; frameId: number; url: string; method: string; type: string; timeStamp: number; requestHeaders?: Header[] }): Promise<void> {
     if (details.tabId < 0) return; // service workers and the browser itself: no tab to warn in
-    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, ...(details.requestHeaders && { requestHeaders: details.requestHeaders }) });
+    // keyEnding: a vendor key's last four characters, for the key history; never more of it.
+    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, ...(details.requestHeaders && { requestHeaders: details.requestHeaders }) }, { keyEnding: this.#onAiCall !== undefined });
     if (call) {
       await this.#tabs.recordAiCall(details.tabId, details.timeStamp, {
         host: call.host,
         protocol: call.protocol,
         ...(call.credential && { credentialKind: call.credential.kind }),
       });
+      await this.#onAiCall?.(details.tabId, call);
       if (EDGE_SUFFIXES.some((suffix) => call.host.endsWith(suffix))) {
         await this.#tabs.recordSignals(details.tabId, details.timeStamp, [{ id: 'edge-host-ai-traffic', detail: call.host }]);
       }

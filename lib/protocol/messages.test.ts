@@ -56,6 +56,11 @@ const VALID: Request[] = [
   { type: 'report/state' },
   { type: 'report/retry', id: '5b0c2f4e-8d1a-4c3b-9e2f-7a6b5c4d3e2f' },
   { type: 'report/set-endpoint', endpoint: null },
+  { type: 'history/get' },
+  { type: 'history/keys-sent', tabId: 7 },
+  { type: 'history/export' },
+  { type: 'history/clear' },
+  { type: 'history/set-retention', days: 90 },
 ];
 
 const issueOf = (message: unknown) => {
@@ -78,6 +83,13 @@ describe('requestSchema', () => {
     const send = VALID.find((request) => request.type === 'report/send')!;
     expect(issueOf({ ...send, document: { ...(send as { document: object }).document, url: 'https://relay.example/console?key=1' } })?.path).toEqual(['document', 'url']);
     expect(issueOf({ ...send, document: { ...(send as { document: object }).document, note: 'Cookie: sid=1' } })?.path).toEqual(['document', 'note']);
+  });
+
+  test('history/set-retention takes whole days from one to ten years', () => {
+    expect(issueOf({ type: 'history/set-retention', days: 0 })?.path).toEqual(['days']);
+    expect(issueOf({ type: 'history/set-retention', days: 1.5 })?.path).toEqual(['days']);
+    expect(issueOf({ type: 'history/set-retention', days: 3651 })?.path).toEqual(['days']);
+    expect(issueOf({ type: 'history/set-retention', days: 1 })).toBeNull();
   });
 
   test('rejects a bad tab id', () => {

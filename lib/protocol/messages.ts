@@ -11,6 +11,7 @@ import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
 import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
 import { REPORT_KINDS, REPORT_LIMITS, reportDocumentSchema } from '../reports/report-document.ts';
 import { reportStatusSchema } from '../reports/report-queue.ts';
+import { historyEntrySchema, historyExportSchema, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../history/key-history.ts';
 
 /**
  * The one message protocol between background, content scripts and extension pages.
@@ -68,6 +69,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('report/retry'), id: z.uuid() }),
   /** Options: the person's own report endpoint (null removes it); refused while policy sets one. */
   z.object({ type: z.literal('report/set-endpoint'), endpoint: z.nullable(z.string().check(z.maxLength(2048))) }),
+  /** Options: the key history (what RelayGuard saw, newest first) and its retention setting. */
+  z.object({ type: z.literal('history/get') }),
+  /** Popup: vendor keys this tab's page sent to hosts that are not the vendor's (last four characters only). */
+  z.object({ type: z.literal('history/keys-sent'), tabId }),
+  /** Options: the whole key history as a document to save. */
+  z.object({ type: z.literal('history/export') }),
+  /** Options: delete the key history. */
+  z.object({ type: z.literal('history/clear') }),
+  /** Options: how many days the key history keeps an entry. */
+  z.object({ type: z.literal('history/set-retention'), days: z.number().check(z.int(), z.gte(MIN_RETENTION_DAYS), z.lte(MAX_RETENTION_DAYS)) }),
   ...pageRequestSchemas(),
 ]);
 
@@ -133,6 +144,11 @@ export const responseSchemas = {
   'report/state': reportStateSchema,
   'report/retry': reportStatusSchema,
   'report/set-endpoint': reportStateSchema,
+  'history/get': z.object({ entries: z.array(historyEntrySchema), retentionDays: z.number() }),
+  'history/keys-sent': z.array(historyEntrySchema),
+  'history/export': historyExportSchema,
+  'history/clear': z.object({ cleared: z.boolean() }),
+  'history/set-retention': z.object({ retentionDays: z.number() }),
   ...pageResponseSchemas(),
 } satisfies Record<RequestType, z.core.$ZodType>;
 
