@@ -11,6 +11,11 @@ import { fileURLToPath } from 'node:url';
  * host (sites.ts), else from `tests/e2e/fixtures/<host>/`. A test can also register a JSON answer
  * for one URL (a subscribed list, an API response), which answers cross-origin callers too
  * (CORS, preflight included). Unknown hosts get 404. Nothing here ever reaches the internet.
+ *
+ * A site directory may hold a `_site.json` (SiteManifest below) to play a server's own behaviour:
+ * its API routes' JSON answers, headers on every response (a gateway's request id, generated per
+ * response as the gateway does), redirects, and a single-page app's index.html for any other
+ * path. Files whose names start with `_` are never served.
  */
 
 const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -77,6 +82,46 @@ interface JsonRoute {
   readonly body: string;
 }
 
+/** Header values in a manifest may name a generator instead of a literal: `{{…}}`. */
+type HeaderValues = Readonly<Record<string, string>>;
+
+/** A site's `_site.json`: how its server answers besides its static files. */
+interface SiteManifest {
+  /** Sent with every response of the site (documents, scripts, API answers). */
+  readonly headers?: HeaderValues;
+  /** Exact paths (query ignored): a JSON answer (any method), or a redirect. */
+  readonly routes?: Readonly<Record<string, { readonly json?: unknown; readonly status?: number; readonly redirect?: string; readonly headers?: HeaderValues }>>;
+  /** Served for a GET of a path that is no file and no route (a single-page app's history routes). */
+  readonly fallback?: string;
+}
+
+/**
+ * The request id the one-api family's middleware stamps on each response: the time as
+ * YYYYMMDDhhmmss, the nanoseconds within the second unpadded, then 8 random characters (digits
+ * in one-api, letters and digits in new-api and its relatives). docs/relay-signals.md §6.
+ */
+function gatewayRequestId(tail: 'digits' | 'alphanumeric'): string {
+  const now = new Date();
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  const nanos = String((now.getMilliseconds() * 1_000_000 + Math.floor(Math.random() * 1_000_000)) % 1_000_000_000);
+  const alphabet = tail === 'digits' ? '0123456789' : '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let random = '';
+  for (let index = 0; index < 8; index++) random += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return stamp + nanos + random;
+}
+
+const HEADER_GENERATORS: Readonly<Record<string, () => string>> = {
+  '{{one-api-request-id}}': () => gatewayRequestId('digits'),
+  '{{new-api-request-id}}': () => gatewayRequestId('alphanumeric'),
+};
+
+function headerValues(values: HeaderValues | undefined): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values ?? {})) resolved[name] = HEADER_GENERATORS[value]?.() ?? value;
+  return resolved;
+}
+
 function routeKey(host: string, path: string): string {
   return `${host.toLowerCase()}${path}`;
 }
@@ -110,6 +155,25 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
   const fixturesDir = options.fixturesDir ?? FIXTURES_DIR;
   const sites = new Map(Object.entries(options.sites ?? {}).map(([host, dir]) => [host.toLowerCase(), dir]));
   const routes = new Map<string, JsonRoute>();
+  const manifests = new Map<string, Promise<SiteManifest>>();
+
+  function siteDirOf(host: string): string {
+    return normalize(sites.get(host) ?? join(fixturesDir, host)).replace(/(?<![\\/])[\\/]+$/, '');
+  }
+
+  /** The site's `_site.json`, read once; none (or an unreadable one) is an empty manifest. */
+  function manifestOf(host: string): Promise<SiteManifest> {
+    if (!HOST_NAME.test(host)) return Promise.resolve({});
+    let manifest = manifests.get(host);
+    if (!manifest) {
+      manifest = readFile(join(siteDirOf(host), '_site.json'), 'utf8').then(
+        (text) => JSON.parse(text) as SiteManifest,
+        () => ({}),
+      );
+      manifests.set(host, manifest);
+    }
+    return manifest;
+  }
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let nonHttpConnections = 0;
@@ -125,9 +189,11 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
     status: number,
     body: string | Buffer,
     contentType: string,
+    extraHeaders: Record<string, string> = {},
   ): void {
     const isJson = contentType.startsWith('application/json');
     response.writeHead(status, {
+      ...extraHeaders,
       'content-type': contentType,
       'content-length': Buffer.byteLength(body),
       'cache-control': 'no-store',
@@ -140,7 +206,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
   async function serveStatic(host: string, pathname: string): Promise<{ status: number; body: string | Buffer; type: string }> {
     const notFound = { status: 404, body: `404: ${host}${pathname} is not a fixture.\n`, type: CONTENT_TYPES['.txt']! };
     if (!HOST_NAME.test(host)) return notFound;
-    const siteDir = normalize(sites.get(host) ?? join(fixturesDir, host)).replace(/(?<![\\/])[\\/]+$/, '');
+    const siteDir = siteDirOf(host);
     let relative: string;
     try {
       relative = normalize(decodeURIComponent(pathname));
@@ -149,6 +215,7 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
     }
     let file = join(siteDir, relative);
     if (file !== siteDir && !file.startsWith(siteDir + sep)) return notFound;
+    if (relative.split(sep).some((part) => part.startsWith('_'))) return notFound;
     try {
       let info = await stat(file);
       if (info.isDirectory()) {
@@ -184,13 +251,28 @@ export async function startFixtureServer(options: FixtureServerOptions = {}): Pr
         record(route.status);
         return;
       }
+      const manifest = await manifestOf(host);
+      const siteHeaders = headerValues(manifest.headers);
+      const siteRoute = manifest.routes?.[pathname];
+      if (siteRoute?.redirect !== undefined) {
+        response.writeHead(siteRoute.status ?? 302, { ...siteHeaders, ...headerValues(siteRoute.headers), location: siteRoute.redirect, 'content-length': 0, 'cache-control': 'no-store' });
+        response.end();
+        record(siteRoute.status ?? 302);
+        return;
+      }
+      if (siteRoute) {
+        send(request, response, siteRoute.status ?? 200, JSON.stringify(siteRoute.json ?? null), CONTENT_TYPES['.json']!, { ...siteHeaders, ...headerValues(siteRoute.headers) });
+        record(siteRoute.status ?? 200);
+        return;
+      }
       if (method !== 'GET' && method !== 'HEAD') {
-        send(request, response, 405, 'Static fixtures answer GET and HEAD only.\n', CONTENT_TYPES['.txt']!);
+        send(request, response, 405, 'Static fixtures answer GET and HEAD only.\n', CONTENT_TYPES['.txt']!, siteHeaders);
         record(405);
         return;
       }
-      const { status, body, type } = await serveStatic(host, pathname);
-      send(request, response, status, body, type);
+      let { status, body, type } = await serveStatic(host, pathname);
+      if (status === 404 && manifest.fallback !== undefined) ({ status, body, type } = await serveStatic(host, manifest.fallback));
+      send(request, response, status, body, type, siteHeaders);
       record(status);
     } catch (error) {
       if (!response.headersSent) send(request, response, 500, `500: ${String(error)}\n`, CONTENT_TYPES['.txt']!);

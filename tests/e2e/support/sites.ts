@@ -38,6 +38,18 @@ export const HOSTS = {
   /** A relay a test blocklist names, and a forum post linking to it. */
   listedRelay: 'banned-relay.test',
   forum: 'forum.test',
+  /**
+   * Relay gateway families as deployed, stock and rebranded (tests/e2e/families.e2e.ts): each
+   * plays its server (`_site.json`: API answers, headers, redirects) and its front end's start-up.
+   */
+  oneApiRenamed: 'gpt.renamed-panel.test',
+  veloeraRebranded: 'ai.qingyun-api.test',
+  oneHubStock: 'onehub-demo.test',
+  doneHubRebranded: 'api.yunzhan-ai.test',
+  sub2apiStock: 'sub2api-demo.test',
+  sub2apiRebranded: 'api.aurora-relay.test',
+  claudeRelayServiceStock: 'crs-demo.test',
+  claudeRelayServiceRebranded: 'cc.xingtu-ai.test',
   /** Serves the SDK bundles built by global-setup.ts (its directory is only known at run time). */
   sdkCdn: 'sdk-cdn.test',
 } as const;
@@ -55,4 +67,12 @@ export const FIXTURE_SITES: Readonly<Record<string, string>> = {
   [HOSTS.consoleTypo]: site('vendor-console-lookalike'),
   [HOSTS.listedRelay]: site('listed-relay'),
   [HOSTS.forum]: site('forum-post'),
+  [HOSTS.oneApiRenamed]: site('oneapi-renamed'),
+  [HOSTS.veloeraRebranded]: site('veloera-rebranded'),
+  [HOSTS.oneHubStock]: site('onehub-stock'),
+  [HOSTS.doneHubRebranded]: site('donehub-rebranded'),
+  [HOSTS.sub2apiStock]: site('sub2api-stock'),
+  [HOSTS.sub2apiRebranded]: site('sub2api-rebranded'),
+  [HOSTS.claudeRelayServiceStock]: site('crs-stock'),
+  [HOSTS.claudeRelayServiceRebranded]: site('crs-rebranded'),
 };
