@@ -36,6 +36,12 @@ export interface AiCall {
 /** `aiCalls`: how many AI-API endpoints the page called (a page guard's notice depends on it). */
 type ChangeListener = (tabId: number, verdict: Verdict, hostDisplay: string, aiCalls: number) => void;
 
+/** The document a page report came from (Chromium names it), to adopt exactly that one. */
+interface DocumentHint {
+  readonly url: string;
+  readonly documentId?: string;
+}
+
 /** Response signals of a top-level document arrive before its commit; they wait here for it. */
 interface PendingDocument {
   readonly url: string;
@@ -53,6 +59,8 @@ export class TabVerdicts {
   readonly #pendingDocuments = new Map<number, PendingDocument>();
   /** Tabs whose commit this worker saw: their state is on its way, never adopted from tabs.get. */
   readonly #committedTabs = new Set<number>();
+  /** The adoption under way in each tab: two pieces of evidence arriving at once adopt it once. */
+  readonly #adopting = new Map<number, Promise<TabState | null>>();
   readonly #inFlight = new InFlight();
 
   constructor(deps: TabVerdictsDeps) {
@@ -107,9 +115,13 @@ export class TabVerdicts {
     return tabVerdictOf(this.#deps.registry.matcher, this.#facts(state));
   }
 
-  /** The canonical host of the page in the tab, if RelayGuard has seen it commit. */
-  async pageHost(tabId: number): Promise<string | null> {
-    return (await this.#deps.store.get(tabId))?.host ?? null;
+  /**
+   * The canonical host of the page in the tab. A page whose commit this worker never saw (it
+   * committed before the worker's listeners were there: browser start, session restore, an
+   * install or update) is adopted from the tab first, so its own reports are not refused.
+   */
+  async pageHost(tabId: number, reporter?: DocumentHint): Promise<string | null> {
+    return (await this.#adoptIfUnseen(tabId, reporter))?.host ?? null;
   }
 
   /**
@@ -120,7 +132,8 @@ export class TabVerdicts {
   async isCommittedTopFrame(tabId: number, sender: { frameId?: number; url?: string }): Promise<boolean> {
     if (sender.frameId !== 0 || !sender.url) return false;
     const host = normalizeHost(sender.url);
-    return host.ok && host.value.host === (await this.pageHost(tabId));
+    const { documentId } = sender as { documentId?: unknown };
+    return host.ok && host.value.host === (await this.pageHost(tabId, { url: sender.url, ...(typeof documentId === 'string' && { documentId }) }));
   }
 
   /** A response header of the top-level document, seen before the document commits. */
@@ -241,19 +254,23 @@ export class TabVerdicts {
     for (const listener of this.#listeners) listener(state.tabId, verdict, state.hostDisplay, state.endpoints.length);
   }
 
-  async #startPage(tabId: number, url: string, committedAt: number, documentId?: string): Promise<TabState | null> {
-    const pending = this.#pendingDocuments.get(tabId);
-    this.#pendingDocuments.delete(tabId);
+  async #startPage(tabId: number, url: string, committedAt: number, documentId?: string, { adopted = false } = {}): Promise<TabState | null> {
     url = this.#standsFor(url);
+    const pending = this.#pendingDocuments.get(tabId);
+    // The response headers of the document in the tab wait for its commit, or for its adoption.
+    if (!adopted || pending?.url === url) this.#pendingDocuments.delete(tabId);
     const normalized = normalizeHost(url);
     if (!normalized.ok) {
-      await this.#deps.store.remove(tabId);
+      if (!adopted) await this.#deps.store.remove(tabId);
       return null;
     }
     const { host, display, scope } = normalized.value;
     const signals = pending?.url === url ? pending.signals : [];
     const state: TabState = { tabId, url, host, hostDisplay: display, scope, committedAt, signals, endpoints: [], probed: false, guarded: false, ...(documentId && { documentId }) };
-    await this.#deps.store.set(state);
+    // An adoption never replaces a state (a commit or an earlier adoption got there first); a
+    // commit replaces all but its own document's, adopted before its commit event arrived.
+    const stored = await this.#deps.store.setUnless(state, (current) => adopted || (documentId !== undefined && current.documentId === documentId));
+    if (stored !== state) return stored;
     await this.#deps.registry.ready();
     // Evidence recorded while the lists loaded (the content script's report, the page's first
     // requests) is in the store, not in `state`, and was already emitted: emitting the snapshot
@@ -268,10 +285,13 @@ export class TabVerdicts {
   /**
    * Evidence for a tab RelayGuard never saw commit (it was open before install or update, or
    * loaded while the worker was starting) would otherwise be dropped: adopt the tab's page first.
+   * Resolves to the tab's state.
    */
-  async #adoptIfUnseen(tabId: number): Promise<void> {
-    if (this.#committedTabs.has(tabId) || (await this.#deps.store.get(tabId))) return;
-    await this.#adoptExistingTab(tabId);
+  async #adoptIfUnseen(tabId: number, reporter?: DocumentHint): Promise<TabState | null> {
+    // Read in turn with the tab's writes: a commit seen just before is stored by then.
+    const stored = await this.#deps.store.update(tabId, () => null);
+    if (stored || this.#committedTabs.has(tabId)) return stored;
+    return this.#adoptExistingTab(tabId, reporter);
   }
 
   /** The block page stands in for the URL it blocked: the popup and badge there speak of that URL. */
@@ -280,14 +300,28 @@ export class TabVerdicts {
     return prefix !== null && url.startsWith(prefix) ? url.slice(prefix.length) : url;
   }
 
-  /** Tabs opened before RelayGuard started (install, update, browser restore) have no state yet. */
-  async #adoptExistingTab(tabId: number): Promise<TabState | null> {
-    try {
-      const tab = await this.#deps.browser.tabs.get(tabId);
-      return tab.url ? await this.#startPage(tabId, tab.url, 0) : null;
-    } catch {
-      return null; // the tab is gone
-    }
+  /**
+   * Tabs opened before RelayGuard started (install, update, browser restore) have no state yet.
+   * One adoption per tab at a time, and it never replaces a state stored meanwhile (a commit the
+   * worker did see, or the evidence recorded on an earlier adoption). The document is the one
+   * that reported, when its address is the tab's (so its late commit keeps the evidence), else
+   * none: the guard then goes to the tab's top frame, whatever document is there.
+   */
+  #adoptExistingTab(tabId: number, reporter?: DocumentHint): Promise<TabState | null> {
+    const under = this.#adopting.get(tabId);
+    if (under) return under;
+    const adoption = (async () => {
+      try {
+        const tab = await this.#deps.browser.tabs.get(tabId);
+        const documentId = reporter && reporter.url === tab.url ? reporter.documentId : undefined;
+        return tab.url ? await this.#startPage(tabId, tab.url, 0, documentId, { adopted: true }) : null;
+      } catch {
+        return null; // the tab is gone
+      }
+    })();
+    this.#adopting.set(tabId, adoption);
+    void adoption.finally(() => this.#adopting.delete(tabId));
+    return adoption;
   }
 
   async #refreshAll(): Promise<void> {

@@ -75,6 +75,17 @@ export function createTabStateStore(area: SessionArea) {
     set: (state: TabState) => serialized(state.tabId, () => area.set({ [keyOf(state.tabId)]: state })),
     remove: (tabId: number) => serialized(tabId, () => area.remove(keyOf(tabId))),
     /**
+     * Stores `state` unless `keep` says the tab's current state stays (a commit recorded while an
+     * adoption read the tab is newer than what it read); resolves to the state the tab has afterwards.
+     */
+    setUnless: (state: TabState, keep: (current: TabState) => boolean) =>
+      serialized(state.tabId, async () => {
+        const current = await get(state.tabId);
+        if (current && keep(current)) return current;
+        await area.set({ [keyOf(state.tabId)]: state });
+        return state;
+      }),
+    /**
      * Applies `change` to the tab's current state and stores the result; `change` returns null to
      * leave the state as it is. Resolves to the state after the update.
      */

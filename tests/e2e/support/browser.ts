@@ -58,6 +58,19 @@ export interface LaunchOptions {
    * Unset: whatever the environment gives (LANG=C.UTF-8 gives `en-US`). See browserLocaleEnv().
    */
   readonly locale?: string;
+  /**
+   * A profile that outlives this browser (the caller creates and removes it): a second launch on
+   * it is a browser restart, with the extension already installed and its session to restore.
+   * Unset: a throw-away profile, removed on close.
+   */
+  readonly userDataDir?: string;
+  /** Reopen the tabs of the profile's last session (`--restore-last-session`), and no blank page. */
+  readonly restoreLastSession?: boolean;
+  /**
+   * What a person does first once the browser is up (open a page, say), run before the harness
+   * waits for the extension's service worker: the extension is then still starting.
+   */
+  readonly onLaunch?: (context: BrowserContext) => Promise<void>;
 }
 
 export interface ExtensionBrowser {
@@ -123,8 +136,10 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
   }
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`No Chromium at ${CHROMIUM_PATH}.`);
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'relayguard-e2e-'));
-  const removeProfile = () => rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'relayguard-e2e-'));
+  const removeProfile = () => {
+    if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
 
   let context: BrowserContext;
   try {
@@ -148,7 +163,10 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
         `--load-extension=${extensionPath}`,
         `--host-resolver-rules=${hostResolverRules(fixturePort, realHosts)}`,
         ...(locale ? [`--lang=${locale}`] : []),
+        ...(options.restoreLastSession ? ['--restore-last-session'] : []),
       ],
+      // Playwright opens about:blank in a persistent context; a restored session brings its own tabs.
+      ...(options.restoreLastSession && { ignoreDefaultArgs: ['about:blank'] }),
       ...(locale && { env: browserLocaleEnv(locale) }),
     });
   } catch (error) {
@@ -174,6 +192,7 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
 
   let firstWorker: Worker;
   try {
+    await options.onLaunch?.(context);
     firstWorker = await serviceWorker();
   } catch (error) {
     await context.close().catch(() => {});
