@@ -22,7 +22,7 @@ function background(info: InterstitialInfo, proceed: { ok: true; data: { url: st
 }
 
 function renderBlockPage(t: Translate, blockedUrl: string, framed: boolean, bg: ReturnType<typeof background>) {
-  const navigate = { back: vi.fn(), replace: vi.fn(), assign: vi.fn() };
+  const navigate = { back: vi.fn(), replace: vi.fn(), assign: vi.fn(), openReport: vi.fn() };
   renderPage(<BlockPageApp blockedUrl={blockedUrl} framed={framed} navigate={navigate} />, { t, send: bg.send });
   return navigate;
 }
@@ -49,7 +49,8 @@ describe.each(LANGUAGES)('block page (%s)', (_locale, t) => {
     expect(screen.getByText(t('interstitialLead', { host: 'relay.example' }))).toBeTruthy();
     expect(screen.getByTestId('blocked-url').textContent).toBe(RELAY);
     expect(screen.getByTestId('reason').textContent).toContain('Community relays v7');
-    expect(buttons()).toEqual(['go-back', 'proceed-once']);
+    expect(buttons()).toEqual(['go-back', 'proceed-once', 'block-page-report']);
+    expect(screen.getByTestId('block-page-report').textContent).toBe(t('report'));
     await waitFor(() => expect(document.activeElement?.getAttribute('data-testid')).toBe('go-back'));
     expect(screen.getByText(t('interstitialTrustHint'))).toBeTruthy();
 
@@ -70,10 +71,18 @@ describe.each(LANGUAGES)('block page (%s)', (_locale, t) => {
     expect(screen.getByText(t('interstitialNotBlockedLead', { host: 'platform.openai.com' }))).toBeTruthy();
     expect(screen.queryByText(t('interstitialLead', { host: 'platform.openai.com' }))).toBeNull();
     expect(screen.queryByText(t('interstitialTrustHint'))).toBeNull();
-    expect(buttons()).toEqual(['go-back', 'go-to-address']);
+    expect(buttons()).toEqual(['go-back', 'go-to-address', 'block-page-report']);
 
     fireEvent.click(screen.getByTestId('go-to-address'));
     expect(navigate.assign).toHaveBeenCalledWith(url);
+    expect(bg.sent.map((message) => message.type)).toEqual(['interstitial/info']);
+  });
+
+  test('"Report" opens the popup\'s report form beside the tab and asks the background for nothing here', async () => {
+    const bg = background(blockedInfo(RELAY));
+    const navigate = renderBlockPage(t, RELAY, false, bg);
+    fireEvent.click(await screen.findByTestId('block-page-report'));
+    expect(navigate.openReport).toHaveBeenCalledOnce();
     expect(bg.sent.map((message) => message.type)).toEqual(['interstitial/info']);
   });
 

@@ -11,6 +11,8 @@ export interface BlockPageNavigation {
   readonly replace: (url: string) => void;
   /** An ordinary navigation (an address no list blocks). */
   readonly assign: (url: string) => void;
+  /** Opens `popup.html?tab=<this tab>&report=1` beside this tab. */
+  readonly openReport: () => void;
 }
 
 export interface BlockPageAppProps {
@@ -61,6 +63,7 @@ function TopLevelBlockPage({ blockedUrl, navigate }: Omit<BlockPageAppProps, 'fr
       onProceedOnce={() => void proceedOnce()}
       // Only offered for an http(s) address no list blocks: an ordinary navigation, nothing lifted.
       onGoToAddress={() => navigate.assign(info.url)}
+      onReport={navigate.openReport}
     />
   );
 }

@@ -11,6 +11,8 @@ export interface InterstitialProps {
   readonly onProceedOnce: () => void;
   /** Opens the address as an ordinary navigation: for a host no list blocks, nothing to lift. */
   readonly onGoToAddress: () => void;
+  /** Opens the popup's view of this tab, with its report form open, in a tab beside it. */
+  readonly onReport: () => void;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface InterstitialProps {
  * says there is nothing to block and offers the address as a plain link, with no trust action.
  * Trusting a site for good is never offered here, only in the popup and the options page.
  */
-export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoToAddress }: InterstitialProps) {
+export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoToAddress, onReport }: InterstitialProps) {
   const t = useTranslate();
   const goBack = useRef<HTMLButtonElement>(null);
   useEffect(() => goBack.current?.focus(), []);
@@ -65,6 +67,12 @@ export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoT
         {!blocked && info.navigable && (
           <button type="button" data-testid="go-to-address" onClick={onGoToAddress}>
             {t('goToAddress')}
+          </button>
+        )}
+        {/* Reports describe http(s) pages; the form is the popup's, in an extension tab (a false positive is reported there). */}
+        {info.navigable && (
+          <button type="button" data-testid="block-page-report" onClick={onReport}>
+            {t('report')}
           </button>
         )}
       </div>

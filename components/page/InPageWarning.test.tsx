@@ -10,7 +10,7 @@ import { InPageWarning, WARNING_REASON_LIMIT } from './InPageWarning.tsx';
 afterEach(cleanup);
 
 function renderWarning(t: Translate, verdict: TabVerdictView, props: { busy?: boolean; armed?: boolean; error?: string | null } = {}) {
-  const actions = { onDetails: vi.fn(), onDismiss: vi.fn() };
+  const actions = { onDetails: vi.fn(), onReport: vi.fn(), onDismiss: vi.fn() };
   const result = render(
     <I18nContext.Provider value={t}>
       <InPageWarning verdict={verdict} armed {...props} {...actions} />
@@ -27,7 +27,6 @@ const EXPECTED = {
     unvetted: 'relay.example looks like an AI API relay that no allowlist vouches for: an unvetted third party that sees every prompt and key you send through it.',
     blocked: 'relay.example is on a blocklist of AI API relays. Do not send it prompts, data or API keys.',
     buttons: ['Details', 'Report', 'Dismiss for this site'],
-    reportSoon: 'Reporting is coming in a later version of RelayGuard.',
     more: '2 more in Details',
     failed: 'That did not work: Your organisation manages this site.',
   },
@@ -38,7 +37,6 @@ const EXPECTED = {
     unvetted: 'relay.example 看起来是一个没有任何允许列表认可的 AI API 中转站：这个未经审核的第三方能看到你通过它发送的每条提示和每个密钥。',
     blocked: 'relay.example 在 AI API 中转站拦截列表中。不要向它发送提示、数据或 API 密钥。',
     buttons: ['详情', '报告', '在此网站不再提示'],
-    reportSoon: '报告功能将在 RelayGuard 的后续版本中提供。',
     more: '另有 2 条，见“详情”',
     failed: '操作未成功：Your organisation manages this site.',
   },
@@ -92,7 +90,7 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
     expect(screen.getByText(text.more)).toBeTruthy();
   });
 
-  test('real buttons in reading order; Report is disabled and says why', () => {
+  test('real buttons in reading order, all of them live', () => {
     renderWarning(t, verdictView('unvetted'));
     const buttons = screen.getAllByRole('button');
     expect(buttons.map((button) => button.textContent)).toEqual(text.buttons);
@@ -102,27 +100,27 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
       // Tab order is document order: nothing jumps the queue.
       expect(button.hasAttribute('tabindex')).toBe(false);
     }
-    const report = screen.getByTestId('warning-report') as HTMLButtonElement;
-    expect(report.disabled).toBe(true);
-    expect(report.title).toBe(text.reportSoon);
-    const focusable = buttons.filter((button) => !(button as HTMLButtonElement).disabled);
-    expect(focusable.map((button) => button.textContent)).toEqual([text.buttons[0], text.buttons[2]]);
+    expect(buttons.filter((button) => (button as HTMLButtonElement).disabled)).toEqual([]);
   });
 
   test('each action calls its callback on a real click', () => {
-    const { onDetails, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    const { onDetails, onReport, onDismiss } = renderWarning(t, verdictView('unvetted'));
     trustedClick(screen.getByTestId('warning-details'));
+    trustedClick(screen.getByTestId('warning-report'));
     trustedClick(screen.getByTestId('warning-dismiss'));
     expect(onDetails).toHaveBeenCalledTimes(1);
+    expect(onReport).toHaveBeenCalledTimes(1);
     expect(onDismiss).toHaveBeenCalledTimes(1);
   });
 
   test('clicks a page script synthesises do nothing', () => {
-    const { onDetails, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    const { onDetails, onReport, onDismiss } = renderWarning(t, verdictView('unvetted'));
+    fireEvent.click(screen.getByTestId('warning-report'));
     fireEvent.click(screen.getByTestId('warning-details'));
     (screen.getByTestId('warning-details') as HTMLButtonElement).click();
     screen.getByTestId('warning-dismiss').dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(onDetails).not.toHaveBeenCalled();
+    expect(onReport).not.toHaveBeenCalled();
     expect(onDismiss).not.toHaveBeenCalled();
   });
 

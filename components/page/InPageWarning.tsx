@@ -1,6 +1,7 @@
 import { whenArmed } from '../../lib/page/arming.ts';
 import { familyName } from '../../lib/page/vendors.ts';
 import type { TabVerdictView } from '../../lib/protocol/page-protocol.ts';
+import { riskSource } from '../../lib/verdicts/risk-source.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { ReasonItem } from '../common/ReasonItem.tsx';
 import { ArmingBar } from './ArmingBar.tsx';
@@ -18,6 +19,8 @@ export interface InPageWarningProps {
   /** Why the last action failed, in the background's words. */
   readonly error?: string | null;
   readonly onDetails: () => void;
+  /** Opens the report form in an extension tab (the popup's view): nothing is decided in the page. */
+  readonly onReport: () => void;
   readonly onDismiss: () => void;
 }
 
@@ -28,9 +31,8 @@ export interface InPageWarningProps {
 function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>): string {
   const host = verdict.hostDisplay;
   const blocked = verdict.level === 'blocked';
-  const pageItselfRisky = verdict.reasons.some((reason) => reason.kind !== 'endpoint' && (reason.level === 'unvetted' || reason.level === 'blocked'));
-  const endpoint = verdict.reasons.find((reason) => reason.kind === 'endpoint' && reason.level === verdict.level);
-  if (!pageItselfRisky && endpoint) return t(blocked ? 'warning_summary_endpointBlocked' : 'warning_summary_endpoint', { endpoint: endpoint.source });
+  const source = riskSource(verdict);
+  if (source.kind === 'endpoint') return t(blocked ? 'warning_summary_endpointBlocked' : 'warning_summary_endpoint', { endpoint: source.host });
   if (blocked) return t('warning_summary_blocked', { host });
   return verdict.family ? t('warning_summary_family', { host, family: familyName(verdict.family) }) : t('warning_summary_unvetted', { host });
 }
@@ -43,7 +45,7 @@ function summarize(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>):
  * buttons act on real clicks and key presses only, once the card has been seen unobscured: a page
  * script cannot dismiss it by dispatching events, nor by luring a click onto it.
  */
-export function InPageWarning({ verdict, busy = false, armed, error = null, onDetails, onDismiss }: InPageWarningProps) {
+export function InPageWarning({ verdict, busy = false, armed, error = null, onDetails, onReport, onDismiss }: InPageWarningProps) {
   const t = useTranslate();
   const blocked = verdict.level === 'blocked';
   const summary = summarize(verdict, t);
@@ -79,8 +81,8 @@ export function InPageWarning({ verdict, busy = false, armed, error = null, onDe
         <button type="button" class="rg-button rg-primary" data-testid="warning-details" disabled={busy} aria-disabled={!armed} onClick={whenArmed(armed, onDetails)}>
           {t('warning_details')}
         </button>
-        <button type="button" class="rg-button" data-testid="warning-report" disabled title={t('warning_reportSoon')}>
-          {t('warning_report')}
+        <button type="button" class="rg-button" data-testid="warning-report" disabled={busy} aria-disabled={!armed} onClick={whenArmed(armed, onReport)}>
+          {t('report')}
         </button>
         <button type="button" class="rg-button" data-testid="warning-dismiss" disabled={busy} aria-disabled={!armed} onClick={whenArmed(armed, onDismiss)}>
           {t('warning_dismiss')}

@@ -31,6 +31,7 @@ function actions(overrides: Partial<WarningActions> = {}) {
   return {
     hidden: vi.fn<WarningActions['hidden']>(),
     details: vi.fn(async () => ({ ok: true as const, data: { opened: true } })),
+    report: vi.fn(async () => ({ ok: true as const, data: { opened: true } })),
     dismiss: vi.fn(async () => ({ ok: true as const, data: { dismissed: true } })),
     refresh: vi.fn(),
     ...overrides,

@@ -265,6 +265,7 @@ export class WarningSurface implements WarningView {
           armed={this.#host.armed}
           error={this.#error}
           onDetails={() => void this.#run(this.#actions.details, false)}
+          onReport={() => void this.#run(this.#actions.report, false)}
           onDismiss={() => void this.#run(this.#actions.dismiss, true)}
         />
       </Surface>,

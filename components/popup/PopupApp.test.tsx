@@ -236,4 +236,45 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
     renderPopup(t, 99);
     await screen.findByText(t('noPage'));
   });
+
+  describe('"may I paste my key here?": one sentence for every level, safe action first', () => {
+    const CHAT_TAB = 20;
+    const OFFICIAL_TAB = 21;
+    const UNKNOWN_TAB = 22;
+    const tabs: FakeBackgroundOptions['tabs'] = {
+      ...TABS,
+      [CHAT_TAB]: { url: 'https://ask-anything.example/', endpoints: [{ host: 'api.relay-endpoint.example', protocol: 'openai', count: 2, credentialKinds: [] }] },
+      [OFFICIAL_TAB]: { url: 'https://platform.openai.com/' },
+      [UNKNOWN_TAB]: { url: 'https://recipes.example/' },
+    };
+    const answer = () => screen.getByTestId('paste-answer').textContent;
+
+    test.each([
+      [OFFICIAL_TAB, 'official', 'answer_official'],
+      [VETTED_TAB, 'vetted', 'answer_vetted'],
+      [UNKNOWN_TAB, 'unknown', 'answer_unknown'],
+      [RELAY_TAB, 'unvetted', 'answer_unvetted'],
+    ] as const)('tab %i (%s)', async (tabId, expected, key) => {
+      renderPopup(t, tabId, { tabs });
+      await level(expected);
+      expect(answer()).toBe(t(key));
+    });
+
+    test('blocked', async () => {
+      renderPopup(t, RELAY_TAB, { entries: [{ pattern: 'relay.example', level: 'blocked', added: '2026-11-01T00:00:00Z' }] });
+      await level('blocked');
+      expect(answer()).toBe(t('answer_blocked'));
+    });
+
+    test('a chat app that calls a relay: the endpoint is named as the risk, not the page', async () => {
+      renderPopup(t, CHAT_TAB, { tabs });
+      await level('unvetted');
+      expect(answer()).toBe(t('answer_endpoint_unvetted', { endpoint: 'api.relay-endpoint.example' }));
+      background.entries = [{ pattern: 'api.relay-endpoint.example', level: 'blocked', added: '2026-11-01T00:00:00Z' }];
+      cleanup();
+      renderPage(<PopupApp resolveTabId={async () => CHAT_TAB} openOptions={vi.fn()} />, { t, send: background.send });
+      await level('blocked');
+      expect(answer()).toBe(t('answer_endpoint_blocked', { endpoint: 'api.relay-endpoint.example' }));
+    });
+  });
 });

@@ -1,8 +1,22 @@
 import type { TabVerdictView } from '../../lib/protocol/messages.ts';
+import { riskSource } from '../../lib/verdicts/risk-source.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { ReasonItem } from '../common/ReasonItem.tsx';
 
-/** The verdict for one tab: level in words, the host, one sentence, and every reason. */
+/**
+ * The one sentence that answers "may I paste my key here?", safe action first. When only the AI
+ * endpoint the page calls is the problem (a chat app on a relay), it names that endpoint, as the
+ * in-page warning does, not the page.
+ */
+function pasteAnswer(verdict: TabVerdictView, t: ReturnType<typeof useTranslate>): string {
+  const source = riskSource(verdict);
+  if (source.kind === 'endpoint' && (verdict.level === 'unvetted' || verdict.level === 'blocked')) {
+    return t(verdict.level === 'blocked' ? 'answer_endpoint_blocked' : 'answer_endpoint_unvetted', { endpoint: source.host });
+  }
+  return t(`answer_${verdict.level}`);
+}
+
+/** The verdict for one tab: level in words, the host, the answer to "may I paste my key here?", and every reason. */
 export function VerdictCard({ verdict }: { verdict: TabVerdictView }) {
   const t = useTranslate();
   return (
@@ -14,7 +28,9 @@ export function VerdictCard({ verdict }: { verdict: TabVerdictView }) {
       <p class="host" title={verdict.url}>
         {verdict.hostDisplay}
       </p>
-      <p class="summary">{t(`summary_${verdict.level}`)}</p>
+      <p class="summary" data-testid="paste-answer">
+        {pasteAnswer(verdict, t)}
+      </p>
       {verdict.reasons.length > 0 && (
         <>
           <h2>{t('reasonsHeading')}</h2>

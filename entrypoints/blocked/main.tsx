@@ -12,6 +12,13 @@ const send = (message: unknown) => browser.runtime.sendMessage(message);
 document.documentElement.lang = browser.i18n.getUILanguage();
 document.title = translate('interstitialTitle');
 
+/** The popup's view of this tab (it speaks of the blocked address), report form open, beside it. */
+async function openReport(): Promise<void> {
+  const tab = await browser.tabs.getCurrent();
+  if (tab?.id === undefined) return;
+  await browser.tabs.create({ url: `${browser.runtime.getURL('/popup.html')}?tab=${tab.id}&report=1`, index: tab.index + 1, openerTabId: tab.id });
+}
+
 render(
   <I18nContext.Provider value={translate}>
     <SendContext.Provider value={send}>
@@ -24,6 +31,7 @@ render(
           back: () => (history.length > 1 ? history.back() : location.replace('about:blank')),
           replace: (url) => location.replace(url),
           assign: (url) => location.assign(url),
+          openReport: () => void openReport(),
         }}
       />
     </SendContext.Provider>

@@ -365,6 +365,13 @@ describe('page/context, page/dismiss-warning, page/open-details', () => {
     );
     expect(worker.openedTabs).toHaveLength(1);
   });
+
+  test('page/open-details with `report` opens the same view with its report form open: reporting happens in an extension page', async () => {
+    await startWorker();
+    const tab = await fakeBrowser.tabs.create({ url: 'https://relay.example/' });
+    expect(await ask({ type: 'page/open-details', report: true }, contentScript(tab.id!, 'https://relay.example/'))).toEqual({ opened: true });
+    expect(worker.openedTabs).toEqual([{ url: `chrome-extension://test-extension-id/popup.html?tab=${tab.id}&report=1`, index: tab.index + 1, openerTabId: tab.id }]);
+  });
 });
 
 describe('no trust decision from page content (issue 8)', () => {

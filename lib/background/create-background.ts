@@ -139,9 +139,10 @@ export function createBackground(apis: BackgroundApis) {
     allTabIds,
     requests: {
       router,
-      openDetails: async (tabId) => {
+      openDetails: async (tabId, { report }) => {
         const beside = await browser.tabs.get(tabId);
-        await browser.tabs.create({ url: `${popupUrl}?tab=${tabId}`, index: beside.index + 1, openerTabId: tabId });
+        // An extension page no page can script: the report form, like trust, is never in page content.
+        await browser.tabs.create({ url: `${popupUrl}?tab=${tabId}${report ? '&report=1' : ''}`, index: beside.index + 1, openerTabId: tabId });
       },
     },
   });

@@ -65,7 +65,7 @@ const REQUESTS = {
   'page/probe-signals': { type: 'page/probe-signals', signals: [{ id: 'gateway-status-endpoint', detail: '/api/status' }] },
   'page/context': { type: 'page/context' },
   'page/dismiss-warning': { type: 'page/dismiss-warning' },
-  'page/open-details': { type: 'page/open-details' },
+  'page/open-details': { type: 'page/open-details', report: true },
   'page/warning-hidden': { type: 'page/warning-hidden', surface: 'warning', how: 'covered' },
   'user-entries/list': { type: 'user-entries/list' },
   'user-entries/put': { type: 'user-entries/put', pattern: 'relay.example', level: 'blocked' },

@@ -14,7 +14,7 @@ export interface PageContextsDeps {
   readonly requests?: {
     readonly router: MessageRouter;
     /** Opens the popup's view of `tabId` in a new tab beside it. */
-    readonly openDetails: (tabId: number) => Promise<void>;
+    readonly openDetails: (tabId: number, options: { readonly report: boolean }) => Promise<void>;
   };
 }
 
@@ -86,8 +86,8 @@ export class PageContexts {
         await this.push(senderTab(sender));
         return { dismissed: true };
       },
-      'page/open-details': async (_request, sender) => {
-        await openDetails(senderTab(sender));
+      'page/open-details': async ({ report }, sender) => {
+        await openDetails(senderTab(sender), { report: report === true });
         return { opened: true };
       },
     });

@@ -23,6 +23,8 @@ export function warningVerdict(context: PageContext | null): TabVerdictView | nu
  */
 export interface WarningActions {
   readonly details: () => Promise<Envelope<unknown>>;
+  /** Opens the popup's view in a tab with its report form open (an extension page, not page content). */
+  readonly report: () => Promise<Envelope<unknown>>;
   readonly dismiss: () => Promise<Envelope<unknown>>;
   /** Asks for the context again after a dismissal (the background pushes it as well). */
   readonly refresh: () => void;

@@ -87,6 +87,7 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
 
   const warning = surfaces.warning({
     details: () => sendPageRequest(send, { type: 'page/open-details' }),
+    report: () => sendPageRequest(send, { type: 'page/open-details', report: true }),
     dismiss: () => sendPageRequest(send, { type: 'page/dismiss-warning' }),
     refresh: () => void context.refresh(),
     hidden: (how) => reportHidden('warning', how),

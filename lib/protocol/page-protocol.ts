@@ -66,8 +66,8 @@ export const pageRequestSchemas = lazy(
       z.object({ type: z.literal('page/context') }),
       /** In-page warning: don't show the warning on this site again (the verdict itself stays). */
       z.object({ type: z.literal('page/dismiss-warning') }),
-      /** In-page warning: show the full verdict (the popup's view, in a tab). */
-      z.object({ type: z.literal('page/open-details') }),
+      /** In-page warning: show the full verdict (the popup's view, in a tab); `report`: with its report form open. */
+      z.object({ type: z.literal('page/open-details'), report: z.optional(z.boolean()) }),
       /** Page guard: the page kept covering or removing RelayGuard's warning or paste question. */
       z.object({ type: z.literal('page/warning-hidden'), surface: z.enum(HIDDEN_SURFACES), how: z.enum(HIDDEN_HOWS) }),
     ] as const,

@@ -24,10 +24,11 @@ describe('reportAction', () => {
   });
 
   test('a page that only calls a relay: the endpoint is the host acted on, in canonical form', () => {
-    const chat = view({ url: 'https://chat.example/', reasons: [{ kind: 'endpoint', level: 'unvetted', source: 'api.relay-endpoint.example', detail: 'openai' }], endpoints: [relayEndpoint] });
+    const chat = view({ url: 'https://chat.example/', reasons: [{ kind: 'endpoint', level: 'unvetted', source: 'API.Relay-Endpoint.example', detail: 'openai' }], endpoints: [relayEndpoint] });
     expect(reportedHost(chat)).toEqual({ host: 'api.relay-endpoint.example', isPage: false, endpointLevel: 'unvetted' });
     expect(reportAction(chat, 'relay')).toEqual({ act: true, pattern: 'api.relay-endpoint.example', level: 'blocked' });
-    expect(reportAction({ ...chat, endpoints: [{ ...relayEndpoint, level: 'blocked' }] }, 'relay')).toEqual({ act: false, why: 'already' });
+    const blockedChat = view({ ...chat, level: 'blocked', reasons: [{ kind: 'endpoint', level: 'blocked', source: 'api.relay-endpoint.example', detail: 'openai' }] });
+    expect(reportAction(blockedChat, 'relay')).toEqual({ act: false, why: 'already' });
   });
 
   test('a page that is itself a relay stays the host, whatever it calls', () => {

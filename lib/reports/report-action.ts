@@ -1,6 +1,6 @@
 import { normalizeHost } from '../core/host.ts';
 import type { TabVerdictView } from '../protocol/page-protocol.ts';
-import { riskOf } from '../verdicts/verdict.ts';
+import { riskSource } from '../verdicts/risk-source.ts';
 import type { ReportKind } from './report-document.ts';
 
 /**
@@ -21,14 +21,14 @@ export interface ReportedHost {
 
 /**
  * The host a report is about. A page that only calls a relay (a chat app on a relay's API) is
- * not the relay: the endpoint is, so that is the host blocked (or, for a false positive, trusted).
+ * not the relay: the endpoint is, so that is the host blocked (or, for a false positive, trusted),
+ * the same host the in-page warning and the popup name (lib/verdicts/risk-source.ts).
  */
 export function reportedHost(verdict: TabVerdictView): ReportedHost | null {
-  const pageItselfRisky = verdict.reasons.some((reason) => reason.kind !== 'endpoint' && riskOf(reason.level) > riskOf('unknown'));
-  const riskiestEndpoint = [...verdict.endpoints].sort((a, b) => riskOf(b.level) - riskOf(a.level))[0];
-  if (!pageItselfRisky && riskiestEndpoint && riskOf(riskiestEndpoint.level) > riskOf('unknown')) {
-    const endpoint = normalizeHost(riskiestEndpoint.host);
-    if (endpoint.ok) return { host: endpoint.value.host, isPage: false, endpointLevel: riskiestEndpoint.level };
+  const source = riskSource(verdict);
+  if (source.kind === 'endpoint') {
+    const endpoint = normalizeHost(source.host);
+    if (endpoint.ok) return { host: endpoint.value.host, isPage: false, endpointLevel: verdict.level };
   }
   const page = normalizeHost(verdict.url);
   return page.ok ? { host: page.value.host, isPage: true } : null;

@@ -61,7 +61,7 @@ describe('zh-CN', () => {
     const popup = await popupScene({ browser, server, newTab, openPopup });
     expect(await popup.page.evaluate(() => document.documentElement.lang)).toBe(LOCALE);
     expect(await textOf(popup.verdict)).toContain(zh('level_unvetted'));
-    expect(await textOf(popup.page.locator('body'))).toContain(zh('summary_unvetted'));
+    expect(await textOf(popup.page.locator('body'))).toContain(zh('answer_unvetted'));
     expect(await textOf(popup.page.locator('[data-testid="trust-site"]'))).toBe(zh('popup_trust'));
     expect(await textOf(popup.page.locator('[data-testid="block-site"]'))).toBe(zh('popup_block'));
     await saveScreen(browser, popup.page, 'popup');

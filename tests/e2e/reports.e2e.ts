@@ -4,6 +4,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { sampleKeys } from '../support/generated-keys.ts';
 import { startCollector, type Collector } from '../support/report-collector.ts';
 import type { ExtensionBrowser } from './support/browser.ts';
+import { WarningCard } from './support/in-page.ts';
+import { interstitialScene } from './support/scenes.ts';
 import { pollUntil } from './support/poll.ts';
 import type { PopupPage } from './support/popup-page.ts';
 import { HOSTS } from './support/sites.ts';
@@ -170,4 +172,35 @@ test('with no endpoint the person sees the preview and exports the report; nothi
   await form.locator('[data-testid="report-undo"]').click();
   await expect.poll(() => popup.verdict.getAttribute('data-level'), POLL).toBe('unvetted');
   expect(collector.requests.length).toBe(before);
+});
+
+/** The extension tab that opened for `tabId` with the report form requested, once it shows the form. */
+async function reportTabFor(browser: ExtensionBrowser, tabId: number): Promise<Page> {
+  const opened = await pollUntil(
+    async () => browser.context.pages().find((candidate) => candidate.url() === browser.extensionUrl(`popup.html?tab=${tabId}&report=1`)),
+    (found) => found !== undefined,
+    { timeout: 10_000, message: `no report form opened for tab ${tabId}` },
+  );
+  await opened!.locator('[data-testid="report-form"]').waitFor();
+  return opened!;
+}
+
+test('the in-page warning\'s Report opens the report form in an extension tab, not in the page', async ({ browser, openSite }) => {
+  const page = await openSite(`http://${HOSTS.oneApi}/`);
+  const card = new WarningCard(page);
+  await card.waitShown();
+  await card.waitArmed();
+  await card.click('[data-testid="warning-report"]');
+  const form = await reportTabFor(browser, await browser.tabIdOf(page));
+  await expect.poll(async () => (await form.locator('[data-testid="report-preview"]').textContent()) ?? '', POLL).toContain(`"host": "${HOSTS.oneApi}"`);
+  await form.close();
+});
+
+test('the block page\'s Report opens the report form about the blocked address', async ({ browser, server, newTab, openPopup }) => {
+  const interstitial = await interstitialScene({ browser, server, newTab, openPopup });
+  await interstitial.page.locator('[data-testid="block-page-report"]').click();
+  const form = await reportTabFor(browser, await browser.tabIdOf(interstitial.page));
+  await expect.poll(async () => (await form.locator('[data-testid="report-preview"]').textContent()) ?? '', POLL).toContain(`"host": "${HOSTS.listedRelay}"`);
+  expect(await form.locator('[data-testid="verdict"]').getAttribute('data-level')).toBe('blocked');
+  await form.close();
 });
