@@ -98,7 +98,7 @@ export function createBackground(apis: BackgroundApis) {
     now: () => (apis.now?.() ?? new Date()).getTime(),
     report,
   });
-  const requests = new RequestObserver({ webRequest: browser.webRequest, tabs, onAiCall: (tabId, call) => history.noteAiCall(tabId, call) });
+  const requests = new RequestObserver({ webRequest: browser.webRequest, tabs, browserTabs: browser.tabs, onAiCall: (tabId, call) => history.noteAiCall(tabId, call) });
   const blockRules = new BlockRuleSync({
     dnr: browser.declarativeNetRequest,
     registry,

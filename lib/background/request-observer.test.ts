@@ -19,13 +19,13 @@ let store: TabStateStore;
 let webRequest: WebRequestStandIn;
 let observer: RequestObserver;
 
-function start({ extraHeaders = true } = {}) {
+function start({ extraHeaders = true, withBrowserTabs = true } = {}) {
   const factory = new IDBFactory();
   const registry = createTestRegistry(factory);
   store = createTabStateStore(fakeBrowser.storage.session);
   tabs = new TabVerdicts({ browser: fakeBrowser, registry, store });
   webRequest = createWebRequestStandIn({ extraHeaders });
-  observer = new RequestObserver({ webRequest: webRequest.api, tabs });
+  observer = new RequestObserver({ webRequest: webRequest.api, tabs, ...(withBrowserTabs && { browserTabs: fakeBrowser.tabs }) });
 }
 
 /** Commits a top-level document and waits until TabVerdicts has stored it and said so. */
@@ -37,8 +37,8 @@ async function commit(tabId: number, url: string, timeStamp = COMMITTED_AT): Pro
 let requestId = 1000;
 
 /** onBeforeSendHeaders details as Chromium delivers them for a page's fetch(). */
-function request(fields: { tabId?: number; frameId?: number; url: string; method?: string; type?: string; timeStamp?: number; headers: Header[] }) {
-  const { tabId = 5, frameId = 0, url, method = 'POST', type = 'xmlhttprequest', timeStamp = COMMITTED_AT + 500, headers } = fields;
+function request(fields: { tabId?: number; frameId?: number; url: string; method?: string; type?: string; timeStamp?: number; headers: Header[]; initiator?: string }) {
+  const { tabId = 5, frameId = 0, url, method = 'POST', type = 'xmlhttprequest', timeStamp = COMMITTED_AT + 500, headers, initiator = 'https://chat.example.com' } = fields;
   return {
     requestId: String(requestId++),
     url,
@@ -48,7 +48,7 @@ function request(fields: { tabId?: number; frameId?: number; url: string; method
     tabId,
     type,
     timeStamp,
-    initiator: 'https://chat.example.com',
+    initiator,
     documentId: 'D0C5',
     documentLifecycle: 'active',
     frameType: frameId === 0 ? 'outermost_frame' : 'sub_frame',
@@ -107,7 +107,7 @@ describe('listener registration', () => {
 
   test('never asks for blocking: it only observes', () => {
     start();
-    const specs = [...webRequest.onBeforeSendHeaders.registrations, ...webRequest.onHeadersReceived.registrations].map((registration) => registration.extraInfoSpec);
+    const specs = [webRequest.onBeforeRequest, webRequest.onBeforeSendHeaders, webRequest.onHeadersReceived, webRequest.onErrorOccurred].flatMap((event) => event.registrations.map((registration) => registration.extraInfoSpec ?? []));
     expect(specs.flat()).not.toContain('blocking');
   });
 });
@@ -170,15 +170,18 @@ describe('AI API calls', () => {
     expect(await sessionJson()).not.toContain(sampleKeys.google);
   });
 
-  test('requests without a tab (tabId -1: service workers, the browser) are ignored', async () => {
+  test('requests without a tab that no open page made (the browser, an extension) are ignored', async () => {
     start();
     await commit(5, 'https://chat.example.com/');
+    await fakeBrowser.tabs.create({ url: 'https://chat.example.com/' });
     const before = await fakeBrowser.storage.session.get(null);
     const changes: number[] = [];
     tabs.onChange((tabId) => changes.push(tabId));
     // Spies that keep the real methods: no evidence about tab -1 may even be offered.
     const offered = [vi.spyOn(tabs, 'recordAiCall'), vi.spyOn(tabs, 'recordSignals'), vi.spyOn(tabs, 'noteDocumentSignals')];
-    webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, url: 'https://api.cheap-relay.example/v1/chat/completions', headers: openAiHeaders(sampleKeys.openai) }));
+    webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, url: 'https://api.cheap-relay.example/v1/chat/completions', headers: openAiHeaders(sampleKeys.openai), initiator: 'chrome-extension://abcdefghijklmnop' }));
+    webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, url: 'https://api.cheap-relay.example/v1/chat/completions', headers: openAiHeaders(sampleKeys.openai), initiator: 'https://elsewhere.example' }));
+    // A worker's dashboard headers are not the page's own request: no page signal from them.
     webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, url: 'https://relay.example/api/user/self', method: 'GET', headers: [{ name: 'New-API-User', value: '1' }] }));
     webRequest.onHeadersReceived.dispatch(response({ tabId: -1, url: 'https://relay.example/', type: 'main_frame', headers: [{ name: 'X-Oneapi-Request-Id', value: ONEAPI_REQUEST_ID }] }));
     await settle();
@@ -282,5 +285,85 @@ describe('gateway headers', () => {
 
     webRequest.onHeadersReceived.dispatch(response({ url: 'https://relay.example/api/status', type: 'xmlhttprequest', headers: [{ name: 'X-Oneapi-Request-Id', value: ONEAPI_REQUEST_ID }] }));
     await vi.waitFor(async () => expect((await store.get(5))?.signals).toEqual([{ id: 'gateway-response-header', detail: 'X-Oneapi-Request-Id', family: 'one-api' }]));
+  });
+});
+
+describe('traffic that has no tab of its own, or never got its headers', () => {
+  /** Two tabs on the chat site and one elsewhere, each committed as the browser would. */
+  async function openTabs() {
+    const chatA = (await fakeBrowser.tabs.create({ url: 'https://chat.example.com/a' })).id!;
+    const chatB = (await fakeBrowser.tabs.create({ url: 'https://chat.example.com/b' })).id!;
+    const other = (await fakeBrowser.tabs.create({ url: 'https://news.example/' })).id!;
+    await commit(chatA, 'https://chat.example.com/a');
+    await commit(chatB, 'https://chat.example.com/b');
+    await commit(other, 'https://news.example/');
+    return { chatA, chatB, other };
+  }
+
+  test("a service worker's or shared worker's call (tabId -1) is evidence on every tab of its origin, and only those", async () => {
+    start();
+    const { chatA, chatB, other } = await openTabs();
+    webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, frameId: -1, url: 'https://api.cheap-relay.example/v1/chat/completions', headers: openAiHeaders(sampleKeys.openai), initiator: 'https://chat.example.com' }));
+    await settle();
+    for (const tabId of [chatA, chatB]) {
+      expect((await store.get(tabId))?.endpoints).toEqual([{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'] }]);
+      expect((await tabs.get(tabId))?.level).toBe('unvetted');
+    }
+    expect((await store.get(other))?.endpoints).toEqual([]);
+    expect(await sessionJson()).not.toContain(sampleKeys.openai);
+  });
+
+  test('without the tabs API a worker call is dropped, not guessed', async () => {
+    start({ withBrowserTabs: false });
+    const { chatA } = await openTabs();
+    webRequest.onBeforeSendHeaders.dispatch(request({ tabId: -1, url: 'https://api.cheap-relay.example/v1/chat/completions', headers: openAiHeaders(sampleKeys.openai), initiator: 'https://chat.example.com' }));
+    await settle();
+    expect((await store.get(chatA))?.endpoints).toEqual([]);
+  });
+
+  test('a call the block rules stopped (ERR_BLOCKED_BY_CLIENT) is recorded from its URL; other errors are not', async () => {
+    start();
+    await commit(5, 'https://chat.example.com/');
+    const failed = (url: string, error: string) => ({ requestId: String(requestId++), url, method: 'POST', frameId: 0, tabId: 5, type: 'xmlhttprequest', timeStamp: COMMITTED_AT + 700, initiator: 'https://chat.example.com', error });
+    webRequest.onErrorOccurred.dispatch(failed('https://down.example/v1/chat/completions', 'net::ERR_CONNECTION_REFUSED'));
+    webRequest.onErrorOccurred.dispatch(failed('https://blocked-relay.example/v1/chat/completions', 'net::ERR_BLOCKED_BY_CLIENT'));
+    await settle();
+    expect((await store.get(5))?.endpoints).toEqual([{ host: 'blocked-relay.example', protocol: 'openai', count: 1, credentialKinds: [] }]);
+  });
+
+  test('a key in the body (onBeforeRequest) is carried to the call by request id, as its kind alone', async () => {
+    start();
+    await commit(5, 'https://chat.example.com/');
+    const id = String(requestId++);
+    const bytes = new TextEncoder().encode(JSON.stringify({ model: 'gpt-4.1', api_key: sampleKeys.openai, input: 'hello' })).buffer;
+    webRequest.onBeforeRequest.dispatch({ requestId: id, url: 'https://chat.example.com/api/chat', method: 'POST', frameId: 0, tabId: 5, type: 'xmlhttprequest', timeStamp: COMMITTED_AT + 600, requestBody: { raw: [{ bytes }] } });
+    webRequest.onBeforeSendHeaders.dispatch({ ...request({ url: 'https://chat.example.com/api/chat', headers: [{ name: 'Content-Type', value: 'application/json' }] }), requestId: id });
+    await settle();
+    expect((await store.get(5))?.endpoints).toEqual([{ host: 'chat.example.com', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'] }]);
+    expect((await tabs.get(5))?.level).toBe('unvetted');
+    expect(await sessionJson()).not.toContain(sampleKeys.openai);
+  });
+
+  test('form fields posted into a frame are read too', async () => {
+    start();
+    await commit(5, 'https://chat.example.com/');
+    const id = String(requestId++);
+    webRequest.onBeforeRequest.dispatch({ requestId: id, url: 'https://api.cheap-relay.example/v1/chat/completions', method: 'POST', frameId: 3, tabId: 5, type: 'sub_frame', timeStamp: COMMITTED_AT + 600, requestBody: { formData: { key: [sampleKeys.newApiToken], prompt: ['hi'] } } });
+    webRequest.onBeforeSendHeaders.dispatch({ ...request({ frameId: 3, type: 'sub_frame', url: 'https://api.cheap-relay.example/v1/chat/completions', headers: [] }), requestId: id });
+    await settle();
+    expect((await store.get(5))?.endpoints).toEqual([{ host: 'api.cheap-relay.example', protocol: 'openai', count: 1, credentialKinds: ['relay-token'] }]);
+  });
+
+  test('pending bodies are capped, whatever a page sends', async () => {
+    start();
+    await commit(5, 'https://chat.example.com/');
+    const body = { raw: [{ bytes: new TextEncoder().encode(`key=${sampleKeys.openai}`).buffer }] };
+    // Bodies whose request never goes on (no further event): the oldest are forgotten past the cap.
+    for (let i = 0; i < 1_000; i++) webRequest.onBeforeRequest.dispatch({ requestId: `lost-${i}`, url: 'https://chat.example.com/api/x', method: 'POST', frameId: 0, tabId: 5, type: 'xmlhttprequest', timeStamp: COMMITTED_AT + 600, requestBody: body });
+    webRequest.onBeforeSendHeaders.dispatch({ ...request({ url: 'https://chat.example.com/api/x', headers: [] }), requestId: 'lost-0' });
+    webRequest.onBeforeSendHeaders.dispatch({ ...request({ url: 'https://chat.example.com/api/x', headers: [] }), requestId: 'lost-999' });
+    await settle();
+    // The first was forgotten; the last is still there and counts once.
+    expect((await store.get(5))?.endpoints).toEqual([{ host: 'chat.example.com', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'] }]);
   });
 });

@@ -1,5 +1,5 @@
 import type { browser as browserApi } from 'wxt/browser';
-import { classifyAiRequest, type AiRequestClassification } from '../detection/ai-request.ts';
+import { bodyCredential, classifyAiRequest, MAX_BODY_CHARS, type AiRequestClassification, type BodyCredential } from '../detection/ai-request.ts';
 import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
 import { mayBeStartupCall, signalFromStartupCall } from '../detection/gateway-families.ts';
 import { normalizeHost } from '../core/host.ts';
@@ -14,32 +14,78 @@ type Header = { name: string; value?: string };
 /** Serverless hosts that relays deploy to (docs/relay-signals.md §1): medium evidence with API traffic. */
 const EDGE_SUFFIXES = ['.workers.dev', '.pages.dev', '.vercel.app', '.deno.dev', '.netlify.app'];
 
+/** What Chromium reports for a request a declarativeNetRequest rule (RelayGuard's block rules) stopped. */
+const BLOCKED_BY_CLIENT = 'net::ERR_BLOCKED_BY_CLIENT';
+/** Bodies read between onBeforeRequest and the request's next event; a page cannot grow this past the cap. */
+const MAX_PENDING_BODIES = 256;
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
+interface RequestBody {
+  raw?: Array<{ bytes?: ArrayBuffer }>;
+  formData?: Record<string, string[]>;
+}
+
+/** The request fields this module reads; webRequest gives more. */
+interface RequestDetails {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  url: string;
+  method: string;
+  type: string;
+  timeStamp: number;
+  /** Chromium: the origin that made the request (a worker's own origin). */
+  initiator?: string;
+  /** Firefox: the URL of the document or worker that made it. */
+  originUrl?: string;
+  requestHeaders?: Header[];
+}
+
 export interface RequestObserverDeps {
   readonly webRequest: WebRequest;
   readonly tabs: TabVerdicts;
   /** The key history's hook (lib/background/history-recorder.ts): each AI call once recorded. */
   readonly onAiCall?: (tabId: number, call: AiRequestClassification) => Promise<void>;
+  /**
+   * The browser's tabs, to find the tabs a worker serves (a service worker's or shared worker's
+   * requests have no tab of their own). Without it such requests are dropped.
+   */
+  readonly browserTabs?: Pick<BrowserApi['tabs'], 'query'>;
 }
 
 /**
  * Watches requests (never blocks or changes them: MV3 observers are read-only) and turns what it
  * sees into evidence on the tab that made them: AI-API calls become endpoint records, gateway
  * headers become page signals. Credential values are classified by kind inside
- * classifyAiRequest and never reach this module's output.
+ * classifyAiRequest and bodyCredential and never reach this module's output.
  */
 export class RequestObserver {
   readonly #tabs: TabVerdicts;
+  readonly #browserTabs: RequestObserverDeps['browserTabs'];
   readonly #inFlight = new InFlight();
+  /** Request id → the credential its body carried, from onBeforeRequest until the request's next event. */
+  readonly #bodies = new Map<string, BodyCredential>();
+
   readonly #onAiCall: RequestObserverDeps['onAiCall'];
 
-  constructor({ webRequest, tabs, onAiCall }: RequestObserverDeps) {
+  constructor({ webRequest, tabs, browserTabs, onAiCall }: RequestObserverDeps) {
     this.#tabs = tabs;
+    this.#browserTabs = browserTabs;
     this.#onAiCall = onAiCall;
     const filter = { urls: ['<all_urls>'] };
     // Chromium hides some headers unless asked for 'extraHeaders'; Firefox has no such option and rejects it.
     const extra = 'OnBeforeSendHeadersOptions' in webRequest && (webRequest.OnBeforeSendHeadersOptions as Record<string, string>).EXTRA_HEADERS ? ['extraHeaders'] : [];
-    webRequest.onBeforeSendHeaders.addListener((details) => void this.#inFlight.track(this.#onRequest(details)), filter, ['requestHeaders', ...extra] as never);
+    webRequest.onBeforeRequest?.addListener(
+      (details) => {
+        this.#onBody(details as unknown as RequestDetails & { requestBody?: RequestBody | null });
+        return undefined;
+      },
+      filter,
+      ['requestBody'] as never,
+    );
+    webRequest.onBeforeSendHeaders.addListener((details) => void this.#inFlight.track(this.#onRequest(details as RequestDetails)), filter, ['requestHeaders', ...extra] as never);
     webRequest.onHeadersReceived.addListener((details) => void this.#inFlight.track(this.#onResponse(details)), filter, ['responseHeaders', ...extra] as never);
+    webRequest.onErrorOccurred?.addListener((details) => void this.#inFlight.track(this.#onError(details as RequestDetails & { error: string })), filter);
   }
 
   /** Whether the work its event listeners started has all finished. */
@@ -52,26 +98,72 @@ export class RequestObserver {
     return this.#inFlight.whenIdle();
   }
 
-  async #onRequest(details: { tabId: number; frameId: number; url: string; method: string; type: string; timeStamp: number; requestHeaders?: Header[] }): Promise<void> {
-    if (details.tabId < 0) return; // service workers and the browser itself: no tab to warn in
+  /** Reads a bounded prefix of the body for a credential's kind; the text goes no further. */
+  #onBody(details: RequestDetails & { requestBody?: RequestBody | null }): void {
+    if (!details.requestBody || !BODY_METHODS.has(details.method.toUpperCase())) return;
+    const found = bodyCredential(bodyText(details.requestBody));
+    if (!found) return;
+    if (this.#bodies.size >= MAX_PENDING_BODIES) this.#bodies.delete(this.#bodies.keys().next().value!);
+    this.#bodies.set(details.requestId, found);
+  }
+
+  #takeBody(requestId: string): BodyCredential | null {
+    const found = this.#bodies.get(requestId) ?? null;
+    this.#bodies.delete(requestId);
+    return found;
+  }
+
+  async #onRequest(details: RequestDetails): Promise<void> {
+    const body = this.#takeBody(details.requestId);
     // keyEnding: a vendor key's last four characters, for the key history; never more of it.
-    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, ...(details.requestHeaders && { requestHeaders: details.requestHeaders }) }, { keyEnding: this.#onAiCall !== undefined });
-    if (call) {
-      await this.#tabs.recordAiCall(details.tabId, details.timeStamp, {
-        host: call.host,
-        protocol: call.protocol,
-        ...(call.credential && { credentialKind: call.credential.kind }),
-      });
-      await this.#onAiCall?.(details.tabId, call);
-      if (EDGE_SUFFIXES.some((suffix) => call.host.endsWith(suffix))) {
-        await this.#tabs.recordSignals(details.tabId, details.timeStamp, [{ id: 'edge-host-ai-traffic', detail: call.host }]);
-      }
+    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, bodyCredential: body, ...(details.requestHeaders && { requestHeaders: details.requestHeaders }) }, { keyEnding: this.#onAiCall !== undefined });
+    if (details.tabId < 0) {
+      // A worker's request: evidence for every tab it serves (its origin's top-level pages).
+      if (call) for (const tabId of await this.#tabsServedBy(details)) await this.#recordCall(tabId, details.timeStamp, call);
+      return;
     }
+    if (call) await this.#recordCall(details.tabId, details.timeStamp, call);
     // Dashboard headers only mean something when the relay's own page sends them.
     if (details.frameId === 0 && details.requestHeaders) {
       await this.#tabs.recordSignals(details.tabId, details.timeStamp, signalsFromRequestHeaders(details.requestHeaders));
     }
     await this.#recordStartupCall(details);
+  }
+
+  /**
+   * A request RelayGuard's own block rules stopped never reaches onBeforeSendHeaders: the page
+   * tried to reach a blocked host, which is evidence on its own (the URL is all there is to read).
+   */
+  async #onError(details: RequestDetails & { error: string }): Promise<void> {
+    const body = this.#takeBody(details.requestId);
+    if (details.error !== BLOCKED_BY_CLIENT) return;
+    const call = classifyAiRequest({ url: details.url, method: details.method, type: details.type, bodyCredential: body });
+    if (!call) return;
+    const tabIds = details.tabId < 0 ? await this.#tabsServedBy(details) : [details.tabId];
+    for (const tabId of tabIds) await this.#recordCall(tabId, details.timeStamp, call);
+  }
+
+  async #recordCall(tabId: number, observedAt: number, call: AiRequestClassification): Promise<void> {
+    await this.#tabs.recordAiCall(tabId, observedAt, {
+      host: call.host,
+      protocol: call.protocol,
+      ...(call.credential && { credentialKind: call.credential.kind }),
+    });
+    await this.#onAiCall?.(tabId, call);
+    if (EDGE_SUFFIXES.some((suffix) => call.host.endsWith(suffix))) {
+      await this.#tabs.recordSignals(tabId, observedAt, [{ id: 'edge-host-ai-traffic', detail: call.host }]);
+    }
+  }
+
+  /**
+   * The tabs whose top-level page has the origin a worker's request came from: a service worker
+   * controls, and a shared worker is connected to, pages of its own origin only.
+   */
+  async #tabsServedBy(details: RequestDetails): Promise<number[]> {
+    const origin = originOf(details.initiator ?? details.originUrl);
+    if (!origin || !this.#browserTabs) return [];
+    const open = await this.#browserTabs.query({});
+    return open.filter((tab) => tab.id !== undefined && tab.id >= 0 && originOf(tab.url) === origin).map((tab) => tab.id!);
   }
 
   // --- Gateway families' start-up calls (lib/detection/gateway-families.ts; owned by detection) ---
@@ -106,6 +198,44 @@ export class RequestObserver {
     const pageHost = await this.#tabs.pageHost(details.tabId);
     if (host.ok && host.value.host === pageHost) await this.#tabs.recordSignals(details.tabId, details.timeStamp, signals);
   }
+}
+
+/** An http(s) URL's or origin's origin, with the host canonical; null for anything else. */
+function originOf(url: string | undefined): string | null {
+  if (!url || url.length > 4096) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const host = normalizeHost(parsed.host);
+  return host.ok ? `${parsed.protocol}//${host.value.host}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}` : null;
+}
+
+/** The first MAX_BODY_CHARS of a body, as text: raw bytes decoded as UTF-8, or form fields as `name=value`. */
+function bodyText(body: RequestBody): string {
+  if (body.formData) {
+    let text = '';
+    for (const [name, values] of Object.entries(body.formData)) {
+      for (const value of values) {
+        if (text.length >= MAX_BODY_CHARS) return text.slice(0, MAX_BODY_CHARS);
+        text += `${name.slice(0, 256)}=${String(value).slice(0, MAX_BODY_CHARS)}\n`;
+      }
+    }
+    return text.slice(0, MAX_BODY_CHARS);
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const part of body.raw ?? []) {
+    if (!(part.bytes instanceof ArrayBuffer)) continue;
+    // No character takes more than four bytes in UTF-8: this many bytes hold the characters still wanted.
+    const room = MAX_BODY_CHARS - text.length;
+    text += decoder.decode(new Uint8Array(part.bytes, 0, Math.min(part.bytes.byteLength, room * 4)));
+    if (text.length >= MAX_BODY_CHARS) break;
+  }
+  return text.slice(0, MAX_BODY_CHARS);
 }
 
 function pathnameOf(url: string): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classifyAiRequest } from './ai-request.ts';
+import { bodyCredential, classifyAiRequest, MAX_BODY_CHARS } from './ai-request.ts';
 import type { AiRequestClassification, AiRequestInput, RequestHeaders } from './ai-request.ts';
 import { KEY_CHARS, HEX, chars, oneApiUuidTail } from '../../tests/support/generated-keys.ts';
 
@@ -329,6 +329,56 @@ describe('credentials', () => {
   });
 });
 
+describe('a vendor key sent anywhere is an AI call, whatever the path', () => {
+  test.each<[string, AiRequestInput, Partial<AiRequestClassification>]>([
+    ['a same-origin proxy at /api/chat', request('https://chat.example.com/api/chat', 'POST', [bearer(keys.openai)]), { protocol: 'openai', operation: 'other', credential: { carrier: 'authorization-bearer', kind: 'vendor-key', vendor: 'openai' } }],
+    ['an Anthropic key in x-api-key', request('https://chat.example.com/backend/complete', 'POST', [{ name: 'x-api-key', value: keys.anthropic }]), { protocol: 'anthropic', operation: 'other' }],
+    ['a Claude subscription credential', request('https://chat.example.com/proxy', 'POST', [bearer(keys.claudeOauth)]), { protocol: 'anthropic', credential: { carrier: 'authorization-bearer', kind: 'subscription-credential', vendor: 'anthropic' } }],
+    ['a vendor key in the JSON body', { url: 'https://chat.example.com/api/chat', method: 'POST', type: 'xmlhttprequest', requestHeaders: [], bodyCredential: { kind: 'vendor-key', vendor: 'openrouter' } }, { protocol: 'openai', operation: 'other', credential: { carrier: 'body', kind: 'vendor-key', vendor: 'openrouter' } }],
+  ])('%s', (_label, req, expected) => {
+    expect(classifyAiRequest(req)).toMatchObject({ host: new URL(req.url).hostname, ...expected });
+  });
+});
+
+describe('the other shapes a page sends calls in', () => {
+  test('/v1/responses with the key in the body and no Authorization header', () => {
+    const req: AiRequestInput = { url: 'https://relay.example.com/v1/responses', method: 'POST', type: 'xmlhttprequest', requestHeaders: [{ name: 'Content-Type', value: 'application/json' }], bodyCredential: { kind: 'vendor-key', vendor: 'openai' } };
+    expect(classifyAiRequest(req)).toEqual({ protocol: 'openai', operation: 'responses', host: 'relay.example.com', credential: { carrier: 'body', kind: 'vendor-key', vendor: 'openai' } });
+  });
+
+  test('EventSource: a GET that asks for an event stream, the key in the query', () => {
+    const req = request(`https://relay.example.com/v1/chat/completions?stream=true&api_key=${keys.newApi}`, 'GET', [{ name: 'Accept', value: 'text/event-stream' }], 'other');
+    expect(classifyAiRequest(req)).toEqual({ protocol: 'openai', operation: 'chat.completions', host: 'relay.example.com', credential: { carrier: 'query-key', kind: 'relay-token', gateway: 'new-api' } });
+  });
+
+  test('Realtime over WebSocket, the key in the subprotocol as the browser API sends it', () => {
+    const req = request('ws://relay.example.com/v1/realtime?model=gpt-realtime', 'GET', [{ name: 'Sec-WebSocket-Protocol', value: `realtime, openai-insecure-api-key.${keys.openai}` }], 'websocket');
+    expect(classifyAiRequest(req)).toEqual({ protocol: 'openai', operation: 'realtime', host: 'relay.example.com', credential: { carrier: 'websocket-protocol', kind: 'vendor-key', vendor: 'openai' } });
+  });
+
+  test('a form posted into a frame', () => {
+    const req: AiRequestInput = { url: 'https://relay.example.com/v1/chat/completions', method: 'POST', type: 'sub_frame', requestHeaders: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], bodyCredential: { kind: 'relay-token', gateway: 'new-api' } };
+    expect(classifyAiRequest(req)).toEqual({ protocol: 'openai', operation: 'chat.completions', host: 'relay.example.com', credential: { carrier: 'body', kind: 'relay-token', gateway: 'new-api' } });
+  });
+});
+
+describe('bodyCredential', () => {
+  test('finds a key in JSON and says only its kind', () => {
+    expect(bodyCredential(JSON.stringify({ model: 'gpt-4o', api_key: keys.openai, input: 'hi' }))).toEqual({ kind: 'vendor-key', vendor: 'openai' });
+    expect(bodyCredential(`key=${keys.newApi}&prompt=hi`)).toEqual({ kind: 'relay-token', gateway: 'new-api' });
+  });
+
+  test('a vendor key wins over a relay token beside it', () => {
+    expect(bodyCredential(`token=${keys.newApi}&upstream=${keys.anthropic}`)).toEqual({ kind: 'vendor-key', vendor: 'anthropic' });
+  });
+
+  test('reads a bounded prefix: a key past MAX_BODY_CHARS is not looked for', () => {
+    expect(bodyCredential(' '.repeat(MAX_BODY_CHARS) + keys.openai)).toBeNull();
+    expect(bodyCredential('{"prompt":"no key here"}')).toBeNull();
+    expect(bodyCredential('')).toBeNull();
+  });
+});
+
 describe('not AI API traffic', () => {
   test.each<[string, AiRequestInput]>([
     // Chat apps post and list their own messages at /api/v1/messages; without Anthropic headers
@@ -336,8 +386,14 @@ describe('not AI API traffic', () => {
     ['GET …/v1/messages on a chat site', request('https://chat.example.com/api/v1/messages', 'GET', [{ name: 'cookie', value: 'sid=1' }])],
     ['GET …/v1/messages, headers unknown', request('https://chat.example.com/api/v1/messages', 'GET')],
     ['POST …/v1/messages with a session bearer', request('https://chat.example.com/api/v1/messages', 'POST', [bearer(keys.sessionJwt)])],
-    ['bearer on an ordinary API', request('https://app.example.com/api/v1/users', 'GET', [bearer(keys.openai)])],
-    ['bearer, no /v1 at all', request('https://app.example.com/graphql', 'POST', [bearer(keys.openai)])],
+    // A bearer token that is no vendor key (vendor keys: "a vendor key sent anywhere", below).
+    ['bearer on an ordinary API', request('https://app.example.com/api/v1/users', 'GET', [bearer(keys.newApi)])],
+    ['bearer, no /v1 at all', request('https://app.example.com/graphql', 'POST', [bearer(keys.sessionJwt)])],
+    ['a Google API key (public by design: Maps, Firebase)', request('https://firebaseinstallations.googleapis.com/v1/projects/p/installations', 'POST', [{ name: 'x-goog-api-key', value: keys.google }])],
+    ['a Google API key in a body', { url: 'https://app.example.com/api/config', method: 'POST', type: 'xmlhttprequest', requestHeaders: [], bodyCredential: { kind: 'vendor-key', vendor: 'google' } }],
+    ['a relay token in a body to an ordinary path', { url: 'https://app.example.com/api/settings', method: 'POST', type: 'xmlhttprequest', requestHeaders: [], bodyCredential: { kind: 'relay-token', gateway: 'new-api' } }],
+    ['EventSource on a generic path without a key', request('https://news.example.com/api/v1/responses', 'GET', [{ name: 'Accept', value: 'text/event-stream' }], 'other')],
+    ['a frame GET at an API path', request('https://docs.example.com/v1/chat/completions', 'GET', undefined, 'sub_frame')],
     ['docs page navigation', request('https://docs.example.com/docs/v1/chat/completions', 'GET', undefined, 'main_frame')],
     ['docs page in a frame', request('https://docs.example.com/docs/v1/chat/completions', 'GET', undefined, 'sub_frame')],
     ['form POST navigation', request('https://relay.example.com/v1/chat/completions', 'POST', [bearer(keys.openai)], 'main_frame')],

@@ -12,12 +12,12 @@
  */
 import { normalizeHost } from '../core/host.ts';
 import { canonicalPath } from '../core/url-path.ts';
-import { classifySecret } from './keys.ts';
-import type { GatewayId, SecretFormat, SecretKind, VendorId } from './keys.ts';
+import { classifySecret, findSecrets } from './keys.ts';
+import type { GatewayId, SecretFormat, SecretKind, SecretMatch, VendorId } from './keys.ts';
 
 export type AiProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
 
-type CredentialCarrier = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'query-key';
+type CredentialCarrier = 'authorization-bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'query-key' | 'websocket-protocol' | 'body';
 
 interface AiCredential {
   carrier: CredentialCarrier;
@@ -58,6 +58,15 @@ export interface AiRequestInput {
   type?: string;
   /** Accepted so webRequest details can be passed as they are; not needed to classify. */
   initiator?: string;
+  /** What the request body carried (bodyCredential, read in onBeforeRequest); never the value. */
+  bodyCredential?: BodyCredential | null;
+}
+
+/** The credential a request body carried, by kind: the body's text never leaves bodyCredential. */
+export interface BodyCredential {
+  kind: SecretKind;
+  vendor?: VendorId;
+  gateway?: GatewayId;
 }
 
 interface RequestShape {
@@ -74,9 +83,13 @@ interface HeaderFacts {
   xApiKey?: string;
   xGoogApiKey?: string;
   apiKey?: string;
+  /** The realtime API's browser credential: a `openai-insecure-api-key.<key>` WebSocket subprotocol. */
+  websocketKey?: string;
   anthropicVersion: boolean;
   anthropicBrowserAccess: boolean;
   stainless: boolean;
+  /** `Accept: text/event-stream`: what EventSource sends, and the only header it can. */
+  eventStream: boolean;
 }
 
 /**
@@ -86,7 +99,6 @@ interface HeaderFacts {
  */
 const NON_API_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'main_frame',
-  'sub_frame',
   'stylesheet',
   'script',
   'image',
@@ -148,11 +160,24 @@ const ANTHROPIC_MESSAGE_OPERATIONS: ReadonlySet<string> = new Set(['messages', '
 
 /** Native carrier first; a relay may accept any of them, so the others follow. */
 const CARRIER_PREFERENCE: Readonly<Record<AiProtocol, readonly CredentialCarrier[]>> = {
-  openai: ['authorization-bearer', 'api-key', 'x-api-key'],
-  anthropic: ['x-api-key', 'authorization-bearer'],
-  gemini: ['x-goog-api-key', 'query-key', 'authorization-bearer'],
-  'azure-openai': ['api-key', 'authorization-bearer'],
+  openai: ['authorization-bearer', 'api-key', 'x-api-key', 'websocket-protocol', 'query-key', 'body'],
+  anthropic: ['x-api-key', 'authorization-bearer', 'body'],
+  gemini: ['x-goog-api-key', 'query-key', 'authorization-bearer', 'body'],
+  'azure-openai': ['api-key', 'authorization-bearer', 'body'],
 };
+
+/** Query parameters that carry a key where no header can (EventSource, a WebSocket, a link). */
+const QUERY_KEY_PARAMETERS = ['key', 'api_key', 'api-key', 'apikey'] as const;
+const WEBSOCKET_KEY_PREFIX = 'openai-insecure-api-key.';
+/**
+ * Operations a page may stream with EventSource, which can only GET: a relay that offers them
+ * that way takes the prompt and the key in the query.
+ */
+const EVENT_STREAM_OPERATIONS: ReadonlySet<string> = new Set(['chat.completions', 'completions', 'responses']);
+/** Where a vendor key goes by design in ordinary web apps (Google API keys, Maps and Firebase included). */
+const PUBLIC_BY_DESIGN_VENDORS: ReadonlySet<VendorId> = new Set(['google']);
+/** How much of a request body is read for a credential: keys sit near the start of what pages send. */
+export const MAX_BODY_CHARS = 32 * 1024;
 
 const BEARER_PREFIX = 'bearer ';
 
@@ -182,19 +207,24 @@ export interface ClassifyOptions {
  */
 export function classifyAiRequest(req: AiRequestInput, options: ClassifyOptions = {}): AiRequestClassification | null {
   if (!req || typeof req.url !== 'string' || typeof req.method !== 'string') return null;
-  if (typeof req.type === 'string' && NON_API_RESOURCE_TYPES.has(req.type)) return null;
   const method = req.method.length > 16 ? '' : req.method.toUpperCase();
+  // A form posted into a frame is a call, whatever frame shows the answer; a frame's GET is a page.
+  if (typeof req.type === 'string' && NON_API_RESOURCE_TYPES.has(req.type)) return null;
+  if (req.type === 'sub_frame' && method !== 'POST') return null;
   const rawUrl = boundedUrl(req.url);
   if (rawUrl === null) return null;
 
   const hasPathMarker = PATH_MARKER.test(rawUrl);
-  if (!hasPathMarker && req.requestHeaders === undefined) return null;
+  const body = req.bodyCredential ?? null;
+  if (!hasPathMarker && req.requestHeaders === undefined && body === null) return null;
   const headers = readHeaderFacts(req.requestHeaders);
-  if (!hasPathMarker && !isAnthropicClient(headers)) return null;
+  const vendorKey = vendorKeyAnywhere(headers, body);
+  if (!hasPathMarker && !isAnthropicClient(headers) && !vendorKey) return null;
 
   const url = parseHttpUrl(rawUrl);
   if (!url) return null;
-  const shape = matchShape(canonicalPath(url.pathname), url, method, headers);
+  // A vendor key sent anywhere is an AI call whatever the path (a same-origin `/api/chat` proxy).
+  const shape = matchShape(canonicalPath(url.pathname), url, method, headers, body) ?? (vendorKey ? vendorKeyShape(vendorKey) : null);
   if (!shape) return null;
   // The canonical host (no trailing dot, no brackets), as the lists are asked about it.
   const host = normalizeHost(`${url.protocol}//${url.host}`);
@@ -204,19 +234,19 @@ export function classifyAiRequest(req: AiRequestInput, options: ClassifyOptions 
     protocol: shape.protocol,
     operation: shape.operation,
     host: host.value.host,
-    credential: findCredential(shape.protocol, headers, url, host.value.host, options.keyEnding === true),
+    credential: findCredential(shape.protocol, headers, url, host.value.host, body, options.keyEnding === true),
   };
   const sdkHint = detectSdk(headers);
   if (sdkHint) result.sdkHint = sdkHint;
   return result;
 }
 
-function matchShape(path: string, url: URL, method: string, headers: HeaderFacts): RequestShape | null {
+function matchShape(path: string, url: URL, method: string, headers: HeaderFacts, body: BodyCredential | null): RequestShape | null {
   return (
     matchGemini(path, method) ??
     matchAzure(path, url, method) ??
     matchAnthropicPath(path, method, headers) ??
-    matchOpenAi(path, method, headers) ??
+    matchOpenAi(path, method, headers, url, body) ??
     // The Anthropic SDK and Claude Code send these headers to whatever base URL they are given,
     // so they identify Anthropic traffic on any path.
     (isAnthropicClient(headers) ? { protocol: 'anthropic', operation: 'other' } : null)
@@ -277,12 +307,50 @@ function matchAnthropicPath(path: string, method: string, headers: HeaderFacts):
     : null;
 }
 
-function matchOpenAi(path: string, method: string, headers: HeaderFacts): RequestShape | null {
+function matchOpenAi(path: string, method: string, headers: HeaderFacts, url: URL, body: BodyCredential | null): RequestShape | null {
   const tail = v1Tail(path);
   const operation = tail === null ? null : openAiOperation(tail);
-  if (!operation || !openAiMethodFits(operation, method)) return null;
-  if (GENERIC_OPENAI_OPERATIONS.has(operation) && headers.known && !hasApiClientEvidence(headers)) return null;
+  if (!operation) return null;
+  const streamed = method === 'GET' && headers.eventStream && EVENT_STREAM_OPERATIONS.has(operation);
+  if (!openAiMethodFits(operation, method) && !streamed) return null;
+  const evidence = hasApiClientEvidence(headers) || body !== null || queryKey(url) !== undefined;
+  if ((GENERIC_OPENAI_OPERATIONS.has(operation) || streamed) && headers.known && !evidence) return null;
   return { protocol: 'openai', operation };
+}
+
+/** A vendor key (or Claude subscription credential) in any header or the body; Google's are public by design. */
+function vendorKeyAnywhere(headers: HeaderFacts, body: BodyCredential | null): BodyCredential | null {
+  for (const value of [bearerToken(headers.authorization), nonBlank(headers.xApiKey), nonBlank(headers.apiKey), nonBlank(headers.xGoogApiKey), headers.websocketKey]) {
+    if (!value) continue;
+    const match = classifySecret(value);
+    if (match && isPrivateVendorCredential(match)) return match;
+  }
+  return body && isPrivateVendorCredential(body) ? body : null;
+}
+
+function isPrivateVendorCredential(match: BodyCredential): boolean {
+  if (match.kind === 'subscription-credential') return true;
+  return match.kind === 'vendor-key' && match.vendor !== undefined && !PUBLIC_BY_DESIGN_VENDORS.has(match.vendor);
+}
+
+function vendorKeyShape(key: BodyCredential): RequestShape {
+  const anthropic = key.vendor === 'anthropic' || key.kind === 'subscription-credential';
+  return { protocol: anthropic ? 'anthropic' : 'openai', operation: 'other' };
+}
+
+/**
+ * The credential in a request body (JSON, form fields, text), by kind: a vendor key or Claude
+ * credential first, then a relay token. Reads at most MAX_BODY_CHARS; the text is not kept.
+ */
+export function bodyCredential(text: string): BodyCredential | null {
+  if (typeof text !== 'string' || text.length === 0) return null;
+  const matches = findSecrets(text.slice(0, MAX_BODY_CHARS));
+  const chosen: SecretMatch | undefined = matches.find((match) => match.kind !== 'relay-token') ?? matches[0];
+  if (!chosen) return null;
+  const credential: BodyCredential = { kind: chosen.kind };
+  if (chosen.vendor) credential.vendor = chosen.vendor;
+  if (chosen.gateway) credential.gateway = chosen.gateway;
+  return credential;
 }
 
 /** Relays mount the API under any prefix (/api/v1, /openai/v1), so only the part after /v1/ counts. */
@@ -327,22 +395,35 @@ function isAnthropicClient(headers: HeaderFacts): boolean {
 function hasApiClientEvidence(headers: HeaderFacts): boolean {
   return (
     headers.stainless ||
+    headers.websocketKey !== undefined ||
     bearerToken(headers.authorization) !== undefined ||
     headers.apiKey !== undefined ||
     headers.xApiKey !== undefined
   );
 }
 
-function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL, host: string, keyEnding: boolean): AiCredential | null {
+function findCredential(protocol: AiProtocol, headers: HeaderFacts, url: URL, host: string, body: BodyCredential | null, keyEnding: boolean): AiCredential | null {
   for (const carrier of CARRIER_PREFERENCE[protocol]) {
+    if (carrier === 'body') {
+      if (body) return { carrier, ...body };
+      continue;
+    }
     const value = credentialValue(carrier, headers, url);
     if (value !== undefined) return describeCredential(carrier, value, host, keyEnding);
   }
   return null;
 }
 
+function queryKey(url: URL): string | undefined {
+  for (const name of QUERY_KEY_PARAMETERS) {
+    const value = url.searchParams.get(name)?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** undefined: this carrier holds no credential. '' : present but unreadable. */
-function credentialValue(carrier: CredentialCarrier, headers: HeaderFacts, url: URL): string | undefined {
+function credentialValue(carrier: Exclude<CredentialCarrier, 'body'>, headers: HeaderFacts, url: URL): string | undefined {
   switch (carrier) {
     case 'authorization-bearer':
       return bearerToken(headers.authorization);
@@ -353,7 +434,9 @@ function credentialValue(carrier: CredentialCarrier, headers: HeaderFacts, url: 
     case 'api-key':
       return nonBlank(headers.apiKey);
     case 'query-key':
-      return url.searchParams.get('key')?.trim() || undefined;
+      return queryKey(url);
+    case 'websocket-protocol':
+      return headers.websocketKey;
   }
 }
 
@@ -387,6 +470,15 @@ function nonBlank(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+/** The key in `realtime, openai-insecure-api-key.<key>` (the realtime API's in-browser form). */
+function websocketKey(value: string): string | undefined {
+  for (const protocol of value.split(',')) {
+    const trimmed = protocol.trim();
+    if (trimmed.startsWith(WEBSOCKET_KEY_PREFIX)) return nonBlank(trimmed.slice(WEBSOCKET_KEY_PREFIX.length));
+  }
+  return undefined;
+}
+
 function detectSdk(headers: HeaderFacts): SdkHint | undefined {
   // The Anthropic browser SDK is itself Stainless-generated; the more specific hint wins.
   if (headers.anthropicBrowserAccess) return 'anthropic-browser';
@@ -400,6 +492,7 @@ function readHeaderFacts(raw: unknown): HeaderFacts {
     anthropicVersion: false,
     anthropicBrowserAccess: false,
     stainless: false,
+    eventStream: false,
   };
   if (Array.isArray(raw)) {
     facts.known = true;
@@ -438,6 +531,12 @@ function noteHeader(facts: HeaderFacts, rawName: string, value: string): void {
       return;
     case 'anthropic-dangerous-direct-browser-access':
       facts.anthropicBrowserAccess = true;
+      return;
+    case 'accept':
+      facts.eventStream = value.toLowerCase().includes('text/event-stream');
+      return;
+    case 'sec-websocket-protocol':
+      facts.websocketKey = websocketKey(value);
       return;
   }
   if (name.startsWith('x-stainless-')) facts.stainless = true;

@@ -165,6 +165,8 @@ export interface WebRequestStandIn {
   readonly onBeforeSendHeaders: RecordingEvent;
   readonly onHeadersReceived: RecordingEvent;
   readonly onBeforeRedirect: RecordingEvent;
+  readonly onBeforeRequest: RecordingEvent;
+  readonly onErrorOccurred: RecordingEvent;
 }
 
 /**
@@ -176,14 +178,18 @@ export function createWebRequestStandIn({ extraHeaders }: { extraHeaders: boolea
   const onBeforeSendHeaders = new RecordingEvent();
   const onHeadersReceived = new RecordingEvent();
   const onBeforeRedirect = new RecordingEvent();
+  const onBeforeRequest = new RecordingEvent();
+  const onErrorOccurred = new RecordingEvent();
   const api = {
     OnBeforeSendHeadersOptions: { BLOCKING: 'blocking', REQUEST_HEADERS: 'requestHeaders', ...extra },
     OnHeadersReceivedOptions: { BLOCKING: 'blocking', RESPONSE_HEADERS: 'responseHeaders', ...extra },
     onBeforeSendHeaders,
     onHeadersReceived,
     onBeforeRedirect,
+    onBeforeRequest,
+    onErrorOccurred,
   };
-  return { api: api as unknown as BrowserApi['webRequest'], onBeforeSendHeaders, onHeadersReceived, onBeforeRedirect };
+  return { api: api as unknown as BrowserApi['webRequest'], onBeforeSendHeaders, onHeadersReceived, onBeforeRedirect, onBeforeRequest, onErrorOccurred };
 }
 
 // ——— action ———

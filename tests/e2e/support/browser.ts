@@ -99,6 +99,9 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** Fixture origins allowed to register a service worker over plain http. */
+const SERVICE_WORKER_ORIGINS = ['http://traffic-lab.test'];
+
 function hostResolverRules(port: number, realHosts: readonly string[]): string {
   return [
     `MAP *.test 127.0.0.1:${port}`,
@@ -162,6 +165,8 @@ export async function launchExtensionBrowser(options: LaunchOptions): Promise<Ex
         `--disable-extensions-except=${extensionPath}`,
         `--load-extension=${extensionPath}`,
         `--host-resolver-rules=${hostResolverRules(fixturePort, realHosts)}`,
+        // Service workers need a secure context; the fixture web is plain http (traffic.e2e.ts).
+        `--unsafely-treat-insecure-origin-as-secure=${SERVICE_WORKER_ORIGINS.join(',')}`,
         ...(locale ? [`--lang=${locale}`] : []),
         ...(options.restoreLastSession ? ['--restore-last-session'] : []),
       ],
