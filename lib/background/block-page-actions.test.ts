@@ -3,7 +3,6 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import { ask, startTestBackground, type TestBackground, refusal } from '../../tests/support/test-background.ts';
-import { ok } from '../core/result.ts';
 import { openListDatabase, putUserEntry, storeFetchedList } from '../lists/list-store.ts';
 import type { Sender } from './message-router.ts';
 
@@ -84,8 +83,8 @@ describe('interstitial/info', () => {
 
   test('a subscribed list’s block carries its evidence', async () => {
     const db = await openListDatabase(factory);
-    const list = { name: 'Community relays', version: '7', updated: '2026-11-20', entries: [{ pattern: 'relay.example', level: 'blocked', evidence: ['https://evidence.example.org/relay'] }] };
-    expect((await storeFetchedList(db, { url: 'https://lists.example.org/relays.json', body: ok(JSON.stringify(list)), at: 1 })).ok).toBe(true);
+    const list = { name: 'Community relays', version: '7', updated: '2026-11-20', entries: [{ pattern: 'relay.example', level: 'blocked' as const, evidence: ['https://evidence.example.org/relay'] }] };
+    await storeFetchedList(db, { url: 'https://lists.example.org/relays.json', list, at: 1, nextUpdateAt: Date.now() + 3_600_000 });
     db.close();
     await startWorker();
     expect(await info('https://relay.example/')).toMatchObject({

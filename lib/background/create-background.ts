@@ -3,12 +3,13 @@ import { createTranslator } from '../core/i18n.ts';
 import { createLookalikeDetector, lookalikeCheck } from '../detection/lookalike.ts';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { openListDatabase } from '../lists/list-store.ts';
-import { downloadList } from '../lists/subscriptions.ts';
+import { fetchListUpdate } from '../lists/subscription-update.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
 import { BlockPageActions } from './block-page-actions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import { HiddenWarnings, type NotificationsApi } from './hidden-warnings.ts';
 import { ListRegistry } from './list-registry.ts';
+import { ListRefresh } from './list-refresh.ts';
 import { MessageRouter } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
 import { PAGE_GUARD_SCRIPT, PageGuards } from './page-guards.ts';
@@ -71,11 +72,13 @@ export function createBackground(apis: BackgroundApis) {
       read: async () => (await browser.storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY],
       write: (raw) => (raw === null ? browser.storage.local.remove(POLICY_CACHE_KEY) : browser.storage.local.set({ [POLICY_CACHE_KEY]: raw })),
     },
-    download: (url, previous) => downloadList(url, previous, apis.fetch),
+    fetchUpdate: (target) => fetchListUpdate(target, apis.fetch),
     report,
     router,
     ...(apis.now && { now: apis.now }),
   });
+
+  const listRefresh = new ListRefresh({ registry, alarms: browser.alarms, now: () => (apis.now?.() ?? new Date()).getTime(), report, router });
 
   const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
   // The block page's address under the extension's fixed id. With use_dynamic_url (wxt.config.ts)
@@ -205,5 +208,6 @@ export function createBackground(apis: BackgroundApis) {
   if (unhandled.length > 0) throw new Error(`No component handles ${unhandled.join(', ')}.`);
 
   void registry.ready();
-  return { router, registry, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
+  void listRefresh.start();
+  return { router, registry, listRefresh, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
 }

@@ -4,9 +4,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { DATABASE_NAME, DATABASE_VERSION, loadUserEntries, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../lists/list-store.ts';
+import { parseList, type RelayList } from '../lists/list-schema.ts';
 import type { ListSummary } from '../protocol/messages.ts';
 import { ok } from '../core/result.ts';
-import { downloadList } from '../lists/subscriptions.ts';
+import { fetchListUpdate } from '../lists/subscription-update.ts';
 import { EMPTY_POLICY } from '../lists/policy.ts';
 import { ListRegistry, type ListRegistryDeps } from './list-registry.ts';
 
@@ -47,6 +48,12 @@ const COMMUNITY = {
 };
 
 const bundled = loadBundledLists();
+const parsed = (value: unknown): RelayList => {
+  const list = parseList(value);
+  if (!list.ok) throw new Error(list.error.message);
+  return list.value;
+};
+const TWELVE_HOURS = 12 * 3_600_000;
 const BUNDLED_SUMMARY: ListSummary[] = bundled.lists.map(({ id, list }) => ({ id, source: 'bundled', name: list.name, version: list.version, entryCount: list.entries.length }));
 
 let factory: IDBFactory;
@@ -59,8 +66,10 @@ function createRegistry(overrides: Partial<ListRegistryDeps> = {}): ListRegistry
     bundled: bundled.lists,
     openDatabase: () => openListDatabase(factory),
     readManagedPolicy: async () => policy,
-    // The real download; only its clock is fixed so the summary's times can be asserted.
-    download: (url, previous) => downloadList(url, previous, fetch, () => clock),
+    // The real download; only the clock and the jitter are fixed so the summary's times can be asserted.
+    fetchUpdate: (target) => fetchListUpdate(target),
+    now: () => new Date(clock),
+    random: () => 0,
     report: (problem) => reports.push(problem),
     ...overrides,
   });
@@ -89,7 +98,7 @@ describe('before and after ready()', () => {
   beforeEach(async () => {
     // A previous session left a subscription and an entry of the person's own; the administrator set a policy.
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), at: 500 });
+    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     await putUserEntry(db, { pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-21T09:00:00Z', note: 'my company forbids it' });
     db.close();
     policy = { allowlist: ['corp-gateway.example'], blocklist: '["managed-block.example"]' };
@@ -134,6 +143,9 @@ describe('before and after ready()', () => {
         url: `${origin}/community.json`,
         fetchedAt: 500,
         lastTriedAt: 500,
+        nextUpdateAt: 500 + TWELVE_HOURS,
+        refreshMinutes: 720,
+        pinnedKeys: 0,
       },
       ...BUNDLED_SUMMARY,
     ]);
@@ -147,99 +159,6 @@ describe('before and after ready()', () => {
     await first;
     await registry.ready();
     expect(opened).toBe(1);
-  });
-});
-
-describe('subscriptions', () => {
-  test('subscribe downloads, stores and compiles the list, and the summary shows it', async () => {
-    serveJson('/community.json', COMMUNITY, '"c7"');
-    const registry = createRegistry();
-    const url = `${origin}/community.json`;
-    const expected: ListSummary = { id: subscriptionId(url), source: 'subscribed', name: 'Community relays', version: '7', entryCount: 2, url, fetchedAt: 1_000, lastTriedAt: 1_000 };
-    expect(await registry.subscribe(url)).toEqual(ok(expected));
-    expect(registry.summary()).toEqual([expected, ...BUNDLED_SUMMARY]);
-    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
-    // It is stored: a new registry (a restarted service worker) has it after ready().
-    const restarted = createRegistry();
-    await restarted.ready();
-    expect(restarted.summary()).toEqual([expected, ...BUNDLED_SUMMARY]);
-  });
-
-  test('a list that fails validation is refused and the old one kept, with the error recorded', async () => {
-    const url = `${origin}/community.json`;
-    serveJson('/community.json', COMMUNITY);
-    const registry = createRegistry();
-    await registry.subscribe(url);
-
-    clock = 2_000;
-    serveJson('/community.json', { ...COMMUNITY, version: '8', entries: [{ pattern: '*.relay.example', level: 'blocked', evidence: ['https://e.example/'] }] });
-    const error =
-      'The list is not a valid RelayGuard list: entries[0].pattern: “*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.';
-    expect(await registry.subscribe(url)).toEqual({ ok: false, error });
-    expect(registry.summary()[0]).toEqual({
-      id: subscriptionId(url),
-      source: 'subscribed',
-      name: 'Community relays',
-      version: '7',
-      entryCount: 2,
-      url,
-      fetchedAt: 1_000,
-      lastTriedAt: 2_000,
-      lastError: error,
-    });
-    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
-
-    clock = 3_000;
-    routes.set('/community.json', (_request, response) => response.writeHead(503).end());
-    expect(await registry.subscribe(url)).toEqual({ ok: false, error: 'Could not download the list: the server answered 503.' });
-    expect(registry.summary()[0]).toMatchObject({ version: '7', entryCount: 2, fetchedAt: 1_000, lastTriedAt: 3_000, lastError: 'Could not download the list: the server answered 503.' });
-    expect(decide(registry, 'relay.example')?.source).toBe('subscribed');
-  });
-
-  test('a refresh answered 304 confirms the stored list and clears the last error', async () => {
-    const url = `${origin}/community.json`;
-    serveJson('/community.json', COMMUNITY, '"c7"');
-    const registry = createRegistry();
-    await registry.subscribe(url);
-    clock = 2_000;
-    routes.set('/community.json', (_request, response) => response.writeHead(500).end());
-    await registry.subscribe(url);
-    clock = 3_000;
-    let conditional: string | undefined;
-    routes.set('/community.json', (request, response) => {
-      conditional = request.headers['if-none-match'];
-      response.writeHead(304).end();
-    });
-    const expected: ListSummary = { id: subscriptionId(url), source: 'subscribed', name: 'Community relays', version: '7', entryCount: 2, url, fetchedAt: 3_000, lastTriedAt: 3_000 };
-    expect(await registry.subscribe(url)).toEqual(ok(expected));
-    expect(conditional).toBe('"c7"');
-    expect(registry.summary()[0]).toEqual(expected);
-  });
-
-  test('a first subscription that fails leaves no trace', async () => {
-    serveJson('/broken.json', '{"name": "Broken",');
-    const registry = createRegistry();
-    const changes: number[] = [];
-    await registry.ready();
-    registry.onChange(() => changes.push(1));
-    expect(await registry.subscribe(`${origin}/broken.json`)).toEqual({ ok: false, error: 'The list is not valid JSON.' });
-    expect(await registry.subscribe(`${origin}/missing.json`)).toEqual({ ok: false, error: 'Could not download the list: the server answered 404.' });
-    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
-    expect(changes).toEqual([]);
-  });
-
-  test('unsubscribe removes the list from the store, the summary and the matcher', async () => {
-    const url = `${origin}/community.json`;
-    serveJson('/community.json', COMMUNITY);
-    const registry = createRegistry();
-    await registry.subscribe(url);
-    expect(await registry.unsubscribe(subscriptionId(url))).toBe(true);
-    expect(registry.summary()).toEqual(BUNDLED_SUMMARY);
-    expect(decide(registry, 'relay.example')).toBeNull();
-    expect(await registry.unsubscribe(subscriptionId(url))).toBe(false);
-    const restarted = createRegistry();
-    await restarted.ready();
-    expect(restarted.summary()).toEqual(BUNDLED_SUMMARY);
   });
 });
 
@@ -324,7 +243,7 @@ describe('policy, user entries and change notification', () => {
 
   test('corrupt stored records are skipped and reported; the rest still load', async () => {
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), at: 500 });
+    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
     await raw.put('subscriptions', { id: 'subscription:https://old.example/l.json', url: 'https://old.example/l.json', list: { name: 'Old' } });
     await raw.put('userEntries', { pattern: 'relay.example', level: 'official', added: '2026-11-21T09:00:00Z' });
@@ -342,7 +261,7 @@ describe('policy, user entries and change notification', () => {
 describe('a stored copy that fails its checksum', () => {
   test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, body: ok(JSON.stringify(COMMUNITY)), etag: '"v7"', at: 500 });
+    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), etag: '"v7"', at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     const raw = db as unknown as { get(store: string, key: string): Promise<{ packed: { patterns: string } }>; put(store: string, value: unknown): Promise<unknown> };
     const record = await raw.get('subscriptions', subscriptionId(`${origin}/community.json`));
     // One flipped character on disk: a relay would stop being blocked if the copy were trusted.
@@ -376,6 +295,9 @@ describe('a stored copy that fails its checksum', () => {
       url: `${origin}/community.json`,
       fetchedAt: 1_000,
       lastTriedAt: 1_000,
+      nextUpdateAt: 1_000 + TWELVE_HOURS,
+      refreshMinutes: 720,
+      pinnedKeys: 0,
     });
   });
 });

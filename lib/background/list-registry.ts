@@ -4,12 +4,9 @@ import { assembleLists, summarizeLists } from './list-summary.ts';
 import {
   loadSubscriptions,
   loadUserEntries,
-  markListConfirmed,
   putUserEntries,
   putUserEntry,
-  removeSubscription,
   removeUserEntry,
-  storeFetchedList,
   subscriptionId,
   userEntriesAsList,
   type ListDatabase,
@@ -18,7 +15,9 @@ import {
 import type { UserEntry } from '../lists/user-entry.ts';
 import { EMPTY_POLICY, parseManagedPolicy, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import type { downloadList } from '../lists/subscriptions.ts';
+import type { UpdateOutcome, UpdateTarget } from '../lists/subscription-update.ts';
+import type { ListProblem } from '../lists/list-problem.ts';
+import { SubscriptionUpdates, type AppliedUpdate } from './subscription-updates.ts';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { parseUserEntriesFile } from '../lists/user-entries-file.ts';
 import { RequestError, type HandlerTable, type MessageRouter } from './message-router.ts';
@@ -32,12 +31,15 @@ export interface ListRegistryDeps {
    * which Chromium can take a second or more to answer right after the browser starts.
    */
   readonly policyCache?: PolicyCache;
-  readonly download: typeof downloadList;
+  /** One update of a subscribed list from the network (lib/lists/subscription-update.ts). */
+  readonly fetchUpdate: (target: UpdateTarget) => Promise<UpdateOutcome>;
   readonly report: (problem: string) => void;
   /** When an entry of the person's is added (its `added` date). */
   readonly now?: () => Date;
   /** Where its requests arrive (absent in tests of this component alone). */
   readonly router?: MessageRouter;
+  /** In [0, 1): spreads refresh times (Math.random unless a test fixes it). */
+  readonly random?: () => number;
 }
 
 /** Where the last managed policy seen is kept, unparsed: it is read through the policy's schema like the live one. */
@@ -76,6 +78,8 @@ function rawPolicy(value: unknown): RawPolicy {
 export class ListRegistry {
   readonly #deps: ListRegistryDeps;
   readonly #listeners = new Set<ChangeListener>();
+  readonly #scheduleListeners = new Set<() => unknown>();
+  readonly #updates: SubscriptionUpdates;
   #database: Promise<ListDatabase> | null = null;
   #subscriptions: StoredSubscription[] = [];
   #userList: SourcedList | null = null;
@@ -91,6 +95,12 @@ export class ListRegistry {
 
   constructor(deps: ListRegistryDeps) {
     this.#deps = deps;
+    this.#updates = new SubscriptionUpdates({
+      db: () => this.#db(),
+      fetchUpdate: deps.fetchUpdate,
+      now: () => this.#now().getTime(),
+      random: deps.random ?? Math.random,
+    });
     this.#matcher = compileMatcher(deps.bundled);
     deps.router?.register(this.#handlers());
   }
@@ -171,35 +181,65 @@ export class ListRegistry {
     await this.#userEntriesChanged();
   }
 
-  async subscribe(url: string): Promise<Result<ListSummary, string>> {
+  /** The stored subscriptions (as in force now), for the refresh schedule. */
+  subscriptions(): readonly StoredSubscription[] {
+    return this.#subscriptions;
+  }
+
+  /**
+   * Subscribes to the list at `url`, pinning `publicKeys` (none: the list need not be signed). The
+   * list is downloaded, its signature checked and the list validated before anything is stored;
+   * subscribing again to the same URL updates it (with new keys: fetched whole and checked again).
+   */
+  async subscribe(url: string, publicKeys: readonly string[] = []): Promise<Result<ListSummary, ListProblem>> {
     await this.ready();
-    const database = await this.#db();
-    const existing = this.#subscriptions.find((subscription) => subscription.url === url);
-    const outcome = await this.#deps.download(url, existing ?? {});
-    if (outcome.notModified) {
-      await markListConfirmed(database, url, outcome.at);
-      await this.#readSubscriptions();
-    } else {
-      const stored = await storeFetchedList(database, outcome);
-      if (!stored.ok) {
-        await this.#readSubscriptions();
-        return err(stored.error);
-      }
-      // The list was validated once, on the way in: use that, do not read it back. Kept in key
-      // order, the order IndexedDB returns them in on the next start.
-      const others = this.#subscriptions.filter((subscription) => subscription.id !== stored.value.id);
-      this.#subscriptions = [...others, stored.value].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    }
-    await this.#recompile();
+    return this.#update(url, publicKeys);
+  }
+
+  /** Fetches a subscribed list again now; the stored copy stays on any failure, with the reason. Null when there is no such subscription. */
+  async refresh(id: string): Promise<Result<ListSummary, ListProblem> | null> {
+    await this.ready();
+    const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
+    return subscription ? this.#update(subscription.url) : null;
+  }
+
+  /** Called after every update attempt and unsubscribe, whatever its outcome: when each list is due again may have moved. */
+  onScheduleChange(listener: () => unknown): void {
+    this.#scheduleListeners.add(listener);
+  }
+
+  async #update(url: string, publicKeys?: readonly string[]): Promise<Result<ListSummary, ListProblem>> {
+    const applied = await this.#updates.update(url, publicKeys);
+    this.#follow(url, applied);
+    if ('stored' in applied) await this.#recompile();
+    this.#scheduleListeners.forEach((listener) => void listener());
+    if (!applied.ok) return err(applied.problem);
     const summary = this.summary().find((list) => list.id === subscriptionId(url));
-    return summary ? ok(summary) : err(`The list at ${url} could not be stored.`);
+    return summary ? ok(summary) : err({ code: 'damaged-record', message: `The list at ${url} could not be read back after it was stored.` });
+  }
+
+  /**
+   * The copy in memory follows what was written, without reading every list back: the new copy
+   * was validated on the way in. Kept in key order, the order IndexedDB returns them in.
+   */
+  #follow(url: string, applied: AppliedUpdate): void {
+    if ('stored' in applied) {
+      const others = this.#subscriptions.filter((subscription) => subscription.id !== applied.stored.id);
+      this.#subscriptions = [...others, applied.stored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    } else if (applied.patch) {
+      const patch = applied.patch;
+      this.#subscriptions = this.#subscriptions.map((subscription) => (subscription.url === url ? patch(subscription) : subscription));
+    }
   }
 
   async unsubscribe(id: string): Promise<boolean> {
     await this.ready();
-    const removed = await removeSubscription(await this.#db(), id);
-    await this.#readSubscriptions();
+    const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
+    if (!subscription) return false;
+    const removed = await this.#updates.remove(subscription.url);
+    this.#subscriptions = this.#subscriptions.filter((candidate) => candidate.id !== id);
     await this.#recompile();
+    this.#scheduleListeners.forEach((listener) => void listener());
     return removed;
   }
 
@@ -302,8 +342,9 @@ export class ListRegistry {
       for (const url of refetch) {
         if (this.#refetching.has(url)) continue;
         this.#refetching.add(url);
-        void this.ready().then(() => this.subscribe(url).then((result) => {
-          if (!result.ok) this.#deps.report(`Stored list ${url} could not be downloaded again: ${result.error}`);
+        // With the keys it had: a dropped copy is no reason to stop checking signatures.
+        void this.ready().then(() => this.#update(url).then((result) => {
+          if (!result.ok) this.#deps.report(`Stored list ${url} could not be downloaded again: ${result.error.message}`);
         }));
       }
     } catch (cause) {
@@ -335,9 +376,9 @@ export class ListRegistry {
 
   #handlers(): HandlerTable {
     return {
-      'lists/subscribe': async ({ url }) => {
-        const result = await this.subscribe(url);
-        if (!result.ok) throw new RequestError(result.error);
+      'lists/subscribe': async ({ url, publicKeys }) => {
+        const result = await this.subscribe(url, publicKeys ?? []);
+        if (!result.ok) throw new RequestError(result.error.message);
         return result.value;
       },
       'lists/unsubscribe': async ({ id }) => ({ removed: await this.unsubscribe(id) }),

@@ -2,6 +2,7 @@ import type { SourcedList } from '../lists/matcher.ts';
 import type { StoredSubscription } from '../lists/list-store.ts';
 import { policyAsList, type ManagedPolicy } from '../lists/policy.ts';
 import type { ListSummary } from '../protocol/messages.ts';
+import { refreshIntervalMinutes } from '../lists/refresh-schedule.ts';
 
 // Pure: what ListRegistry compiles and shows, and what tests/support/fake-background.ts answers with.
 
@@ -37,6 +38,11 @@ export function summarizeLists(lists: readonly SourcedList[], subscriptions: rea
         fetchedAt: subscription.fetchedAt,
         lastTriedAt: subscription.lastTriedAt,
         ...(subscription.lastError && { lastError: subscription.lastError }),
+        ...(subscription.problem && { problem: { code: subscription.problem.code, ...(subscription.problem.detail !== undefined && { detail: subscription.problem.detail }) } }),
+        ...(subscription.nextUpdateAt !== undefined && { nextUpdateAt: subscription.nextUpdateAt }),
+        refreshMinutes: refreshIntervalMinutes(subscription.url, subscription.refreshMinutes),
+        pinnedKeys: subscription.publicKeys?.length ?? 0,
+        ...(subscription.signedBy && { signedBy: subscription.signedBy.keyId }),
       }),
     };
   });

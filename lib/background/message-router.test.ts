@@ -58,6 +58,7 @@ const REQUESTS = {
   'lists/subscribe': { type: 'lists/subscribe', url: 'https://lists.example.org/relays.json' },
   'lists/unsubscribe': { type: 'lists/unsubscribe', id: 'subscription:https://lists.example.org/relays.json' },
   'lists/summary': { type: 'lists/summary' },
+  'lists/update': { type: 'lists/update', id: 'subscription:https://lists.example.org/relays.json' },
   'interstitial/info': { type: 'interstitial/info', url: 'https://relay.example/' },
   'interstitial/proceed-once': { type: 'interstitial/proceed-once', url: 'https://relay.example/' },
   'page/fingerprint': { type: 'page/fingerprint', fingerprint: { storageKeys: ['system_name', 'quota_per_unit'], path: '/console/token', vocabulary: ['令牌', '额度', '倍率'] } },
@@ -115,6 +116,7 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'lists/subscribe': record(SUMMARY[0]!),
   'lists/unsubscribe': record({ removed: true }),
   'lists/summary': record(SUMMARY),
+  'lists/update': record(SUMMARY[0]!),
   'interstitial/info': record({
     url: 'https://relay.example/',
     navigable: true,
@@ -224,6 +226,7 @@ describe('who may ask', () => {
       'lists/subscribe',
       'lists/unsubscribe',
       'lists/summary',
+      'lists/update',
       'interstitial/info',
       'interstitial/proceed-once',
       'user-entries/list',

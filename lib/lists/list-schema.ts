@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { MAX_REFRESH_MINUTES } from './refresh-schedule.ts';
 
 /**
  * List format v1: the one shape for bundled, subscribed, imported and managed lists.
@@ -48,6 +49,13 @@ export const listSchema = z
     version: z.string().trim().min(1, 'version must not be empty').max(64),
     updated: isoDate,
     homepage: z.url({ protocol: /^https?$/ }).optional(),
+    /** How often subscribers fetch the list again (lib/lists/refresh-schedule.ts applies the floor). */
+    refreshMinutes: z
+      .number({ error: 'refreshMinutes must be a number of minutes' })
+      .int('refreshMinutes must be a whole number of minutes')
+      .min(1, 'refreshMinutes must be at least 1')
+      .max(MAX_REFRESH_MINUTES, `refreshMinutes must be at most ${MAX_REFRESH_MINUTES} (7 days)`)
+      .optional(),
     entries: z.array(listEntrySchema).max(MAX_ENTRIES),
   })
   .superRefine((list, ctx) => {

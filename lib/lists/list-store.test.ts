@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { err, ok } from '../core/result.ts';
+import { parseList } from './list-schema.ts';
 import {
   DATABASE_NAME,
   DATABASE_VERSION,
@@ -8,6 +9,7 @@ import {
   loadUserEntries,
   markListConfirmed,
   openListDatabase,
+  recordFailedUpdate,
   putUserEntry,
   removeSubscription,
   removeUserEntry,
@@ -53,10 +55,13 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
+const NEXT = 99_000;
+const FAILURE = { code: 'http-status', message: 'Could not download the list: the server answered 500.', detail: '500' } as const;
+
 async function storeGood(at = 1_000): Promise<StoredSubscription> {
-  const stored = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(GOOD_LIST)), etag: '"v3"', lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT', at });
-  if (!stored.ok) throw new Error(stored.error);
-  return stored.value;
+  const list = parseList(JSON.stringify(GOOD_LIST));
+  if (!list.ok) throw new Error(list.error.message);
+  return storeFetchedList(db, { url: URL_A, list: list.value, etag: '"v3"', lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT', at, nextUpdateAt: NEXT });
 }
 
 describe('openListDatabase', () => {
@@ -103,18 +108,32 @@ describe('openListDatabase', () => {
 });
 
 describe('storeFetchedList', () => {
-  test('stores a valid list, canonicalised, with its fetch metadata', async () => {
-    const result = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(GOOD_LIST)), etag: '"v3"', lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT', at: 1_000 });
+  test('stores a validated list packed, with its fetch metadata, pinned keys and signer', async () => {
+    const result = await storeFetchedList(db, {
+      url: URL_A,
+      list: GOOD_LIST_PARSED as StoredSubscription['list'],
+      etag: '"v3"',
+      lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT',
+      at: 1_000,
+      nextUpdateAt: NEXT,
+      publicKeys: ['RWRosuYMC5JrGHmaHQLKgPj1rie3rLMqBSZP6FH5GnNj/xOm/iShP3M5'],
+      signedBy: { keyId: '186B920B0CE6B268', trustedComment: 'RelayGuard test list' },
+      refreshMinutes: 90,
+    });
     const expected: StoredSubscription = {
       id: 'subscription:https://lists.example.org/relays.json',
       url: URL_A,
       list: GOOD_LIST_PARSED as StoredSubscription['list'],
       fetchedAt: 1_000,
       lastTriedAt: 1_000,
+      nextUpdateAt: NEXT,
       etag: '"v3"',
       lastModified: 'Fri, 20 Nov 2026 08:00:00 GMT',
+      publicKeys: ['RWRosuYMC5JrGHmaHQLKgPj1rie3rLMqBSZP6FH5GnNj/xOm/iShP3M5'],
+      signedBy: { keyId: '186B920B0CE6B268', trustedComment: 'RelayGuard test list' },
+      refreshMinutes: 90,
     };
-    expect(plain(result)).toEqual(ok(expected));
+    expect(plain(result)).toEqual(expected);
     // Stored packed, with its checksum and form; loaded back without re-validation, the same list.
     const { list: _list, ...meta } = expected;
     const record = await rawStore(db).get('subscriptions', subscriptionId(URL_A));
@@ -123,65 +142,46 @@ describe('storeFetchedList', () => {
     expect(plain(await loadSubscriptions(db))).toEqual({ records: [expected], problems: [], refetch: [] });
   });
 
-  test('a new valid list replaces the old one and drops the old validators and error', async () => {
+  test('a new copy replaces the old one whole: old validators and error are gone', async () => {
     await storeGood(1_000);
-    await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server answered 500.'), at: 2_000 });
-    const newer = { ...GOOD_LIST, version: '4', entries: [GOOD_LIST.entries[1]] };
-    const result = await storeFetchedList(db, { url: URL_A, body: ok(JSON.stringify(newer)), at: 3_000 });
-    expect(result.ok).toBe(true);
+    await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: NEXT });
+    const newer = { ...GOOD_LIST_PARSED, version: '4', entries: [GOOD_LIST_PARSED.entries[1]!] } as StoredSubscription['list'];
+    await storeFetchedList(db, { url: URL_A, list: newer, at: 3_000, nextUpdateAt: NEXT });
     const stored = (await loadSubscriptions(db)).records[0];
-    expect(plain(stored)).toEqual({
-      id: subscriptionId(URL_A),
-      url: URL_A,
-      list: { ...GOOD_LIST_PARSED, version: '4', entries: [GOOD_LIST_PARSED.entries[1]] },
-      fetchedAt: 3_000,
-      lastTriedAt: 3_000,
-    });
+    expect(plain(stored)).toEqual({ id: subscriptionId(URL_A), url: URL_A, list: newer, fetchedAt: 3_000, lastTriedAt: 3_000, nextUpdateAt: NEXT });
+  });
+});
+
+describe('recordFailedUpdate', () => {
+  test('keeps the last good list and records when, why and when next', async () => {
+    const good = await storeGood(1_000);
+    expect(await recordFailedUpdate(db, URL_A, { at: 5_000, problem: FAILURE, nextUpdateAt: 8_000 })).toBe(true);
+    const loaded = await loadSubscriptions(db);
+    expect(plain(loaded.records)).toEqual([plain({ ...good, lastTriedAt: 5_000, lastError: FAILURE.message, problem: FAILURE, nextUpdateAt: 8_000 })]);
+    expect(loaded.problems).toEqual([]);
+    expect(plain(loaded.records[0]!.list)).toEqual(GOOD_LIST_PARSED);
+    expect(loaded.records[0]!.fetchedAt).toBe(1_000);
   });
 
-  const failures = [
-    { name: 'bad JSON', body: ok('{"name": "x",'), error: 'The list is not valid JSON.' },
-    {
-      name: 'a schema error',
-      body: ok(JSON.stringify({ ...GOOD_LIST, entries: [{ pattern: 'relay.example', level: 'blocked' }] })),
-      error: 'The list is not a valid RelayGuard list: entries[0].evidence: a blocked entry needs at least one evidence URL',
-    },
-    { name: 'a failed download', body: err('Could not download the list: the server answered 404.'), error: 'Could not download the list: the server answered 404.' },
-  ];
-
-  for (const { name, body, error } of failures) {
-    test(`${name} keeps the last good list and records lastTriedAt and lastError`, async () => {
-      const good = await storeGood(1_000);
-      const result = await storeFetchedList(db, { url: URL_A, body, at: 5_000 });
-      expect(result).toEqual(err(error));
-      const loaded = await loadSubscriptions(db);
-      expect(plain(loaded.records)).toEqual([plain({ ...good, lastTriedAt: 5_000, lastError: error })]);
-      expect(loaded.problems).toEqual([]);
-      expect(plain(loaded.records[0]!.list)).toEqual(GOOD_LIST_PARSED);
-      expect(loaded.records[0]!.fetchedAt).toBe(1_000);
-    });
-
-    test(`${name} for a list never stored before stores nothing`, async () => {
-      const result = await storeFetchedList(db, { url: URL_A, body, at: 5_000 });
-      expect(result).toEqual(err(error));
-      expect(await db.count('subscriptions')).toBe(0);
-    });
-  }
+  test('for a list never stored before stores nothing', async () => {
+    expect(await recordFailedUpdate(db, URL_A, { at: 5_000, problem: FAILURE, nextUpdateAt: NEXT })).toBe(false);
+    expect(await db.count('subscriptions')).toBe(0);
+  });
 });
 
 describe('markListConfirmed', () => {
-  test('moves fetchedAt and lastTriedAt, clears lastError, keeps list and validators', async () => {
+  test('moves fetchedAt, lastTriedAt and nextUpdateAt, clears the error, keeps list and validators', async () => {
     const good = await storeGood(1_000);
-    await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server could not be reached.'), at: 2_000 });
-    expect((await db.get('subscriptions', subscriptionId(URL_A)))?.lastError).toBe('Could not download the list: the server could not be reached.');
-    await markListConfirmed(db, URL_A, 3_000);
+    await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: 3_000 });
+    expect((await db.get('subscriptions', subscriptionId(URL_A)))?.lastError).toBe(FAILURE.message);
+    await markListConfirmed(db, URL_A, { at: 3_000, nextUpdateAt: 50_000 });
     const stored = (await loadSubscriptions(db)).records[0];
-    expect(plain(stored)).toEqual(plain({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000 }));
-    expect(stored && 'lastError' in stored).toBe(false);
+    expect(plain(stored)).toEqual(plain({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000, nextUpdateAt: 50_000 }));
+    expect(stored && ('lastError' in stored || 'problem' in stored)).toBe(false);
   });
 
   test('does nothing for a URL that was never stored', async () => {
-    await markListConfirmed(db, URL_A, 3_000);
+    await markListConfirmed(db, URL_A, { at: 3_000, nextUpdateAt: NEXT });
     expect(await db.count('subscriptions')).toBe(0);
   });
 });
@@ -216,14 +216,15 @@ describe('loadSubscriptions', () => {
       expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
       expect(loaded.refetch).toEqual([URL_A]);
       // It stays subscribed, blocks nothing, and shows why; etag and lastModified are gone, so the next download is whole.
+      const damaged = { code: 'damaged-record', message: problem };
       expect(loaded.records).toEqual([
-        { id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem, list: { name: URL_A, version: '—', updated: '1970-01-01', entries: [] } },
+        { id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, nextUpdateAt: NEXT, lastError: problem, problem: damaged, list: { name: URL_A, version: '—', updated: '1970-01-01', entries: [] } },
       ]);
       const rewritten = await rawStore(db).get('subscriptions', subscriptionId(URL_A));
-      expect(rewritten).toEqual({ id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem });
+      expect(rewritten).toEqual({ id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, nextUpdateAt: NEXT, lastError: problem, problem: damaged });
 
       // Still waiting on the next start (the download failed meanwhile): asked for again, its own last error kept.
-      await storeFetchedList(db, { url: URL_A, body: err('Could not download the list: the server answered 500.'), at: 2_000 });
+      await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: NEXT });
       const again = await loadSubscriptions(db);
       expect(again.refetch).toEqual([URL_A]);
       expect(again.records[0]!.lastError).toBe('Could not download the list: the server answered 500.');
@@ -252,7 +253,14 @@ describe('loadSubscriptions', () => {
     const problem = `The stored copy of ${URL_A} could not be used (it is not a valid list: name must not be empty); it was dropped and is downloaded again.`;
     expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
     expect(loaded.refetch).toEqual([URL_A]);
-    expect(await rawStore(db).get('subscriptions', subscriptionId(URL_A))).toEqual({ id: subscriptionId(URL_A), url: URL_A, fetchedAt: 1_000, lastTriedAt: 1_000, lastError: problem });
+    expect(await rawStore(db).get('subscriptions', subscriptionId(URL_A))).toEqual({
+      id: subscriptionId(URL_A),
+      url: URL_A,
+      fetchedAt: 1_000,
+      lastTriedAt: 1_000,
+      lastError: problem,
+      problem: { code: 'damaged-record', message: problem },
+    });
   });
 
   test('removeSubscription deletes by id and says whether it existed', async () => {

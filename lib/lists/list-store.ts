@@ -1,7 +1,8 @@
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
-import { listSchema, parseList, type RelayList } from './list-schema.ts';
+import { listSchema, type RelayList } from './list-schema.ts';
+import { LIST_PROBLEM_CODES, type ListProblem } from './list-problem.ts';
 import { packList, unpackList, type PackedList } from './stored-list.ts';
 import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -25,9 +26,19 @@ const subscriptionMetaSchema = z.object({
   url: z.url({ protocol: /^https?$/ }),
   fetchedAt: z.number(),
   lastTriedAt: z.number(),
+  /** The last failure's message (English, for logs); `problem` holds its code for the options page. */
   lastError: z.string().optional(),
+  problem: z.object({ code: z.enum(LIST_PROBLEM_CODES), message: z.string().max(4000), detail: z.string().max(2000).optional() }).optional(),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
+  /** Pinned minisign public keys: with any, every copy must be signed by one of them. */
+  publicKeys: z.array(z.string().max(4096)).max(32).optional(),
+  /** The key that signed the stored copy, and its trusted comment (verified). */
+  signedBy: z.object({ keyId: z.string().max(16), trustedComment: z.string().max(8192) }).optional(),
+  /** The refresh interval the stored copy asked for (its `refreshMinutes`), as accepted. */
+  refreshMinutes: z.number().optional(),
+  /** When the refresh alarm fetches it next (lib/lists/refresh-schedule.ts). */
+  nextUpdateAt: z.number().optional(),
 });
 type SubscriptionMeta = z.infer<typeof subscriptionMetaSchema>;
 
@@ -72,53 +83,62 @@ export function subscriptionId(url: string): string {
   return `subscription:${url}`;
 }
 
+/** A copy that passed every check at the door (download, signature, schema), with what to remember of it. */
 export interface FetchedList {
   readonly url: string;
-  /** The response body (untrusted) or an error saying why there is none. */
-  readonly body: Result<string, string>;
-  readonly etag?: string;
-  readonly lastModified?: string;
+  readonly list: RelayList;
   readonly at: number;
+  readonly nextUpdateAt: number;
+  readonly etag?: string | undefined;
+  readonly lastModified?: string | undefined;
+  readonly publicKeys?: readonly string[] | undefined;
+  readonly signedBy?: StoredSubscription['signedBy'];
+  readonly refreshMinutes?: number | undefined;
 }
 
 /**
- * Stores a freshly fetched list atomically: validation first, then one transaction that either
- * writes the new list or, when the fetch or the validation failed, keeps the stored list and
- * records only when it was tried and what went wrong (so the options page can say so, and so
- * a later refresh does not stampede a broken server).
+ * Stores a new good copy whole, packed, in one write: the previous copy stays until this one is
+ * complete. The list was validated at the door (lib/lists/subscription-update.ts).
  */
-export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): Promise<Result<StoredSubscription, string>> {
-  const id = subscriptionId(fetched.url);
-  const parsed = fetched.body.ok ? parseList(fetched.body.value) : err({ message: fetched.body.error, issues: [] });
-  const tx = db.transaction('subscriptions', 'readwrite');
-  const previous = await tx.store.get(id);
-  if (!parsed.ok) {
-    if (previous) await tx.store.put({ ...previous, lastTriedAt: fetched.at, lastError: parsed.error.message });
-    await tx.done;
-    return err(parsed.error.message);
-  }
+export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): Promise<StoredSubscription> {
   const meta: SubscriptionMeta = {
-    id,
+    id: subscriptionId(fetched.url),
     url: fetched.url,
     fetchedAt: fetched.at,
     lastTriedAt: fetched.at,
+    nextUpdateAt: fetched.nextUpdateAt,
     ...(fetched.etag && { etag: fetched.etag }),
     ...(fetched.lastModified && { lastModified: fetched.lastModified }),
+    ...(fetched.publicKeys?.length && { publicKeys: [...fetched.publicKeys] }),
+    ...(fetched.signedBy && { signedBy: fetched.signedBy }),
+    ...(fetched.refreshMinutes !== undefined && { refreshMinutes: fetched.refreshMinutes }),
   };
-  // Packing awaits WebCrypto, which would end the transaction: pack first, then write in a new one.
-  await tx.done;
-  const packed = await packList(parsed.value);
+  // Packing awaits WebCrypto, which would end a transaction: pack first, then write.
+  const packed = await packList(fetched.list);
   await db.put('subscriptions', { ...meta, packed });
-  return ok({ ...meta, list: parsed.value });
+  return { ...meta, list: fetched.list };
+}
+
+/**
+ * An update failed: the stored copy stays exactly as it was; only when it was tried, why it
+ * failed and when to try again change (so the options page can say so, and a later refresh does
+ * not stampede a broken server). False when there is no stored subscription for `url`.
+ */
+export async function recordFailedUpdate(db: ListDatabase, url: string, failure: { at: number; problem: ListProblem; nextUpdateAt: number }): Promise<boolean> {
+  const tx = db.transaction('subscriptions', 'readwrite');
+  const previous = await tx.store.get(subscriptionId(url));
+  if (previous) await tx.store.put({ ...previous, lastTriedAt: failure.at, lastError: failure.problem.message, problem: failure.problem, nextUpdateAt: failure.nextUpdateAt });
+  await tx.done;
+  return previous !== undefined;
 }
 
 /** A server answered 304: the stored list stays; it counts as fetched (and tried) now. */
-export async function markListConfirmed(db: ListDatabase, url: string, at: number): Promise<void> {
+export async function markListConfirmed(db: ListDatabase, url: string, confirmed: { at: number; nextUpdateAt: number }): Promise<void> {
   const tx = db.transaction('subscriptions', 'readwrite');
   const previous = await tx.store.get(subscriptionId(url));
   if (previous) {
-    const { lastError: _cleared, ...rest } = previous;
-    await tx.store.put({ ...rest, fetchedAt: at, lastTriedAt: at });
+    const { lastError: _cleared, problem: _problem, ...rest } = previous;
+    await tx.store.put({ ...rest, fetchedAt: confirmed.at, lastTriedAt: confirmed.at, nextUpdateAt: confirmed.nextUpdateAt });
   }
   await tx.done;
 }
@@ -167,7 +187,10 @@ export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscri
     const hadCopy = 'packed' in record || 'list' in record;
     // No validators: the next download must fetch the whole list, not be told "not modified".
     const { etag: _etag, lastModified: _lastModified, ...rest } = meta.data;
-    const dropped: SubscriptionMeta = { ...rest, lastError: hadCopy ? problem : (meta.data.lastError ?? problem) };
+    const damaged: ListProblem = { code: 'damaged-record', message: problem };
+    const dropped: SubscriptionMeta = hadCopy
+      ? { ...rest, lastError: problem, problem: damaged }
+      : { ...rest, lastError: meta.data.lastError ?? problem, problem: meta.data.problem ?? damaged };
     records.push({ ...dropped, list: awaitingList(meta.data.url) });
     if (hadCopy) rewrites.push(dropped);
   }

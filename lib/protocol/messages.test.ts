@@ -12,6 +12,8 @@ const VALID: Request[] = [
   { type: 'lists/subscribe', url: 'http://127.0.0.1:8080/list.json' },
   { type: 'lists/unsubscribe', id: 'subscription:https://lists.example.org/relays.json' },
   { type: 'lists/summary' },
+  { type: 'lists/subscribe', url: 'https://lists.example.org/relays.json', publicKeys: ['RWRosuYMC5JrGHmaHQLKgPj1rie3rLMqBSZP6FH5GnNj/xOm/iShP3M5'] },
+  { type: 'lists/update', id: 'subscription:https://lists.example.org/relays.json' },
   { type: 'interstitial/info', url: 'https://relay.example/v1/chat' },
   { type: 'interstitial/proceed-once', url: 'https://relay.example/' },
   { type: 'interstitial/proceed-once', url: 'javascript:alert(1)' },

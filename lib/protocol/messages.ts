@@ -5,6 +5,7 @@ import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
 import { LIST_SOURCES } from '../lists/precedence.ts';
+import { LIST_PROBLEM_CODES } from '../lists/list-problem.ts';
 import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
 import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
@@ -30,12 +31,21 @@ const maxUrl = () => z.string().check(z.maxLength(8192));
 export const requestSchema = z.discriminatedUnion('type', [
   /** Popup: the verdict for one tab. */
   z.object({ type: z.literal('tab-verdict/get'), tabId }),
-  /** Options page or test harness: subscribe to a list by URL (fetched, validated, stored). */
-  z.object({ type: z.literal('lists/subscribe'), url: z.url({ protocol: /^https?$/ }) }),
+  /**
+   * Options page or test harness: subscribe to a list by URL (fetched, signature checked when keys
+   * are pinned, validated, stored). `publicKeys`: minisign public keys (base64 lines) to pin.
+   */
+  z.object({
+    type: z.literal('lists/subscribe'),
+    url: z.url({ protocol: /^https?$/ }),
+    publicKeys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(4096))).check(z.maxLength(32))),
+  }),
   /** Options page: remove a subscription. */
   z.object({ type: z.literal('lists/unsubscribe'), id: z.string().check(z.minLength(1)) }),
   /** Options page: every list with its source, version, entry count and fetch state. */
   z.object({ type: z.literal('lists/summary') }),
+  /** Options page: fetch a subscribed list again now ("update now"). */
+  z.object({ type: z.literal('lists/update'), id: z.string().check(z.minLength(1)) }),
   /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
   z.object({ type: z.literal('interstitial/info'), url: maxUrl() }),
   /**
@@ -96,6 +106,15 @@ const listSummarySchema = z.object({
   fetchedAt: z.optional(z.number()),
   lastTriedAt: z.optional(z.number()),
   lastError: z.optional(z.string()),
+  /** Why the last update failed, for the options page to say in the person's language. */
+  problem: z.optional(z.object({ code: z.enum(LIST_PROBLEM_CODES), detail: z.optional(z.string()) })),
+  /** When the refresh alarm fetches it next. */
+  nextUpdateAt: z.optional(z.number()),
+  /** The refresh interval in force, in minutes. */
+  refreshMinutes: z.optional(z.number()),
+  /** How many minisign keys are pinned, and which one signed the copy in force. */
+  pinnedKeys: z.optional(z.number().check(z.int(), z.nonnegative())),
+  signedBy: z.optional(z.string()),
 });
 export type ListSummary = z.infer<typeof listSummarySchema>;
 
@@ -128,6 +147,7 @@ export const responseSchemas = {
   'lists/subscribe': listSummarySchema,
   'lists/unsubscribe': z.object({ removed: z.boolean() }),
   'lists/summary': z.array(listSummarySchema),
+  'lists/update': listSummarySchema,
   'interstitial/info': interstitialInfoSchema,
   'interstitial/proceed-once': z.object({ url: z.string() }),
   'user-entries/list': z.object({

@@ -2,7 +2,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ListRegistry, type ListRegistryDeps } from '../../lib/background/list-registry.ts';
 import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
 import { openListDatabase } from '../../lib/lists/list-store.ts';
-import { downloadList } from '../../lib/lists/subscriptions.ts';
+import { fetchListUpdate } from '../../lib/lists/subscription-update.ts';
 
 /**
  * A real ListRegistry as the service worker builds it: the bundled lists, a database in the given
@@ -14,7 +14,7 @@ export function createTestRegistry(factory: IDBFactory, overrides: Partial<ListR
     bundled: loadBundledLists().lists,
     openDatabase: () => openListDatabase(factory),
     readManagedPolicy: () => fakeBrowser.storage.managed.get(),
-    download: downloadList,
+    fetchUpdate: (target) => fetchListUpdate(target),
     report: (problem) => {
       throw new Error(`unexpected report: ${problem}`);
     },
