@@ -269,6 +269,51 @@ describe.each(LANGUAGES)('options page (%s)', (_locale, t) => {
     expect(background.requestsOf('lists/unsubscribe')).toEqual([{ type: 'lists/unsubscribe', id: 'subscription:https://lists.example.org/team.json' }]);
   });
 
+  test('lists: the contract hooks, a pinned key sent without its comment line, and the card’s state', async () => {
+    const url = 'https://lists.example.org/team.json';
+    await renderOptions(t, { remoteLists: { [url]: SUBSCRIBED_LIST } });
+    const lists = section(t, 'options_listsHeading');
+    await within(lists).findByText(t('options_noSubscriptions'));
+    fireEvent.input(within(lists).getByTestId('subscribe-url'), { target: { value: url } });
+    fireEvent.input(within(lists).getByTestId('subscribe-key'), {
+      target: { value: 'untrusted comment: minisign public key 186B920B0CE6B268\n RWRosuYMC5JrGHmaHQLKgPj1rie3rLMqBSZP6FH5GnNj/xOm/iShP3M5 \n' },
+    });
+    fireEvent.click(within(lists).getByTestId('subscribe'));
+
+    const card = await within(lists).findByTestId('subscription');
+    expect(background.requestsOf('lists/subscribe')).toEqual([{ type: 'lists/subscribe', url, publicKeys: ['RWRosuYMC5JrGHmaHQLKgPj1rie3rLMqBSZP6FH5GnNj/xOm/iShP3M5'] }]);
+    expect(card.dataset.url).toBe(url);
+    expect(card.dataset.state).toBe('ok');
+    for (const text of ['Team blocklist', '3.1.0', '2', t('options_lastFetched'), t('options_lastTried'), t('options_nextUpdate'), t('options_updateNow')]) {
+      expect(card.textContent).toContain(text);
+    }
+  });
+
+  test('lists: update now shows the new version, and a failed update the reason with the old copy kept', async () => {
+    const url = 'https://lists.example.org/team.json';
+    await renderOptions(t, { subscriptions: [{ url, list: SUBSCRIBED_LIST, fetchedAt: Date.UTC(2026, 10, 20), lastTriedAt: Date.UTC(2026, 10, 20) }] });
+    const lists = section(t, 'options_listsHeading');
+    const card = await within(lists).findByTestId('subscription');
+
+    background.remoteLists[url] = { ...SUBSCRIBED_LIST, version: '3.2.0' };
+    fireEvent.click(within(card).getByRole('button', { name: t('options_updateNowLabel', { name: 'Team blocklist' }) }));
+    await waitFor(() => expect(within(lists).getByTestId('subscription-version').textContent).toBe('3.2.0'));
+    await waitFor(() => expect(within(lists).getAllByRole('status').map((status) => status.textContent)).toContain(t('options_updated', { name: 'Team blocklist', version: '3.2.0' })));
+    expect(within(lists).getByTestId('subscription').dataset.state).toBe('ok');
+
+    delete background.remoteLists[url];
+    fireEvent.click(within(lists).getByRole('button', { name: t('options_updateNowLabel', { name: 'Team blocklist' }) }));
+    await waitFor(() => expect(within(lists).getByTestId('subscription').dataset.state).toBe('error'));
+    const failed = within(lists).getByTestId('subscription');
+    expect(within(failed).getByTestId('subscription-error').textContent).toBe(t('options_problemHttpStatus', { status: '404' }));
+    expect(within(failed).getByTestId('subscription-version').textContent).toBe('3.2.0');
+    await waitFor(() =>
+      expect(within(lists).getAllByRole('alert').map((alert) => alert.textContent)).toContain(
+        t('options_updateFailed', { name: 'Team blocklist', error: t('options_problemHttpStatus', { status: '404' }) }),
+      ),
+    );
+  });
+
   test('lists: a failed subscription shows why', async () => {
     await renderOptions(t);
     const lists = section(t, 'options_listsHeading');

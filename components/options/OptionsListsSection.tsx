@@ -45,7 +45,7 @@ export function OptionsListsSection() {
       {lists.status === 'ready' && (
         <>
           <OptionsBundledLists lists={lists.lists.filter((list) => list.source === 'bundled')} />
-          <OptionsSubscriptions lists={lists.lists.filter((list) => list.source === 'subscribed')} onRemove={(list) => void unsubscribe(list)} />
+          <OptionsSubscriptions lists={lists.lists.filter((list) => list.source === 'subscribed')} onChanged={reload} onRemove={(list) => void unsubscribe(list)} />
         </>
       )}
       <OptionsSubscribeForm onSubscribed={reload} />

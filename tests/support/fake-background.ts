@@ -5,6 +5,7 @@ import { parseHostPattern } from '../../lib/core/host-pattern.ts';
 import { normalizeHost } from '../../lib/core/host.ts';
 import { parseList, type RelayList } from '../../lib/lists/list-schema.ts';
 import { subscriptionId, userEntriesAsList } from '../../lib/lists/list-store.ts';
+import type { ListProblem } from '../../lib/lists/list-problem.ts';
 import { userEntrySchema, type UserEntry } from '../../lib/lists/user-entry.ts';
 import { compileMatcher, type SourcedList } from '../../lib/lists/matcher.ts';
 import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
@@ -41,6 +42,8 @@ export interface FakeSubscription {
   readonly fetchedAt: number;
   readonly lastTriedAt: number;
   readonly lastError?: string;
+  readonly problem?: ListProblem;
+  readonly publicKeys?: string[];
 }
 
 export interface FakeBackgroundOptions {
@@ -194,13 +197,31 @@ export class FakeBackground {
       return { imported: parsed.value.length };
     },
     'lists/summary': () => this.#summary(),
-    'lists/subscribe': ({ url }) => {
+    'lists/subscribe': ({ url, publicKeys }) => {
       const at = this.#now().getTime();
       if (!(url in this.remoteLists)) throw new RequestError(`The list at ${url} could not be downloaded: HTTP 404.`);
       const parsed = parseList(this.remoteLists[url]);
       if (!parsed.ok) throw new RequestError(parsed.error.message);
-      this.subscriptions = [...this.subscriptions.filter((subscription) => subscription.url !== url), { url, list: parsed.value, fetchedAt: at, lastTriedAt: at }];
+      this.subscriptions = [...this.subscriptions.filter((subscription) => subscription.url !== url), { url, list: parsed.value, fetchedAt: at, lastTriedAt: at, ...(publicKeys && { publicKeys }) }];
       return this.#summary().find((list) => list.id === subscriptionId(url))!;
+    },
+    'lists/update': ({ id }) => {
+      const at = this.#now().getTime();
+      const subscription = this.subscriptions.find((candidate) => subscriptionId(candidate.url) === id);
+      if (!subscription) throw new RequestError('There is no such subscription.');
+      const { url } = subscription;
+      const parsed = url in this.remoteLists ? parseList(this.remoteLists[url]) : null;
+      const updated = parsed?.ok
+        ? { url, list: parsed.value, fetchedAt: at, lastTriedAt: at }
+        : {
+            ...subscription,
+            lastTriedAt: at,
+            ...(parsed === null
+              ? { lastError: 'Could not download the list: the server answered 404.', problem: { code: 'http-status', message: 'Could not download the list: the server answered 404.', detail: '404' } as const }
+              : { lastError: parsed.error.message, problem: { code: 'invalid-list', message: parsed.error.message, detail: parsed.error.issues[0] ?? '' } as const }),
+          };
+      this.subscriptions = this.subscriptions.map((candidate) => (candidate === subscription ? updated : candidate));
+      return this.#summary().find((list) => list.id === id)!;
     },
     'lists/unsubscribe': ({ id }) => {
       const before = this.subscriptions.length;
