@@ -14,17 +14,18 @@ type KeySentEntry = Extract<ResponseFor<'history/keys-sent'>[number], { kind: 'k
 export function PopupKeysSent({ tabId }: { tabId: number }) {
   const t = useTranslate();
   const request = useRequest();
-  const [entries, setEntries] = useState<readonly KeySentEntry[]>([]);
+  const [entries, setEntries] = useState<readonly KeySentEntry[] | null>(null);
 
   useEffect(() => {
     void request({ type: 'history/keys-sent', tabId }).then((answer) => {
-      if (answer.ok) setEntries(answer.data.filter((entry): entry is KeySentEntry => entry.kind === 'key-sent'));
+      setEntries(answer.ok ? answer.data.filter((entry): entry is KeySentEntry => entry.kind === 'key-sent') : []);
     });
   }, [request, tabId]);
 
-  if (entries.length === 0) return null;
+  // Present (and empty) once the answer is in: "nothing was sent" is then a fact, not a pending load.
+  if (entries === null) return null;
   return (
-    <section class="keys-sent" role="alert">
+    <section class="keys-sent" role="alert" data-testid="keys-sent" data-count={entries.length} hidden={entries.length === 0}>
       {entries.map((entry) => {
         const vendor = VENDOR_KEY_PAGES[entry.vendor];
         return (
