@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ListSummary } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
 import { useRequest } from '../common/send-context.ts';
-import { listProblemText } from './list-problem-text.ts';
+import { listProblemText } from '../../lib/lists/list-problem-text.ts';
 import { OptionsResult, type ActionResult } from './OptionsResult.tsx';
 
 /**

@@ -4,6 +4,7 @@ import { createLookalikeDetector, lookalikeCheck } from '../detection/lookalike.
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { openListDatabase } from '../lists/list-store.ts';
 import { fetchListUpdate } from '../lists/subscription-update.ts';
+import { listProblemText } from '../lists/list-problem-text.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
 import { BlockPageActions } from './block-page-actions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
@@ -63,6 +64,7 @@ export function createBackground(apis: BackgroundApis) {
 
   const router = new MessageRouter(browser.runtime, report);
   const preferences = new Preferences(localStore(browser.storage.local), router);
+  const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
   const registry = new ListRegistry({
     bundled: bundled.lists,
     // Opened by the registry, which retries a failed open on the next use (a memo here would keep the failure).
@@ -73,6 +75,7 @@ export function createBackground(apis: BackgroundApis) {
       write: (raw) => (raw === null ? browser.storage.local.remove(POLICY_CACHE_KEY) : browser.storage.local.set({ [POLICY_CACHE_KEY]: raw })),
     },
     fetchUpdate: (target) => fetchListUpdate(target, apis.fetch),
+    describeProblem: (problem) => listProblemText(translate, { problem }) ?? problem.message,
     report,
     router,
     ...(apis.now && { now: apis.now }),
@@ -124,7 +127,6 @@ export function createBackground(apis: BackgroundApis) {
     report,
   });
 
-  const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
   // MV2 (Firefox) names the toolbar button browserAction.
   const action = browser.action ?? (browser as { browserAction?: BrowserApi['action'] }).browserAction;
   if (action) {

@@ -40,6 +40,8 @@ export interface ListRegistryDeps {
   readonly router?: MessageRouter;
   /** In [0, 1): spreads refresh times (Math.random unless a test fixes it). */
   readonly random?: () => number;
+  /** A refused update in the person's language (lib/lists/list-problem-text.ts); the English message without it. */
+  readonly describeProblem?: (problem: ListProblem) => string;
 }
 
 /** Where the last managed policy seen is kept, unparsed: it is read through the policy's schema like the live one. */
@@ -378,7 +380,7 @@ export class ListRegistry {
     return {
       'lists/subscribe': async ({ url, publicKeys }) => {
         const result = await this.subscribe(url, publicKeys ?? []);
-        if (!result.ok) throw new RequestError(result.error.message);
+        if (!result.ok) throw new RequestError(this.#deps.describeProblem?.(result.error) ?? result.error.message);
         return result.value;
       },
       'lists/unsubscribe': async ({ id }) => ({ removed: await this.unsubscribe(id) }),

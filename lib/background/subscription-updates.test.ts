@@ -11,6 +11,7 @@ import { fetchListUpdate } from '../lists/subscription-update.ts';
 import type { DownloadLimits } from '../lists/subscriptions.ts';
 import { ListRefresh, LIST_REFRESH_ALARM } from './list-refresh.ts';
 import { ListRegistry } from './list-registry.ts';
+import { ask, refusal, startTestBackground } from '../../tests/support/test-background.ts';
 
 /**
  * Every outcome of a subscribed list's update, through the real registry, the real downloader
@@ -394,5 +395,29 @@ describe('the refresh alarm', () => {
     await vi.waitFor(async () => expect(await alarmTime()).toBeDefined());
     await registry.unsubscribe(subscriptionId(`${origin}/a.json`));
     await vi.waitFor(async () => expect(await alarmTime()).toBeUndefined());
+  });
+});
+
+describe('through the worker’s wiring (createBackground)', () => {
+  const options = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html'), origin: new URL(fakeBrowser.runtime.getURL('/')).origin });
+
+  beforeEach(() => fakeBrowser.reset());
+
+  test('a refused subscription is answered in the person’s language; update now answers with the copy in force and why', async () => {
+    vi.useRealTimers();
+    startTestBackground({ indexedDB: factory });
+    const text = JSON.stringify(listV('1'));
+    serve('/wired.json', text, { signature: await sign(text.replace('relay.example', 'relay.exampla')) });
+    const url = `${origin}/wired.json`;
+    expect(await refusal(ask({ type: 'lists/subscribe', url, publicKeys: [SIGNER_PUB] }, options()))).toBe(
+      'The signature does not match: the list was changed after it was signed.',
+    );
+
+    serve('/wired.json', text, { signature: await sign(text) });
+    expect(await ask({ type: 'lists/subscribe', url, publicKeys: [SIGNER_PUB] }, options())).toMatchObject({ version: '1', signedBy: '186B920B0CE6B268', pinnedKeys: 1 });
+    routes.set('/wired.json', (_request, response) => response.writeHead(500).end());
+    expect(await ask({ type: 'lists/update', id: subscriptionId(url) }, options())).toMatchObject({ version: '1', problem: { code: 'http-status', detail: '500' } });
+    expect(await refusal(ask({ type: 'lists/update', id: 'subscription:https://nowhere.example/l.json' }, options()))).toBe('There is no such subscription.');
+    expect(await fakeBrowser.alarms.get(LIST_REFRESH_ALARM)).toBeDefined();
   });
 });

@@ -1,6 +1,5 @@
-import type { Translate } from '../../lib/core/i18n.ts';
-import type { ListProblemCode } from '../../lib/lists/list-problem.ts';
-import type { ListSummary } from '../../lib/protocol/messages.ts';
+import type { Translate } from '../core/i18n.ts';
+import type { ListProblemCode } from './list-problem.ts';
 
 /** Why a list's last update failed, in the person's language; every code has its sentence. */
 const SENTENCES: { readonly [code in ListProblemCode]: (t: Translate, detail: string) => string } = {
@@ -22,8 +21,12 @@ const SENTENCES: { readonly [code in ListProblemCode]: (t: Translate, detail: st
   'no-ed25519': (t) => t('options_problemNoEd25519'),
 };
 
-/** The sentence for a list's last error; a record from before problem codes shows its stored text. */
-export function listProblemText(t: Translate, list: Pick<ListSummary, 'problem' | 'lastError'>): string | null {
+/**
+ * The sentence for a list's last error, in the person's language: the options page shows it, and
+ * the background answers a refused subscription with it. A record from before problem codes
+ * shows its stored text.
+ */
+export function listProblemText(t: Translate, list: { readonly problem?: { readonly code: ListProblemCode; readonly detail?: string | undefined } | undefined; readonly lastError?: string | undefined }): string | null {
   if (list.problem) return SENTENCES[list.problem.code](t, list.problem.detail ?? '');
   return list.lastError ?? null;
 }
