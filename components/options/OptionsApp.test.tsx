@@ -49,6 +49,32 @@ describe.each(LANGUAGES)('options page (%s)', (_locale, t) => {
     expect(within(document.querySelector<HTMLElement>('[data-pattern=".gateway.corp.example"]')!).getByText(t('options_coversExact'))).toBeTruthy();
   });
 
+  test('says which blocked hosts have no browser rule, and why; nothing when every host has one', async () => {
+    const hosts = Array.from({ length: 50 }, (_, i) => `relay-${String(i).padStart(2, '0')}.example`);
+    await renderOptions(t, {
+      blockRuleStatus: {
+        installed: 4_500,
+        leftOut: [
+          { reason: 'redirect-over-limit', count: 1_234, hosts },
+          { reason: 'exact-block-too-long', count: 1, hosts: ['a-very-long-host.example'] },
+        ],
+      },
+    });
+    const notice = await screen.findByTestId('block-rules-left-out');
+    const items = within(notice).getAllByTestId('left-out');
+    expect(items.map((item) => item.dataset.reason)).toEqual(['redirect-over-limit', 'exact-block-too-long']);
+    expect(items[0]!.textContent).toContain(t('options_leftOutRedirectOverLimit', { count: (1_234).toLocaleString() }));
+    expect(within(items[0]!).getAllByRole('listitem').map((item) => item.textContent)).toEqual(hosts);
+    expect(items[0]!.textContent).toContain(t('options_leftOutMore', { count: (1_184).toLocaleString() }));
+    expect(items[1]!.textContent).toContain(t('options_leftOutExactBlockTooLong', { count: '1' }));
+    expect(items[1]!.textContent).not.toContain(t('options_leftOutMore', { count: '0' }));
+    cleanup();
+
+    await renderOptions(t, { blockRuleStatus: { installed: 12, leftOut: [] } });
+    expect((await screen.findByTestId('block-rules-complete')).textContent).toBe(t('options_blockRulesComplete', { count: '12' }));
+    expect(screen.queryByTestId('block-rules-left-out')).toBeNull();
+  });
+
   test("adding a wildcard shows the background's exact message and adds nothing", async () => {
     await renderOptions(t);
     const input = screen.getByLabelText(t('options_patternLabel'));

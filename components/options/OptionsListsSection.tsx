@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ListSummary } from '../../lib/protocol/messages.ts';
+import { OptionsBlockRuleStatus } from './OptionsBlockRuleStatus.tsx';
 import { OptionsBundledLists } from './OptionsBundledLists.tsx';
 import { OptionsResult, type ActionResult } from './OptionsResult.tsx';
 import { OptionsSubscribeForm } from './OptionsSubscribeForm.tsx';
@@ -46,6 +47,7 @@ export function OptionsListsSection() {
         <>
           <OptionsBundledLists lists={lists.lists.filter((list) => list.source === 'bundled')} />
           <OptionsSubscriptions lists={lists.lists.filter((list) => list.source === 'subscribed')} onChanged={reload} onRemove={(list) => void unsubscribe(list)} />
+          <OptionsBlockRuleStatus lists={lists.lists} />
         </>
       )}
       <OptionsSubscribeForm onSubscribed={reload} />

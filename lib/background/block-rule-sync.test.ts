@@ -5,6 +5,7 @@ import type { DnrRule } from '../lists/block-rules.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
 import { createTestRegistry } from '../../tests/support/test-registry.ts';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 const INTERSTITIAL = 'chrome-extension://test-extension-id/blocked.html';
 
@@ -14,7 +15,7 @@ let blockApiRequests: boolean;
 let reports: string[];
 let registry: ListRegistry;
 
-function start(dnr: DnrStandIn): BlockRuleSync {
+function start(dnr: DnrStandIn, { session }: { session?: typeof fakeBrowser.storage.session } = {}): BlockRuleSync {
   registry = createTestRegistry(factory, { readManagedPolicy: async () => policy, report: (problem) => void reports.push(`registry: ${problem}`) });
   return new BlockRuleSync({
     dnr: dnr.api,
@@ -22,6 +23,7 @@ function start(dnr: DnrStandIn): BlockRuleSync {
     interstitialUrl: INTERSTITIAL,
     blockApiRequests: async () => blockApiRequests,
     report: (problem) => void reports.push(problem),
+    ...(session && { session }),
   });
 }
 
@@ -45,6 +47,7 @@ function blockedSubtree(host: string, firstId: number, { api }: { api: boolean }
 const stale = (id: number): DnrRule => ({ id, priority: 1, action: { type: 'block' }, condition: { requestDomains: [`old-${id}.example`], resourceTypes: ['main_frame'] } });
 
 beforeEach(() => {
+  fakeBrowser.reset();
   factory = new IDBFactory();
   policy = {};
   blockApiRequests = true;
@@ -235,5 +238,38 @@ describe('proceed once', () => {
 
     await sync.forgetTab(8);
     expect(dnr.calls.filter((call) => call.method === 'updateSessionRules')).toHaveLength(1); // nothing to remove, no call
+  });
+});
+
+describe('status: what the options page shows', () => {
+  // 13 labels, 104 characters: too many labels for a shape regex, too long for a literal one.
+  const long = Array.from({ length: 13 }, (_, i) => `label${String(i).padStart(2, '0')}`).join('.');
+
+  test('before any rebuild: nothing installed yet, nothing to say', async () => {
+    expect(await start(createDnrStandIn(), { session: fakeBrowser.storage.session }).status()).toEqual({ installed: null, leftOut: [] });
+  });
+
+  test('names what a rebuild left out and why, and a restarted worker still knows it', async () => {
+    policy = { blocklist: ['relay.example'] };
+    const dnr = createDnrStandIn();
+    const sync = start(dnr, { session: fakeBrowser.storage.session });
+    await registry.ready();
+    expect(await registry.putUserEntry({ pattern: `.${long}`, level: 'blocked' })).toMatchObject({ ok: true });
+    await sync.settled();
+
+    const expected = { installed: blockedSubtree('relay.example', 1, { api: true }).length, leftOut: [{ reason: 'exact-block-too-long', count: 1, hosts: [long] }] };
+    expect(dnr.dynamicRules()).toEqual(blockedSubtree('relay.example', 1, { api: true }));
+    expect(await sync.status()).toEqual(expected);
+    expect(reports).toEqual([`1 exact host(s) are too long for a Chrome regexFilter: ${long} is blocked but not its subdomains; it is left unblocked`]);
+
+    // The worker idles out and starts again: no rebuild, the status comes from session storage.
+    const calls = dnr.calls.length;
+    expect(await start(dnr, { session: fakeBrowser.storage.session }).status()).toEqual(expected);
+    expect(dnr.calls).toHaveLength(calls);
+  });
+
+  test('a status in session storage that does not validate is not shown', async () => {
+    await fakeBrowser.storage.session.set({ blockRuleStatus: { installed: -1, leftOut: 'everything' } });
+    expect(await start(createDnrStandIn(), { session: fakeBrowser.storage.session }).status()).toEqual({ installed: null, leftOut: [] });
   });
 });

@@ -1,7 +1,9 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { normalizeHost } from '../core/host.ts';
 import { buildBlockRules, isProceedOnceRuleFor, proceedOnceKind, proceedOnceRules, type DnrRule } from '../lists/block-rules.ts';
+import { blockRuleStatusSchema, type BlockRuleStatus } from '../protocol/messages.ts';
 import type { ListRegistry } from './list-registry.ts';
+import type { MessageRouter } from './message-router.ts';
 
 type Dnr = (typeof browserApi)['declarativeNetRequest'];
 type DnrRuleInput = Parameters<Dnr['updateDynamicRules']>[0]['addRules'];
@@ -12,7 +14,22 @@ export interface BlockRuleSyncDeps {
   readonly interstitialUrl: string;
   readonly blockApiRequests: () => Promise<boolean>;
   readonly report: (problem: string) => void;
+  /**
+   * Where the last rebuild's status is kept for the options page: session storage, so a worker
+   * that idled out still knows it (the rules themselves outlive the worker). Absent in tests of
+   * this component alone: then it lives in memory only.
+   */
+  readonly session?: Pick<SessionArea, 'get' | 'set'>;
+  readonly router?: MessageRouter;
 }
+
+interface SessionArea {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+}
+
+const STATUS_KEY = 'blockRuleStatus';
+const NO_STATUS: BlockRuleStatus = { installed: null, leftOut: [] };
 
 /**
  * Keeps the browser's declarativeNetRequest rules equal to what the lists decide, so blocked
@@ -24,9 +41,20 @@ export class BlockRuleSync {
   readonly #deps: BlockRuleSyncDeps;
   #queue: Promise<void> = Promise.resolve();
 
+  #status: BlockRuleStatus | null = null;
+
   constructor(deps: BlockRuleSyncDeps) {
     this.#deps = deps;
     deps.registry.onChange(() => this.rebuild());
+    deps.router?.register({ 'block-rules/status': () => this.status() });
+  }
+
+  /** What the last rebuild installed and what it had to leave out (after any rebuild under way). */
+  async status(): Promise<BlockRuleStatus> {
+    await this.settled();
+    if (this.#status) return this.#status;
+    const stored = blockRuleStatusSchema.safeParse((await this.#deps.session?.get(STATUS_KEY))?.[STATUS_KEY]);
+    return stored.success ? stored.data : NO_STATUS;
   }
 
   rebuild(): Promise<void> {
@@ -88,7 +116,7 @@ export class BlockRuleSync {
   async #rebuildNow(): Promise<void> {
     await this.#deps.registry.ready();
     const { matcher } = this.#deps.registry;
-    const { rules, problems } = buildBlockRules({
+    const { rules, problems, leftOut } = buildBlockRules({
       decide: (host) => matcher.decide(host),
       patterns: matcher.patterns(),
       interstitialUrl: this.#deps.interstitialUrl,
@@ -97,5 +125,7 @@ export class BlockRuleSync {
     problems.forEach((problem) => this.#deps.report(problem));
     const existing = await this.#deps.dnr.getDynamicRules();
     await this.#deps.dnr.updateDynamicRules({ removeRuleIds: existing.map((rule) => rule.id), addRules: rules as DnrRuleInput });
+    this.#status = { installed: rules.length, leftOut };
+    await this.#deps.session?.set({ [STATUS_KEY]: this.#status });
   }
 }

@@ -111,6 +111,8 @@ export function createBackground(apis: BackgroundApis) {
     interstitialUrl,
     blockApiRequests: async () => (await preferences.settings()).blockAiRequestsToBlocked,
     report,
+    session: browser.storage.session,
+    router,
   });
   const blockPage = new BlockPageActions({
     registry,

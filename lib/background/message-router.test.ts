@@ -84,6 +84,7 @@ const REQUESTS = {
   'history/export': { type: 'history/export' },
   'history/clear': { type: 'history/clear' },
   'history/set-retention': { type: 'history/set-retention', days: 30 },
+  'block-rules/status': { type: 'block-rules/status' },
 } as const satisfies Record<RequestType, unknown>;
 
 /** What content scripts send about their own tab; everything else reads or changes lists or other tabs. */
@@ -117,6 +118,7 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'lists/unsubscribe': record({ removed: true }),
   'lists/summary': record(SUMMARY),
   'lists/update': record(SUMMARY[0]!),
+  'block-rules/status': record({ installed: 3, leftOut: [{ reason: 'redirect-over-limit', count: 1, hosts: ['relay.example'] }] }),
   'interstitial/info': record({
     url: 'https://relay.example/',
     navigable: true,

@@ -217,7 +217,7 @@ function expectChromeValid(rules: readonly DnrRule[], limits: BlockRuleLimits = 
     for (const list of [rule.condition.requestDomains, rule.condition.excludedRequestDomains]) {
       if (list === undefined) continue;
       expect(list.length).toBeGreaterThan(0);
-      expect(list.length).toBeLessThanOrEqual(limits.maxDomainsPerRule);
+      expect(list.length).toBeLessThanOrEqual(rule.condition.regexFilter === undefined ? limits.maxDomainsPerRule : limits.maxDomainsPerRegexRule);
       expect([...list].sort()).toEqual(list);
       expect(new Set(list).size).toBe(list.length);
       for (const domain of list) expect(domain).toMatch(/^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/);
@@ -232,7 +232,11 @@ function expectChromeValid(rules: readonly DnrRule[], limits: BlockRuleLimits = 
     if (regex !== undefined) {
       regexRules++;
       const shape = SHAPE.exec(regex);
-      if (regex === '^https?://.*') continue;
+      // No needless regex: the match-anything one only where a redirect's substitution needs the URL.
+      if (regex === '^https?://.*') {
+        expect(rule.action.type).toBe('redirect');
+        continue;
+      }
       if (shape) {
         expect(Number(shape[1] ?? 0) + 1).toBeLessThanOrEqual(MAX_SHAPE_LABELS);
         expect(rule.condition.requestDomains).toBeDefined();
@@ -320,7 +324,7 @@ describe('buildBlockRules: rule shapes', () => {
 
   it('hosts that nothing blocks produce no rules', () => {
     const matcher = compileMatcher([sourced('bundled', [['api.openai.com', 'official'], ['openrouter.ai', 'vetted']])]);
-    expect(build(matcher)).toEqual({ rules: [], problems: [] });
+    expect(build(matcher)).toEqual({ rules: [], problems: [], leftOut: [] });
   });
 });
 
@@ -502,9 +506,10 @@ describe('buildBlockRules: hosts beyond what a Chrome regex can hold', () => {
   it('an exception that no regex can hold is reported, and its subtree is unblocked rather than the host blocked', () => {
     expect(long.length).toBeGreaterThan(MAX_LITERAL_HOST_LENGTH);
     const matcher = compileMatcher([sourced('bundled', [['relay.example', 'blocked'], [`.${long}`, 'vetted']])]);
-    const { rules, problems } = build(matcher);
+    const { rules, problems, leftOut } = build(matcher);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(long);
+    expect(leftOut).toEqual([{ reason: 'exact-allow-too-long', count: 1, hosts: [long] }]);
     expectChromeValid(rules);
     const redirect = rules.find((rule) => rule.action.type === 'redirect')!;
     expect(redirect.condition.excludedRequestDomains).toEqual([long]);
@@ -517,9 +522,10 @@ describe('buildBlockRules: hosts beyond what a Chrome regex can hold', () => {
 
   it('an exact block that no regex can hold is reported and left out', () => {
     const matcher = compileMatcher([sourced('bundled', [[`.${long}`, 'blocked']])]);
-    const { rules, problems } = build(matcher);
+    const { rules, problems, leftOut } = build(matcher);
     expect(rules).toEqual([]);
     expect(problems[0]).toContain(long);
+    expect(leftOut).toEqual([{ reason: 'exact-block-too-long', count: 1, hosts: [long] }]);
   });
 });
 
@@ -575,6 +581,7 @@ describe('buildBlockRules: determinism', () => {
     expect(result.problems).toHaveLength(2);
     expect(result.problems[0]).toContain('not a host/');
     expect(result.problems[1]).toContain('kaput');
+    expect(result.leftOut).toEqual([{ reason: 'not-understood', count: 2, hosts: ['boom.example', 'not a host/'] }]);
   });
 });
 
@@ -587,32 +594,50 @@ describe('buildBlockRules: size and limits', () => {
     const exceptions: EntrySpec[] = [];
     for (let i = 0; i < 500; i++) exceptions.push([`.relay${i * 7}.example`, 'vetted'], [`docs.relay${i * 3}.example`, 'vetted']);
     const matcher = compileMatcher([sourced('subscribed', blocked), sourced('user', exceptions)]);
-    const { rules, problems } = build(matcher);
+    const { rules, problems, leftOut } = build(matcher);
     expect(problems).toEqual([]);
+    expect(leftOut).toEqual([]);
     expectChromeValid(rules);
     expect(rules.length).toBeLessThan(60);
+    // 20,000 subtree blocks share one redirect rule: the one regex a redirect needs is spent once, not per 1,000 hosts.
+    const subtreeRedirects = rules.filter((rule) => rule.action.type === 'redirect' && rule.condition.regexFilter === '^https?://.*');
+    expect(subtreeRedirects.map((rule) => rule.condition.requestDomains!.length)).toEqual([20_000]);
+    expect(rules.filter((rule) => rule.condition.regexFilter !== undefined).length).toBeLessThanOrEqual(6);
     const hosts = ['relay0.example', 'relay7.example', 'www.relay7.example', 'docs.relay3.example', 'x.docs.relay3.example', 'relay19999.example', 'api.exact5.test', 'x.api.exact5.test', 'exact5.test'];
     expect(disagreements(matcher, rules, hostsAround(hosts).flatMap(urlsFor))).toEqual([]);
   });
 
-  it('splits requestDomains into chunks of maxDomainsPerRule', () => {
+  it('splits requestDomains into chunks: maxDomainsPerRegexRule for a rule with a regex, maxDomainsPerRule without', () => {
     const matcher = compileMatcher([sourced('bundled', Array.from({ length: 25 }, (_, i): EntrySpec => [`r${i}.example`, 'blocked']))]);
-    const { rules, problems } = build(matcher, { blockApiRequests: false, limits: { maxDomainsPerRule: 10 } });
+    const { rules, problems } = build(matcher, { limits: { maxDomainsPerRule: 10, maxDomainsPerRegexRule: 20 } });
     expect(problems).toEqual([]);
-    expect(rules.map((rule) => rule.condition.requestDomains!.length)).toEqual([10, 10, 5]);
-    expect(disagreements(matcher, rules, hostsAround(patternHostsOf(matcher)).flatMap(urlsFor), { blockApiRequests: false })).toEqual([]);
+    const sizes = (type: string) => rules.filter((rule) => rule.action.type === type).map((rule) => rule.condition.requestDomains!.length);
+    expect(sizes('redirect')).toEqual([20, 5]);
+    expect(sizes('block')).toEqual([10, 10, 5]);
+    // A subtree API block needs no regex, and has none.
+    expect(rules.filter((rule) => rule.action.type === 'block').every((rule) => rule.condition.regexFilter === undefined)).toBe(true);
+    expect(disagreements(matcher, rules, hostsAround(patternHostsOf(matcher)).flatMap(urlsFor))).toEqual([]);
   });
 
   it('over the cap it leaves out block rules, never exceptions, and never blocks an allowed host', () => {
     const entries: EntrySpec[] = [];
     for (let i = 0; i < 30; i++) entries.push([`r${i}.example`, 'blocked'], [`ok.r${i}.example`, 'vetted'], [`.bad.ok.r${i}.example`, 'blocked']);
     const matcher = compileMatcher([sourced('bundled', entries)]);
-    const limits = { maxRules: 12, maxRegexRules: 4, maxDomainsPerRule: 5 };
-    const { rules, problems } = build(matcher, { limits });
+    const limits = { maxRules: 12, maxRegexRules: 4, maxDomainsPerRule: 5, maxDomainsPerRegexRule: 5 };
+    const { rules, problems, leftOut } = build(matcher, { limits });
     expectChromeValid(rules, limits);
     expect(rules.length).toBeLessThanOrEqual(12);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^Rule limit reached/);
+    // Which hosts lost which rule, every one counted: exactly the blocked hosts that no installed rule of that kind covers.
+    const covered = (type: string) => new Set(rules.filter((rule) => rule.action.type === type).flatMap((rule) => rule.condition.requestDomains ?? []));
+    const blockedHosts = [...Array(30).keys()].flatMap((i) => [`r${i}.example`, `bad.ok.r${i}.example`]).sort();
+    const uncovered = (type: string) => blockedHosts.filter((host) => !covered(type).has(host));
+    expect(leftOut).toEqual([
+      { reason: 'redirect-over-limit', count: uncovered('redirect').length, hosts: uncovered('redirect') },
+      { reason: 'api-block-over-limit', count: uncovered('block').length, hosts: uncovered('block') },
+    ]);
+    expect(uncovered('redirect').length).toBeGreaterThan(0);
     expect(rules.filter((rule) => rule.action.type === 'allow')).toHaveLength(6);
     expect(disagreements(matcher, rules, hostsAround(patternHostsOf(matcher)).flatMap(urlsFor), { sound: true })).toEqual([]);
     // Navigation redirects are kept before API blocks.
@@ -622,9 +647,11 @@ describe('buildBlockRules: size and limits', () => {
   it('installs nothing when even the exceptions do not fit, and says so', () => {
     const entries: EntrySpec[] = [];
     for (let i = 0; i < 10; i++) entries.push([`r${i}.example`, 'blocked'], [`ok.r${i}.example`, 'vetted']);
-    const { rules, problems } = build(compileMatcher([sourced('bundled', entries)]), { limits: { maxRules: 1, maxDomainsPerRule: 2 } });
+    const { rules, problems, leftOut } = build(compileMatcher([sourced('bundled', entries)]), { limits: { maxRules: 1, maxDomainsPerRule: 2 } });
     expect(rules).toEqual([]);
     expect(problems[0]).toMatch(/no blocking rules were installed/);
+    const blockedHosts = [...Array(10).keys()].map((i) => `r${i}.example`).sort();
+    expect(leftOut).toEqual([{ reason: 'exceptions-over-limit', count: 10, hosts: blockedHosts }]);
   });
 });
 

@@ -42,8 +42,14 @@ export interface BlockRuleLimits {
   readonly maxRules: number;
   /** Of those, rules with a regexFilter at most. */
   readonly maxRegexRules: number;
-  /** Domains one rule's requestDomains may carry before it is split. */
+  /** Domains one rule without a regexFilter may carry in requestDomains before it is split. */
   readonly maxDomainsPerRule: number;
+  /**
+   * Domains one rule with a regexFilter may carry before it is split. Regex rules are the scarce
+   * kind (Chrome: 1,000 per extension, against 30,000 rules), and a redirect to the block page
+   * needs one (its regexSubstitution carries the original URL), so they carry many more domains.
+   */
+  readonly maxDomainsPerRegexRule: number;
 }
 
 /**
@@ -52,7 +58,7 @@ export interface BlockRuleLimits {
  * 5,000; Firefox allows 5,000 dynamic rules. These defaults stay under all of them and leave room
  * for proceed-once session rules.
  */
-export const DEFAULT_BLOCK_RULE_LIMITS: BlockRuleLimits = { maxRules: 4_500, maxRegexRules: 900, maxDomainsPerRule: 1_000 };
+export const DEFAULT_BLOCK_RULE_LIMITS: BlockRuleLimits = { maxRules: 4_500, maxRegexRules: 900, maxDomainsPerRule: 1_000, maxDomainsPerRegexRule: 50_000 };
 
 /** Above every priority buildBlockRules can produce (at most 2·127+1 for a 253-character host). */
 export const PROCEED_ONCE_PRIORITY = 1_000;
@@ -84,9 +90,40 @@ export interface BlockRules {
   readonly rules: DnrRule[];
   /** What could not be expressed or was left out, one sentence each; empty when all is well. */
   readonly problems: string[];
+  /** The same, as data the options page shows in the person's language: which hosts, and why. */
+  readonly leftOut: LeftOut[];
+}
+
+/** Why hosts the lists block (or allow) have no browser rule. */
+export const LEFT_OUT_REASONS = [
+  /** An allowed host under a blocked parent, too long for any regex: its subdomains stay unblocked. */
+  'exact-allow-too-long',
+  /** A blocked host whose subdomains are not blocked, too long for any regex: it stays unblocked. */
+  'exact-block-too-long',
+  /** The lists need more exception rules than the limits allow: nothing is redirected or blocked. */
+  'exceptions-over-limit',
+  /** The rule or regex limit left these hosts' redirects out. */
+  'redirect-over-limit',
+  /** The rule or regex limit left these hosts' API blocks out. */
+  'api-block-over-limit',
+  /** A pattern the builder could not read, or a host the matcher failed to decide. */
+  'not-understood',
+] as const;
+export type LeftOutReason = (typeof LEFT_OUT_REASONS)[number];
+
+/** How many left-out hosts are named per reason (the count says how many there are in all). */
+export const MAX_LEFT_OUT_HOSTS = 50;
+
+export interface LeftOut {
+  readonly reason: LeftOutReason;
+  /** How many hosts (or patterns) in all. */
+  readonly count: number;
+  /** The first MAX_LEFT_OUT_HOSTS of them, sorted. */
+  readonly hosts: string[];
 }
 
 const PROBE_LABEL = 'rg-probe-subdomain';
+
 const MAX_PROBLEMS_PER_KIND = 10;
 
 /** Any http(s) URL, all of it captured as \0 for the substitution. */
@@ -110,35 +147,41 @@ interface Draft {
 
 export function buildBlockRules(input: BlockRulesInput): BlockRules {
   const problems: string[] = [];
+  const leftOut = new LeftOutLog();
   const limits = resolveLimits(input.limits, problems);
   const firstRuleId = resolveFirstRuleId(input.firstRuleId, problems);
 
   const interstitial = checkInterstitialUrl(input.interstitialUrl);
-  if (!interstitial.ok) return { rules: [], problems: [...problems, interstitial.problem] };
+  if (!interstitial.ok) return { rules: [], problems: [...problems, interstitial.problem], leftOut: [] };
   // RE2 rewrite strings treat `\` as an escape; the page URL itself must not carry one.
   const redirect = { regexSubstitution: `${interstitial.url.replaceAll('\\', '\\\\')}#\\0` };
 
-  const { domains, ips } = readPatternHosts(input.patterns, problems);
+  const { domains, ips } = readPatternHosts(input.patterns, problems, leftOut);
 
-  const failedDecisions = new Reporter(problems, 'host(s) could not be decided and were skipped');
+  const failedDecisions = new Reporter(problems, 'host(s) could not be decided and were skipped', leftOut, 'not-understood');
   const isBlocked = (host: string): boolean | null => {
     try {
       return input.decide(host)?.level === 'blocked';
     } catch (error) {
-      failedDecisions.add(`${host}: ${error instanceof Error ? error.message : String(error)}`);
+      failedDecisions.add(`${host}: ${error instanceof Error ? error.message : String(error)}`, host);
       return null;
     }
   };
 
-  const unexpressible = new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter');
+  const unexpressible = {
+    allows: new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter', leftOut, 'exact-allow-too-long'),
+    blocks: new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter', leftOut, 'exact-block-too-long'),
+  };
   const regions = findRegions(domains, isBlocked, unexpressible);
   failedDecisions.flush();
-  unexpressible.flush();
+  unexpressible.allows.flush();
+  unexpressible.blocks.flush();
 
   const drafting: Drafting = {
     redirect,
     blockApiRequests: input.blockApiRequests,
     maxDomainsPerRule: limits.maxDomainsPerRule,
+    maxDomainsPerRegexRule: limits.maxDomainsPerRegexRule,
     unexpressibleAllows: regions.unexpressibleAllows,
     drafts: [],
   };
@@ -149,7 +192,7 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
   // Limits: exceptions first (all or none), then navigation redirects, then API blocks. Leaving
   // out a redirect or block rule can only block less; leaving out an allow could block a host the
   // lists allow, so without room for every allow rule nothing is installed.
-  const chosen = selectWithinLimits(drafting.drafts.sort(compareDrafts), limits, problems);
+  const chosen = selectWithinLimits(drafting.drafts.sort(compareDrafts), limits, problems, leftOut);
 
   return {
     rules: chosen.map((draft, index) => ({
@@ -159,18 +202,49 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
       condition: draft.condition,
     })),
     problems,
+    leftOut: leftOut.entries(),
   };
 }
 
+/** Left-out hosts per reason: every one counted, the first MAX_LEFT_OUT_HOSTS (sorted) named. */
+class LeftOutLog {
+  readonly #byReason = new Map<LeftOutReason, { count: number; hosts: string[] }>();
+
+  add(reason: LeftOutReason, hosts: Iterable<string>): void {
+    let entry = this.#byReason.get(reason);
+    if (!entry) this.#byReason.set(reason, (entry = { count: 0, hosts: [] }));
+    for (const host of hosts) {
+      entry.count++;
+      entry.hosts.push(host);
+      // Keep the named ones bounded while counting all: trim to the smallest, sorted.
+      if (entry.hosts.length >= MAX_LEFT_OUT_HOSTS * 4) entry.hosts = entry.hosts.sort(compareText).slice(0, MAX_LEFT_OUT_HOSTS);
+    }
+  }
+
+  entries(): LeftOut[] {
+    return LEFT_OUT_REASONS.flatMap((reason) => {
+      const entry = this.#byReason.get(reason);
+      return entry ? [{ reason, count: entry.count, hosts: [...new Set(entry.hosts)].sort(compareText).slice(0, MAX_LEFT_OUT_HOSTS) }] : [];
+    });
+  }
+}
+
 /** The pattern hosts of the lists, split into domains and IP literals; unreadable ones are reported. */
-function readPatternHosts(patterns: readonly string[] | undefined, problems: string[]): { domains: Set<string>; ips: Set<string> } {
+function readPatternHosts(patterns: readonly string[] | undefined, problems: string[], leftOut: LeftOutLog): { domains: Set<string>; ips: Set<string> } {
   const domains = new Set<string>();
   const ips = new Set<string>();
-  const invalid = new Reporter(problems, 'pattern(s) could not be read and were skipped');
+  const invalid = new Reporter(problems, 'pattern(s) could not be read and were skipped', leftOut, 'not-understood');
   for (const text of patterns ?? []) {
+    // The matcher's patterns are canonical (validated when their list came in): most are a plain
+    // lowercase domain, read here without parsing them again.
+    const plain = typeof text === 'string' ? plainDomainHost(text) : null;
+    if (plain !== null) {
+      domains.add(plain);
+      continue;
+    }
     const host = patternHost(text);
     if (!host.ok) {
-      invalid.add(host.error);
+      invalid.add(host.error, String(text));
       continue;
     }
     (host.ip ? ips : domains).add(host.host);
@@ -195,33 +269,43 @@ interface Regions {
  * Asks the matcher, parents before children, how each pattern host and its otherwise unlisted
  * subdomains are decided, and keeps only the places where that changes (docs/block-rules.md).
  */
-function findRegions(domains: ReadonlySet<string>, isBlocked: (host: string) => boolean | null, unexpressible: Reporter): Regions {
+function findRegions(
+  domains: ReadonlySet<string>,
+  isBlocked: (host: string) => boolean | null,
+  unexpressible: { readonly allows: Reporter; readonly blocks: Reporter },
+): Regions {
   const regions: Regions = { subtree: new Map(), exactShaped: new Map(), exactLiteral: [], unexpressibleAllows: [] };
   const subBlocked = new Map<string, boolean>();
-  const ordered = [...domains].sort((a, b) => labelCount(a) - labelCount(b) || compareText(a, b));
+  // Parents before children: bucketed by label count, each bucket in code-unit order (the default
+  // sort, much cheaper than a comparator at a million hosts).
+  const byLabels: string[][] = [];
+  for (const host of domains) (byLabels[labelCount(host)] ??= []).push(host);
 
-  for (const host of ordered) {
-    const labels = labelCount(host);
+  for (const [labels, bucket] of byLabels.entries()) {
+    for (const host of bucket?.sort() ?? []) visit(host, labels);
+  }
+  return regions;
+
+  function visit(host: string, labels: number): void {
     const self = isBlocked(host);
     const sub = isBlocked(probeFor(host, domains));
-    if (self === null || sub === null) continue;
+    if (self === null || sub === null) return;
     subBlocked.set(host, sub);
     const inherited = nearestAncestor(host, subBlocked);
     if (sub !== (inherited === undefined ? false : subBlocked.get(inherited)!)) {
       push(regions.subtree, `${labels}|${sub ? 'block' : 'allow'}`, host);
     }
-    if (self === sub) continue;
+    if (self === sub) return;
     const verdict: Verdict = self ? 'block' : 'allow';
     if (labels <= MAX_SHAPE_LABELS) push(regions.exactShaped, `${labels}|${verdict}`, host);
     else if (host.length <= MAX_LITERAL_HOST_LENGTH) regions.exactLiteral.push({ host, verdict, labels });
     else if (verdict === 'allow') {
       regions.unexpressibleAllows.push(host);
-      unexpressible.add(`${host} is allowed but its subdomains are blocked; the subdomains are left unblocked`);
+      unexpressible.allows.add(`${host} is allowed but its subdomains are blocked; the subdomains are left unblocked`, host);
     } else {
-      unexpressible.add(`${host} is blocked but not its subdomains; it is left unblocked`);
+      unexpressible.blocks.add(`${host} is blocked but not its subdomains; it is left unblocked`, host);
     }
   }
-  return regions;
 }
 
 /** What every draft needs to know, and the drafts made so far. */
@@ -229,6 +313,7 @@ interface Drafting {
   readonly redirect: { regexSubstitution: string };
   readonly blockApiRequests: boolean;
   readonly maxDomainsPerRule: number;
+  readonly maxDomainsPerRegexRule: number;
   readonly unexpressibleAllows: readonly string[];
   readonly drafts: Draft[];
 }
@@ -249,9 +334,11 @@ function draftRegionRules(regions: Regions, drafting: Drafting): void {
 }
 
 /**
- * Rules for hosts that share a verdict and priority, in chunks of `maxDomainsPerRule`: one allow
- * rule per chunk, or a navigation redirect plus (with blockApiRequests) an API block. `regexes`
- * narrows a rule to the listed hosts themselves; without it a rule covers their subtrees.
+ * Rules for hosts that share a verdict and priority: one allow rule per chunk, or navigation
+ * redirects plus (with blockApiRequests) API blocks. `regexes` narrows a rule to the listed hosts
+ * themselves; without it a rule covers their subtrees and needs no regex, except the redirect,
+ * whose substitution carries the original URL. A rule with a regex takes chunks of
+ * `maxDomainsPerRegexRule` domains, one without of `maxDomainsPerRule`.
  */
 function draftHostRules(
   hosts: string[],
@@ -261,24 +348,28 @@ function draftHostRules(
   drafting: Drafting,
 ): void {
   const { drafts } = drafting;
-  for (const chunk of chunked(hosts.sort(compareText), drafting.maxDomainsPerRule)) {
-    const key = chunk[0]!;
-    if (verdict === 'allow') {
-      const resourceTypes = drafting.blockApiRequests ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES] : [...NAVIGATION_RESOURCE_TYPES];
+  const sorted = hosts.sort(compareText);
+  const chunksOf = (withRegex: boolean) => chunked(sorted, withRegex ? drafting.maxDomainsPerRegexRule : drafting.maxDomainsPerRule);
+  if (verdict === 'allow') {
+    const resourceTypes = drafting.blockApiRequests ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES] : [...NAVIGATION_RESOURCE_TYPES];
+    for (const chunk of chunksOf(regexes !== null)) {
       drafts.push({
         purpose: 'allow',
         priority,
-        key,
+        key: chunk[0]!,
         action: { type: 'allow' },
         condition: { ...(regexes && { regexFilter: regexes.any }), requestDomains: chunk, resourceTypes },
       });
-      continue;
     }
-    const excluded = regexes ? [] : exclusionsFor(chunk, drafting.unexpressibleAllows);
+    return;
+  }
+  const excludedFrom = (chunk: readonly string[]) => (regexes ? [] : exclusionsFor(chunk, drafting.unexpressibleAllows));
+  for (const chunk of chunksOf(true)) {
+    const excluded = excludedFrom(chunk);
     drafts.push({
       purpose: 'navigation',
       priority,
-      key,
+      key: chunk[0]!,
       action: { type: 'redirect', redirect: { ...drafting.redirect } },
       condition: {
         regexFilter: regexes ? regexes.navigation : NAVIGATION_REGEX,
@@ -287,20 +378,22 @@ function draftHostRules(
         resourceTypes: [...NAVIGATION_RESOURCE_TYPES],
       },
     });
-    if (drafting.blockApiRequests) {
-      drafts.push({
-        purpose: 'api',
-        priority,
-        key,
-        action: { type: 'block' },
-        condition: {
-          ...(regexes && { regexFilter: regexes.any }),
-          requestDomains: [...chunk],
-          ...(excluded.length > 0 && { excludedRequestDomains: [...excluded] }),
-          resourceTypes: [...API_RESOURCE_TYPES],
-        },
-      });
-    }
+  }
+  if (!drafting.blockApiRequests) return;
+  for (const chunk of chunksOf(regexes !== null)) {
+    const excluded = excludedFrom(chunk);
+    drafts.push({
+      purpose: 'api',
+      priority,
+      key: chunk[0]!,
+      action: { type: 'block' },
+      condition: {
+        ...(regexes && { regexFilter: regexes.any }),
+        requestDomains: chunk,
+        ...(excluded.length > 0 && { excludedRequestDomains: excluded }),
+        resourceTypes: [...API_RESOURCE_TYPES],
+      },
+    });
   }
 }
 
@@ -406,19 +499,26 @@ export function isNavigableTarget(url: string): boolean {
 
 // ——— helpers ———
 
+/** One kind of problem: a sentence for the report (a few examples), every host for the left-out log. */
 class Reporter {
   private readonly items: string[] = [];
+  private readonly hosts: string[] = [];
   private count = 0;
   private readonly problems: string[];
   private readonly summary: string;
+  private readonly leftOut: LeftOutLog;
+  private readonly reason: LeftOutReason;
 
-  constructor(problems: string[], summary: string) {
+  constructor(problems: string[], summary: string, leftOut: LeftOutLog, reason: LeftOutReason) {
     this.problems = problems;
     this.summary = summary;
+    this.leftOut = leftOut;
+    this.reason = reason;
   }
 
-  add(item: string): void {
+  add(item: string, host: string): void {
     this.count++;
+    this.hosts.push(host);
     if (this.items.length < MAX_PROBLEMS_PER_KIND) this.items.push(item);
   }
 
@@ -426,7 +526,9 @@ class Reporter {
     if (this.count === 0) return;
     const more = this.count > this.items.length ? `; … and ${this.count - this.items.length} more` : '';
     this.problems.push(`${this.count} ${this.summary}: ${this.items.join('; ')}${more}`);
+    this.leftOut.add(this.reason, this.hosts);
     this.items.length = 0;
+    this.hosts.length = 0;
     this.count = 0;
   }
 }
@@ -439,7 +541,12 @@ function resolveLimits(given: Partial<BlockRuleLimits> | undefined, problems: st
     problems.push(`limits.${name} must be a positive integer; using ${DEFAULT_BLOCK_RULE_LIMITS[name]}.`);
     return DEFAULT_BLOCK_RULE_LIMITS[name];
   };
-  return { maxRules: pick('maxRules'), maxRegexRules: pick('maxRegexRules'), maxDomainsPerRule: pick('maxDomainsPerRule') };
+  return {
+    maxRules: pick('maxRules'),
+    maxRegexRules: pick('maxRegexRules'),
+    maxDomainsPerRule: pick('maxDomainsPerRule'),
+    maxDomainsPerRegexRule: pick('maxDomainsPerRegexRule'),
+  };
 }
 
 function resolveFirstRuleId(value: number | undefined, problems: string[]): number {
@@ -473,6 +580,30 @@ function patternHost(text: string): { ok: true; host: string; ip: boolean } | { 
   if (!parsed.ok) return { ok: false, error: parsed.error };
   // parseHostPattern canonicalises IPv4 spellings such as 0x7f.1 too.
   return { ok: true, host: parsed.value.host, ip: parsed.value.exactHostOnly && !parsed.value.text.startsWith('.') };
+}
+
+/**
+ * The host of a pattern already in canonical domain form (`example.com`, `.example.com`: non-empty
+ * labels of a–z, 0–9 and `-`, a letter or hyphen somewhere, so no IPv4 spelling), else null and
+ * the pattern goes through patternHost. One pass over the characters.
+ */
+function plainDomainHost(text: string): string | null {
+  const start = text.charCodeAt(0) === 46 ? 1 : 0;
+  let afterDot = true;
+  let notNumeric = false;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (afterDot) return null;
+      afterDot = true;
+      continue;
+    }
+    afterDot = false;
+    if ((code >= 97 && code <= 122) || code === 45) notNumeric = true;
+    else if (code < 48 || code > 57) return null;
+  }
+  if (afterDot || !notNumeric) return null;
+  return start === 1 ? text.slice(1) : text;
 }
 
 function labelCount(host: string): number {
@@ -555,7 +686,12 @@ function compareDrafts(a: Draft, b: Draft): number {
   return a.priority - b.priority || ACTION_ORDER[a.action.type] - ACTION_ORDER[b.action.type] || compareText(a.key, b.key);
 }
 
-function selectWithinLimits(drafts: readonly Draft[], limits: BlockRuleLimits, problems: string[]): Draft[] {
+/** The hosts a draft's rule would have covered (its domains, or the IP literal it is keyed on). */
+function hostsOf(draft: Draft): readonly string[] {
+  return draft.condition.requestDomains ?? [draft.key];
+}
+
+function selectWithinLimits(drafts: readonly Draft[], limits: BlockRuleLimits, problems: string[], leftOut: LeftOutLog): Draft[] {
   const allows = drafts.filter((draft) => draft.purpose === 'allow');
   const regexCount = (list: readonly Draft[]) => list.filter((draft) => draft.condition.regexFilter !== undefined).length;
   if (allows.length > limits.maxRules || regexCount(allows) > limits.maxRegexRules) {
@@ -563,18 +699,19 @@ function selectWithinLimits(drafts: readonly Draft[], limits: BlockRuleLimits, p
       `The lists need ${allows.length} exception rules, over the limit of ${limits.maxRules} rules (${limits.maxRegexRules} with a regex); ` +
         'no blocking rules were installed, so blocked pages are not redirected (the in-page warning still shows).',
     );
+    leftOut.add('exceptions-over-limit', drafts.filter((draft) => draft.purpose === 'navigation').flatMap(hostsOf));
     return [];
   }
   const chosen = new Set<Draft>(allows);
   let rules = allows.length;
   let regexRules = regexCount(allows);
-  const dropped: Record<'navigation' | 'api', number> = { navigation: 0, api: 0 };
+  const dropped: Record<'navigation' | 'api', Draft[]> = { navigation: [], api: [] };
   for (const purpose of ['navigation', 'api'] as const) {
     for (const draft of drafts) {
       if (draft.purpose !== purpose) continue;
       const regex = draft.condition.regexFilter !== undefined ? 1 : 0;
       if (rules + 1 > limits.maxRules || regexRules + regex > limits.maxRegexRules) {
-        dropped[purpose]++;
+        dropped[purpose].push(draft);
         continue;
       }
       chosen.add(draft);
@@ -582,12 +719,18 @@ function selectWithinLimits(drafts: readonly Draft[], limits: BlockRuleLimits, p
       regexRules += regex;
     }
   }
-  if (dropped.navigation + dropped.api > 0) {
+  if (dropped.navigation.length + dropped.api.length > 0) {
+    const navigationHosts = dropped.navigation.flatMap(hostsOf);
+    const apiHosts = dropped.api.flatMap(hostsOf);
+    const named = [...navigationHosts, ...apiHosts].slice(0, MAX_PROBLEMS_PER_KIND).join(', ');
     problems.push(
       `Rule limit reached (${limits.maxRules} rules, ${limits.maxRegexRules} with a regex): ` +
-        `${dropped.navigation} redirect rule(s) and ${dropped.api} API block rule(s) were left out; ` +
+        `${dropped.navigation.length} redirect rule(s) for ${navigationHosts.length} host(s) and ${dropped.api.length} API block rule(s) for ${apiHosts.length} host(s) were left out ` +
+        `(${named}${navigationHosts.length + apiHosts.length > MAX_PROBLEMS_PER_KIND ? ', …' : ''}); ` +
         'the hosts they cover are not redirected or blocked (the in-page warning still shows).',
     );
+    if (navigationHosts.length > 0) leftOut.add('redirect-over-limit', navigationHosts);
+    if (apiHosts.length > 0) leftOut.add('api-block-over-limit', apiHosts);
   }
   return drafts.filter((draft) => chosen.has(draft));
 }

@@ -71,7 +71,9 @@ function hashOfSuffix(text: string, from: number): number {
 }
 
 function isIpLiteral(host: string): boolean {
-  return host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
+  // A domain's last label (a TLD) is never all digits: only a host ending in a digit can be IPv4.
+  const last = host.charCodeAt(host.length - 1);
+  return host.includes(':') || (last >= 48 && last <= 57 && /^\d+\.\d+\.\d+\.\d+$/.test(host));
 }
 
 function isExactHostOnly(entry: ListEntry): boolean {

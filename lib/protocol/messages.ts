@@ -6,6 +6,7 @@ import en from 'zod/v4/locales/en.js';
 import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
 import { LIST_SOURCES } from '../lists/precedence.ts';
 import { LIST_PROBLEM_CODES } from '../lists/list-problem.ts';
+import { LEFT_OUT_REASONS, MAX_LEFT_OUT_HOSTS } from '../lists/block-rules.ts';
 import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
 import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
@@ -46,6 +47,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lists/summary') }),
   /** Options page: fetch a subscribed list again now ("update now"). */
   z.object({ type: z.literal('lists/update'), id: z.string().check(z.minLength(1)) }),
+  /** Options page: how many block rules the browser holds, and which hosts a limit left out and why. */
+  z.object({ type: z.literal('block-rules/status') }),
   /** Interstitial: why the URL it stands in for is blocked, and what the person may do. */
   z.object({ type: z.literal('interstitial/info'), url: maxUrl() }),
   /**
@@ -141,6 +144,19 @@ export const reportStateSchema = z.object({
 });
 export type ReportStateView = z.infer<typeof reportStateSchema>;
 
+export const blockRuleStatusSchema = z.object({
+  /** Rules the last rebuild installed; null before the first rebuild of this browser session. */
+  installed: z.nullable(z.number().check(z.int(), z.nonnegative())),
+  leftOut: z.array(
+    z.object({
+      reason: z.enum(LEFT_OUT_REASONS),
+      count: z.number().check(z.int(), z.nonnegative()),
+      hosts: z.array(z.string().check(z.maxLength(300))).check(z.maxLength(MAX_LEFT_OUT_HOSTS)),
+    }),
+  ),
+});
+export type BlockRuleStatus = z.infer<typeof blockRuleStatusSchema>;
+
 /** Response payload schema per request type; the envelope adds `ok`/`error`. */
 export const responseSchemas = {
   'tab-verdict/get': z.nullable(tabVerdictSchema()),
@@ -148,6 +164,7 @@ export const responseSchemas = {
   'lists/unsubscribe': z.object({ removed: z.boolean() }),
   'lists/summary': z.array(listSummarySchema),
   'lists/update': listSummarySchema,
+  'block-rules/status': blockRuleStatusSchema,
   'interstitial/info': interstitialInfoSchema,
   'interstitial/proceed-once': z.object({ url: z.string() }),
   'user-entries/list': z.object({

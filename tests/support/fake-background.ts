@@ -8,7 +8,7 @@ import { subscriptionId, userEntriesAsList } from '../../lib/lists/list-store.ts
 import type { ListProblem } from '../../lib/lists/list-problem.ts';
 import { userEntrySchema, type UserEntry } from '../../lib/lists/user-entry.ts';
 import { compileMatcher, type SourcedList } from '../../lib/lists/matcher.ts';
-import { requestSchema, responseSchemas, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
+import { requestSchema, responseSchemas, type BlockRuleStatus, type ListSummary, type Request, type RequestType, type ResponseFor, type TabVerdictView } from '../../lib/protocol/messages.ts';
 import { parseManagedPolicy, policyManages, type ManagedPolicy } from '../../lib/lists/policy.ts';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/core/settings.ts';
 import { parseUserEntriesFile } from '../../lib/lists/user-entries-file.ts';
@@ -56,6 +56,8 @@ export interface FakeBackgroundOptions {
   readonly subscriptions?: readonly FakeSubscription[];
   /** What `lists/subscribe` finds at a URL: a list's JSON, or absent for a failed download. */
   readonly remoteLists?: Readonly<Record<string, unknown>>;
+  /** What `block-rules/status` answers (default: nothing left out). */
+  readonly blockRuleStatus?: BlockRuleStatus;
   readonly now?: () => Date;
   /** The report endpoint in force (the person's or the administrator's). */
   readonly reportEndpoint?: string;
@@ -70,6 +72,7 @@ export class FakeBackground {
   readonly tabs: Record<number, FakeTab>;
   subscriptions: Array<FakeSubscription & { list: RelayList }>;
   readonly remoteLists: Record<string, unknown>;
+  blockRuleStatus: BlockRuleStatus;
   /** Every request that passed validation, in order. */
   readonly requests: Request[] = [];
   /** Requests the router would refuse as malformed (a protocol drift unless a test expects it). */
@@ -91,6 +94,7 @@ export class FakeBackground {
       return { ...subscription, list: list.value };
     });
     this.remoteLists = { ...options.remoteLists };
+    this.blockRuleStatus = options.blockRuleStatus ?? { installed: 0, leftOut: [] };
     this.#now = options.now ?? (() => new Date('2026-11-27T10:00:00Z'));
     this.reportEndpoint = options.reportEndpoint ?? null;
   }
@@ -197,6 +201,7 @@ export class FakeBackground {
       return { imported: parsed.value.length };
     },
     'lists/summary': () => this.#summary(),
+    'block-rules/status': () => this.blockRuleStatus,
     'lists/subscribe': ({ url, publicKeys }) => {
       const at = this.#now().getTime();
       if (!(url in this.remoteLists)) throw new RequestError(`The list at ${url} could not be downloaded: HTTP 404.`);
