@@ -247,6 +247,7 @@ describe('who may ask', () => {
       'history/export',
       'history/clear',
       'history/set-retention',
+      'block-rules/status',
     ]);
   });
 

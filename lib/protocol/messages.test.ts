@@ -9,6 +9,7 @@ const VALID: Request[] = [
   { type: 'tab-verdict/get', tabId: 0 },
   { type: 'tab-verdict/get', tabId: 1234 },
   { type: 'lists/subscribe', url: 'https://lists.example.org/relays.json' },
+  { type: 'block-rules/status' },
   { type: 'lists/subscribe', url: 'http://127.0.0.1:8080/list.json' },
   { type: 'lists/unsubscribe', id: 'subscription:https://lists.example.org/relays.json' },
   { type: 'lists/summary' },
