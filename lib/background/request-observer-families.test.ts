@@ -53,10 +53,14 @@ describe('a family’s start-up calls to the page’s own origin', () => {
     call('https://panel.rebranded.example/admin/oem-settings');
     call('https://panel.rebranded.example/apiStats/service-rates');
     await settle();
-    expect(await signals()).toEqual([
-      { id: 'gateway-api-call', detail: 'GET /admin/oem-settings', family: 'claude-relay-service' },
-      { id: 'gateway-api-call', detail: 'GET /apiStats/service-rates', family: 'claude-relay-service' },
-    ]);
+    // In either order: a status route takes one more look (was the probe granted?) before it is recorded.
+    expect(await signals()).toHaveLength(2);
+    expect(await signals()).toEqual(
+      expect.arrayContaining([
+        { id: 'gateway-api-call', detail: 'GET /admin/oem-settings', family: 'claude-relay-service' },
+        { id: 'gateway-api-call', detail: 'GET /apiStats/service-rates', family: 'claude-relay-service' },
+      ]),
+    );
     expect(await tabs.get(5)).toMatchObject({ level: 'unvetted', family: 'claude-relay-service' });
   });
 
@@ -89,6 +93,22 @@ describe('a family’s start-up calls to the page’s own origin', () => {
     call(url, fields);
     await settle();
     expect(await signals()).toEqual([]);
+  });
+
+  test('once the status probe was granted, the probe’s own requests to the status routes are not start-up calls', async () => {
+    call('https://panel.rebranded.example/api/status'); // the page's own, before the grant
+    await settle();
+    expect(await tabs.grantStatusProbe(5)).toBe(true);
+    // What the page guard's probe asks, from the page: the status routes of the family table.
+    for (const path of ['/api/status', '/api/v1/settings/public', '/admin/oem-settings']) call(`https://panel.rebranded.example${path}`);
+    // A start-up call that is no status route still counts.
+    call('https://panel.rebranded.example/apiStats/service-rates');
+    await settle();
+    expect(await signals()).toEqual([
+      { id: 'gateway-common-api-call', detail: 'GET /api/status' },
+      { id: 'gateway-api-call', detail: 'GET /apiStats/service-rates', family: 'claude-relay-service' },
+    ]);
+    expect((await tabs.get(5))?.level).toBe('unknown');
   });
 
   test('a hostile page calling thousands of paths records only the table’s, and at most once each', async () => {

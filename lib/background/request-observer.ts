@@ -1,7 +1,7 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { bodyCredential, classifyAiRequest, MAX_BODY_CHARS, type AiRequestClassification, type BodyCredential } from '../detection/ai-request.ts';
 import { signalsFromRequestHeaders, signalsFromResponseHeaders } from '../detection/gateway-headers.ts';
-import { mayBeStartupCall, signalFromStartupCall } from '../detection/gateway-families.ts';
+import { isStatusRoute, mayBeStartupCall, signalFromStartupCall } from '../detection/gateway-families.ts';
 import { normalizeHost } from '../core/host.ts';
 import { InFlight } from '../core/in-flight.ts';
 import type { Signal } from '../detection/scoring.ts';
@@ -182,6 +182,10 @@ export class RequestObserver {
     const signal = signalFromStartupCall(pathname);
     const host = normalizeHost(details.url);
     if (!signal || !host.ok || host.value.host !== (await this.#tabs.pageHost(details.tabId))) return;
+    // RelayGuard's own status probe asks these routes from the page too, and looks the same here:
+    // once the probe was granted, its answer speaks for them (a page's start-up call made before
+    // the grant was already counted).
+    if (isStatusRoute(pathname) && (await this.#tabs.wasProbeGranted(details.tabId))) return;
     await this.#tabs.recordSignals(details.tabId, details.timeStamp, [signal]);
   }
 

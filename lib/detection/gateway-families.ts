@@ -116,6 +116,11 @@ const BASE_PATHS = firstFamilyBy(FAMILY_TRAITS, (row) => row.basePaths);
 /** The status routes the probe asks, most deployed family first, each once. */
 export const STATUS_ROUTES: readonly string[] = [...new Set(FAMILY_TRAITS.flatMap((row) => (row.statusRoute ? [row.statusRoute] : [])))];
 
+/** Whether a request path is one the status probe asks (a trailing slash ignored). */
+export function isStatusRoute(pathname: string): boolean {
+  return STATUS_ROUTES.includes(pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname);
+}
+
 /** Longest start-up path in the table; a longer request path cannot be one. */
 const LONGEST_CALL_PATH = Math.max(...[...CALLS.keys()].map((path) => path.length));
 /** Titles and suffixes are short; a page's title is read this far at most. */

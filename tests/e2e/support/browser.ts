@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { ServiceWorkerControl } from './service-worker-control.ts';
-import { HOSTS } from './sites.ts';
+import { CORPUS_REAL_HOSTS, HOSTS } from './sites.ts';
 
 /**
  * One Chromium with the built extension loaded, in a throw-away profile, whose DNS sends the
@@ -20,7 +20,16 @@ const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/chromium'
  * vendor-console typosquats are on .com for realism (a look-alike of anthropic.com on .test
  * would prove less); neither name is preloaded.
  */
-const REAL_FIXTURE_HOSTS = ['openrouter.ai', 'console.groq.com', HOSTS.consoleBrandWithKeyword, HOSTS.consoleTypo] as const;
+const REAL_FIXTURE_HOSTS = [
+  'openrouter.ai',
+  'console.groq.com',
+  HOSTS.consoleBrandWithKeyword,
+  HOSTS.consoleTypo,
+  // The false-positive corpus's vendor consoles, and the vendor APIs its chat apps call.
+  ...CORPUS_REAL_HOSTS,
+  'api.mistral.ai',
+  'api.deepseek.com',
+] as const;
 
 /** Types for the few extension APIs the harness calls inside the browser (no @types/chrome here). */
 interface ChromeSubset {

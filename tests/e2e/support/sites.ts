@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -8,6 +9,23 @@ import { fileURLToPath } from 'node:url';
 
 const SITES_DIR = fileURLToPath(new URL('../../fixtures/sites/', import.meta.url));
 const site = (name: string) => `${SITES_DIR}${name}`;
+const CORPUS_DIR = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
+
+/** A page of the false-positive corpus (tests/fixtures/corpus/corpus.json, written by its generate.py). */
+export interface CorpusPage {
+  readonly name: string;
+  /** What kind of page it imitates (a Chinese blog about relays, a vendor console, …). */
+  readonly kind: string;
+  /** The level it must keep: never `unvetted`. */
+  readonly expected: 'unknown' | 'official' | 'vetted';
+  readonly host: string;
+  readonly path: string;
+}
+
+export const CORPUS: readonly CorpusPage[] = (JSON.parse(readFileSync(`${CORPUS_DIR}corpus.json`, 'utf8')) as { pages: CorpusPage[] }).pages;
+
+/** The corpus pages on real hostnames (vendor consoles): the resolver must send them here too. */
+export const CORPUS_REAL_HOSTS: readonly string[] = CORPUS.filter((page) => !page.host.endsWith('.test')).map((page) => page.host);
 
 export const HOSTS = {
   /** A stock one-api deployment (meta description, footer credit, default title). */
@@ -75,4 +93,5 @@ export const FIXTURE_SITES: Readonly<Record<string, string>> = {
   [HOSTS.sub2apiRebranded]: site('sub2api-rebranded'),
   [HOSTS.claudeRelayServiceStock]: site('crs-stock'),
   [HOSTS.claudeRelayServiceRebranded]: site('crs-rebranded'),
+  ...Object.fromEntries(CORPUS.map((page) => [page.host, `${CORPUS_DIR}${page.name}`])),
 };
