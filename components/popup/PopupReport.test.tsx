@@ -174,6 +174,45 @@ describe.each(LANGUAGES)('popup report form (%s)', (_locale, t) => {
     expect(background.requestsOf('user-entries/put')).toEqual([]);
   });
 
+  test('without an endpoint, a list that declares a tracker gets a pre-filled issue; making it acts at once', async () => {
+    renderPopup(t, RELAY_TAB, {
+      subscriptions: [
+        {
+          url: 'https://lists.example/team.json',
+          list: { name: 'Team blocklist', version: '3.1.0', updated: '2026-11-20', reportUrl: 'https://tracker.example/team/issues/new', entries: [] },
+          fetchedAt: 0,
+          lastTriedAt: 0,
+        },
+      ],
+    });
+    await openForm(t);
+    const shown = await shownDocument();
+    const link = (await screen.findByTestId('report-issue')) as HTMLAnchorElement;
+    expect(link.textContent).toBe(t('report_issue', { list: 'Team blocklist' }));
+    expect(link.rel).toBe('noopener noreferrer');
+    const url = new URL(link.href);
+    expect(url.origin + url.pathname).toBe('https://tracker.example/team/issues/new');
+    expect(url.searchParams.get('title')).toBe('Relay: relay.example');
+    expect(url.searchParams.get('body')).toContain(`id ${shown.id}`);
+    expect(url.href).not.toContain(KEY.slice(8, 24));
+    link.addEventListener('click', (event) => event.preventDefault());
+    fireEvent.click(link);
+    await waitFor(() => expect(background.entries).toMatchObject([{ pattern: 'relay.example', level: 'blocked' }]));
+  });
+
+  test('with an endpoint, no issue link: reports go where the endpoint says', async () => {
+    renderPopup(t, RELAY_TAB, {
+      reportEndpoint: 'https://collector.example/reports',
+      subscriptions: [
+        { url: 'https://lists.example/team.json', list: { name: 'Team blocklist', version: '3.1.0', updated: '2026-11-20', reportUrl: 'https://tracker.example/new', entries: [] }, fetchedAt: 0, lastTriedAt: 0 },
+      ],
+    });
+    await openForm(t);
+    await shownDocument();
+    await screen.findByTestId('report-destination');
+    expect(screen.queryByTestId('report-issue')).toBeNull();
+  });
+
   test('opened from the in-page warning or the block page (&report=1), the form is open at once', async () => {
     renderPopup(t, RELAY_TAB, { startReport: true });
     expect(await screen.findByTestId('report-form')).toBeTruthy();

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { normalizeHost } from '../../lib/core/host.ts';
-import type { ReportStateView, TabVerdictView } from '../../lib/protocol/messages.ts';
+import type { ListSummary, ReportStateView, TabVerdictView } from '../../lib/protocol/messages.ts';
+import { issueUrl } from '../../lib/reports/issue-url.ts';
 import { reportAction } from '../../lib/reports/report-action.ts';
 import { REPORT_LIMITS, type ReportDocument, type ReportKind } from '../../lib/reports/report-document.ts';
 import type { ReportStatus } from '../../lib/reports/report-queue.ts';
@@ -17,8 +18,6 @@ export interface PopupReportProps {
   readonly startOpen?: boolean;
   /** The person's entries changed: the popup asks for the verdict again. */
   readonly onEntriesChanged: () => Promise<void>;
-  /** Where a pre-filled issue can be opened for this report, when a list declares a tracker. */
-  readonly issueLink?: (document: ReportDocument) => { readonly href: string; readonly list: string } | null;
 }
 
 /** While a report waits, the popup asks for its state this often (only while it is open). */
@@ -36,7 +35,7 @@ type Acted = { readonly pattern: string; readonly level: 'blocked' | 'vetted'; r
  * the person's own blocklist, a false positive on their allowlist, through the list registry,
  * with an undo here.
  */
-export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issueLink }: PopupReportProps) {
+export function PopupReport({ verdict, startOpen = false, onEntriesChanged }: PopupReportProps) {
   const t = useTranslate();
   const request = useRequest();
   const [open, setOpen] = useState(startOpen);
@@ -51,6 +50,7 @@ export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issu
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [acted, setActed] = useState<Acted | null>(null);
+  const [tracker, setTracker] = useState<{ readonly list: string; readonly reportUrl: string } | null>(null);
   const madeIds = useRef(new Set<string>());
   const previewRequest = useRef(0);
   const { tabId } = verdict;
@@ -69,7 +69,9 @@ export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issu
   };
 
   useEffect(() => {
-    if (open) void loadState();
+    if (!open) return;
+    void loadState();
+    void request({ type: 'lists/summary' }).then((answer) => answer.ok && setTracker(trackerFor(verdict, answer.data)));
     // Once per opening.
   }, [open]);
 
@@ -185,7 +187,7 @@ export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issu
 
   const endpoint = state?.endpoint ?? null;
   const alreadySent = preview !== null && status?.id === preview.id;
-  const issue = preview && issueLink ? issueLink(preview) : null;
+  const issueHref = preview && tracker && !endpoint ? issueUrl(tracker.reportUrl, preview) : null;
   return (
     <section class="report-form" data-testid="report-form" aria-labelledby="report-form-title">
       <h2 id="report-form-title">{t('report_formTitle')}</h2>
@@ -244,9 +246,9 @@ export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issu
         <button type="button" data-testid="report-copy" disabled={preview === null} onClick={() => void copy()}>
           {t('report_copy')}
         </button>
-        {issue && (
-          <a class="button-link" data-testid="report-issue" href={issue.href} target="_blank" rel="noopener noreferrer" onClick={() => preview && void actOnce(preview)}>
-            {t('report_issue', { list: issue.list })}
+        {issueHref && tracker && (
+          <a class="button-link" data-testid="report-issue" href={issueHref} target="_blank" rel="noopener noreferrer" onClick={() => preview && void actOnce(preview)}>
+            {t('report_issue', { list: tracker.list })}
           </a>
         )}
       </div>
@@ -267,4 +269,16 @@ export function PopupReport({ verdict, startOpen = false, onEntriesChanged, issu
       </p>
     </section>
   );
+}
+
+/**
+ * The tracker a report goes to without an endpoint: that of the list whose entry decided the
+ * page, else the first list in force (subscriptions before bundled lists) that declares one.
+ * List names are shown as the list spells them, untranslated.
+ */
+function trackerFor(verdict: TabVerdictView, lists: readonly ListSummary[]): { list: string; reportUrl: string } | null {
+  const withTracker = lists.filter((list): list is ListSummary & { reportUrl: string } => list.reportUrl !== undefined);
+  const deciding = verdict.reasons.find((reason) => reason.kind === 'list');
+  const chosen = withTracker.find((list) => deciding?.source === `${list.name} v${list.version}`) ?? withTracker[0];
+  return chosen ? { list: chosen.name, reportUrl: chosen.reportUrl } : null;
 }

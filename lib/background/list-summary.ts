@@ -33,6 +33,7 @@ export function summarizeLists(lists: readonly SourcedList[], subscriptions: rea
       name: list.name,
       version: list.version,
       entryCount: list.entries.length,
+      ...(list.reportUrl !== undefined && { reportUrl: list.reportUrl }),
       ...(subscription && {
         url: subscription.url,
         fetchedAt: subscription.fetchedAt,

@@ -56,6 +56,11 @@ export const listSchema = z
       .min(1, 'refreshMinutes must be at least 1')
       .max(MAX_REFRESH_MINUTES, `refreshMinutes must be at most ${MAX_REFRESH_MINUTES} (7 days)`)
       .optional(),
+    /**
+     * Where people report what this list missed or got wrong: a tracker's "new issue" address
+     * (https). The popup opens it with `title` and `body` query parameters filled from the report.
+     */
+    reportUrl: z.url({ protocol: /^https$/, error: 'reportUrl must be an https URL' }).max(2048).optional(),
     entries: z.array(listEntrySchema).max(MAX_ENTRIES),
   })
   .superRefine((list, ctx) => {

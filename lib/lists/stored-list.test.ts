@@ -24,6 +24,17 @@ const LIST = validated({
 });
 
 describe('packList / unpackList', () => {
+  test('a list\'s reportUrl is kept, is covered by the checksum, and a list without one packs as before', async () => {
+    const withTracker = validated({ ...plain(LIST), reportUrl: 'https://lists.example.org/issues/new' });
+    const packed = await packList(withTracker);
+    const unpacked = await unpackList(packed);
+    expect(unpacked.ok && unpacked.value.reportUrl).toBe('https://lists.example.org/issues/new');
+    expect((await unpackList({ ...packed, reportUrl: 'https://elsewhere.example/new' })).ok).toBe(false);
+    const { reportUrl: _dropped, ...without } = packed;
+    expect((await packList(LIST)).checksum).not.toBe(packed.checksum);
+    expect(await unpackList(without)).toEqual({ ok: false, error: 'the stored list failed its checksum (damaged on disk)' });
+  });
+
   test('round trip: the same list comes back, entry for entry, without validation', async () => {
     const packed = await packList(LIST);
     expect(packed).toMatchObject({ form: STORED_LIST_FORM, count: 4, levels: 'bvov', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });

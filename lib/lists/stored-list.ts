@@ -25,6 +25,7 @@ export interface PackedList {
   readonly version: string;
   readonly updated: string;
   readonly homepage?: string;
+  readonly reportUrl?: string;
   readonly count: number;
   readonly patterns: string;
   readonly levels: string;
@@ -54,6 +55,7 @@ export async function packList(list: RelayList): Promise<PackedList> {
     version: list.version,
     updated: list.updated,
     ...(list.homepage !== undefined && { homepage: list.homepage }),
+    ...(list.reportUrl !== undefined && { reportUrl: list.reportUrl }),
     count: list.entries.length,
     patterns: patterns.join('\n'),
     levels,
@@ -70,12 +72,13 @@ export async function unpackList(record: unknown): Promise<Result<RelayList, str
   if (typeof record !== 'object' || record === null) return err('the stored list is missing');
   const packed = record as Partial<Record<keyof PackedList, unknown>>;
   if (packed.form !== STORED_LIST_FORM) return err(`the stored list has form ${String(packed.form)}, this version of RelayGuard reads form ${STORED_LIST_FORM}`);
-  const { name, version, updated, homepage, count, patterns, levels, details, checksum } = packed;
+  const { name, version, updated, homepage, reportUrl, count, patterns, levels, details, checksum } = packed;
   if (
     typeof name !== 'string' ||
     typeof version !== 'string' ||
     typeof updated !== 'string' ||
     (homepage !== undefined && typeof homepage !== 'string') ||
+    (reportUrl !== undefined && typeof reportUrl !== 'string') ||
     typeof count !== 'number' ||
     typeof patterns !== 'string' ||
     typeof levels !== 'string' ||
@@ -84,7 +87,18 @@ export async function unpackList(record: unknown): Promise<Result<RelayList, str
   ) {
     return err('the stored list is malformed');
   }
-  const unsigned = { form: STORED_LIST_FORM, name, version, updated, ...(homepage !== undefined && { homepage }), count, patterns, levels, details };
+  const unsigned = {
+    form: STORED_LIST_FORM,
+    name,
+    version,
+    updated,
+    ...(homepage !== undefined && { homepage }),
+    ...(reportUrl !== undefined && { reportUrl }),
+    count,
+    patterns,
+    levels,
+    details,
+  };
   if ((await sha256Hex(checksumInput(unsigned))) !== checksum) return err('the stored list failed its checksum (damaged on disk)');
 
   const patternColumn = count === 0 ? [] : patterns.split('\n');
@@ -96,7 +110,7 @@ export async function unpackList(record: unknown): Promise<Result<RelayList, str
     if (level === undefined) return err('the stored list is malformed');
     entries[i] = detailColumn[i] === '' ? { pattern: patternColumn[i]!, level } : new StoredEntry(patternColumn[i]!, level, detailColumn[i]!);
   }
-  return ok({ name, version, updated, ...(homepage !== undefined && { homepage }), entries });
+  return ok({ name, version, updated, ...(homepage !== undefined && { homepage }), ...(reportUrl !== undefined && { reportUrl }), entries });
 }
 
 /**
@@ -149,7 +163,16 @@ function detailsLine(rest: EntryDetails): string {
 }
 
 function checksumInput(unsigned: Omit<PackedList, 'checksum'>): string {
-  const meta = JSON.stringify([unsigned.form, unsigned.name, unsigned.version, unsigned.updated, unsigned.homepage ?? null, unsigned.count]);
+  // reportUrl joins the meta only when set, so records stored before it existed keep their checksum.
+  const meta = JSON.stringify([
+    unsigned.form,
+    unsigned.name,
+    unsigned.version,
+    unsigned.updated,
+    unsigned.homepage ?? null,
+    unsigned.count,
+    ...(unsigned.reportUrl !== undefined ? [unsigned.reportUrl] : []),
+  ]);
   return `${meta}\n${unsigned.levels}\n${unsigned.patterns}\n${unsigned.details}`;
 }
 

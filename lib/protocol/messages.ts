@@ -105,6 +105,8 @@ const listSummarySchema = z.object({
   name: z.string(),
   version: z.string(),
   entryCount: z.number().check(z.int(), z.nonnegative()),
+  /** The list's tracker for reports (its `reportUrl`), when it declares one. */
+  reportUrl: z.optional(z.string()),
   url: z.optional(z.string()),
   fetchedAt: z.optional(z.number()),
   lastTriedAt: z.optional(z.number()),

@@ -18,7 +18,7 @@ interface ListDiff {
   readonly changes: readonly EntryChange[];
 }
 
-const HEADER_FIELDS = ['name', 'version', 'updated', 'homepage'] as const;
+const HEADER_FIELDS = ['name', 'version', 'updated', 'homepage', 'reportUrl'] as const;
 
 export function diffLists(before: RelayList, after: RelayList): ListDiff {
   const header: string[] = [];
