@@ -63,8 +63,10 @@ type ChangeListener = () => unknown;
  * change recompiles the matcher and tells listeners (tab verdicts, the block rules). A change
  * resolves only once every listener has applied it: a navigation right after must obey it.
  *
- * The module is just over 300 lines because being the one writer of every list source is the
- * point; its pure parts (assembleLists, summarizeLists) sit below the class.
+ * About 430 lines, because being the one writer of every list source is the point: the policy
+ * (live and cached), the person's entries and the subscriptions (managed ones included) meet here.
+ * Its pure parts are list-summary.ts; how a subscription update is fetched and written is
+ * lib/lists/subscription-update.ts and subscription-updates.ts.
  */
 /** A managed policy as storage answered it, with a canonical text to tell whether it changed. */
 interface RawPolicy {
@@ -102,6 +104,10 @@ export class ListRegistry {
       fetchUpdate: deps.fetchUpdate,
       now: () => this.#now().getTime(),
       random: deps.random ?? Math.random,
+      requiredMinutes: (url) => {
+        const hours = this.#policy.listSubscriptions.find((managed) => managed.url === url)?.updateHours;
+        return hours === undefined ? undefined : hours * 60;
+      },
     });
     this.#matcher = compileMatcher(deps.bundled);
     deps.router?.register(this.#handlers());
@@ -282,6 +288,22 @@ export class ListRegistry {
     this.#policyText = raw.text;
     this.#policy = parseManagedPolicy(raw.value);
     this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
+    void this.ready().then(() => this.#followManagedSubscriptions());
+  }
+
+  /**
+   * The administrator's `listSubscriptions` apply with no one acting: each list not yet subscribed,
+   * or subscribed with other keys, is fetched and checked with the policy's keys. A list that fails
+   * is tried again on the refresh schedule like any other (once stored) or at the next policy read.
+   */
+  async #followManagedSubscriptions(): Promise<void> {
+    for (const managed of this.#policy.listSubscriptions) {
+      const existing = this.#subscriptions.find((subscription) => subscription.url === managed.url);
+      const sameKeys = existing !== undefined && (existing.publicKeys ?? []).join('\n') === managed.publicKeys.join('\n');
+      if (sameKeys) continue;
+      const result = await this.#update(managed.url, managed.publicKeys);
+      if (!result.ok) this.#deps.report(`Managed list ${managed.url}: ${result.error.message}`);
+    }
   }
 
   async #readLivePolicy(): Promise<RawPolicy> {

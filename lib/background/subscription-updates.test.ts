@@ -81,11 +81,13 @@ let factory: IDBFactory;
 let reports: string[];
 let random: number;
 
+let policy: unknown;
+
 function createRegistry(): ListRegistry {
   return new ListRegistry({
     bundled: loadBundledLists().lists,
     openDatabase: () => openListDatabase(factory),
-    readManagedPolicy: async () => ({}),
+    readManagedPolicy: async () => policy,
     fetchUpdate: (target) => fetchListUpdate(target, fetch, LIMITS),
     report: (problem) => reports.push(problem),
     random: () => random,
@@ -105,6 +107,7 @@ beforeEach(() => {
   factory = new IDBFactory();
   reports = [];
   random = 0;
+  policy = {};
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(START);
 });
@@ -419,5 +422,43 @@ describe('through the worker’s wiring (createBackground)', () => {
     expect(await ask({ type: 'lists/update', id: subscriptionId(url) }, options())).toMatchObject({ version: '1', problem: { code: 'http-status', detail: '500' } });
     expect(await refusal(ask({ type: 'lists/update', id: 'subscription:https://nowhere.example/l.json' }, options()))).toBe('There is no such subscription.');
     expect(await fakeBrowser.alarms.get(LIST_REFRESH_ALARM)).toBeDefined();
+  });
+});
+
+describe('managed subscriptions (policy listSubscriptions)', () => {
+  test('apply with no one acting: fetched, checked with the policy’s keys, on the administrator’s interval', async () => {
+    const text = JSON.stringify(listV('1'));
+    serve('/managed.json', text, { signature: await sign(text) });
+    const url = `${origin}/managed.json`;
+    policy = { listSubscriptions: [{ url, publicKeys: [SIGNER_PUB], updateHours: 2 }] };
+    const registry = createRegistry();
+    await registry.ready();
+    await vi.waitFor(() => expect(summaryOf(registry, url)).toBeDefined());
+    const summary = summaryOf(registry, url)!;
+    expect(summary).toMatchObject({ version: '1', signedBy: '186B920B0CE6B268', pinnedKeys: 1 });
+    // (vi.waitFor moves the fake clock on while it waits: the interval is what is fixed.)
+    expect(summary.nextUpdateAt! - summary.fetchedAt!).toBe(2 * HOUR);
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
+    expect(reports).toEqual([]);
+
+    // A restarted worker with the same policy fetches nothing again: it is subscribed with those keys.
+    const before = requests.length;
+    const restarted = createRegistry();
+    await restarted.ready();
+    await restarted.livePolicy();
+    expect(summaryOf(restarted, url)).toMatchObject({ version: '1' });
+    expect(requests.length).toBe(before);
+  });
+
+  test('a managed list signed by another key is refused and reported, and nothing is stored', async () => {
+    const text = JSON.stringify(listV('1'));
+    serve('/managed.json', text, { signature: await sign(text) });
+    const url = `${origin}/managed.json`;
+    policy = { listSubscriptions: [{ url, publicKeys: [OTHER_PUB] }] };
+    const registry = createRegistry();
+    await registry.ready();
+    await vi.waitFor(() => expect(reports).toEqual([expect.stringContaining(`Managed list ${url}: The list was signed with key 186B920B0CE6B268, which is not pinned`)]));
+    expect(summaryOf(registry, url)).toBeUndefined();
+    expect(registry.matcher.decide('relay.example')).toBeNull();
   });
 });

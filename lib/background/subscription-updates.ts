@@ -14,6 +14,8 @@ export interface SubscriptionUpdateDeps {
   readonly fetchUpdate: (target: UpdateTarget) => Promise<UpdateOutcome>;
   readonly now: () => number;
   readonly random: () => number;
+  /** An interval the administrator set for this URL (managed `updateHours`), over the list's own ask. */
+  readonly requiredMinutes?: (url: string) => number | undefined;
 }
 
 /**
@@ -60,7 +62,7 @@ export class SubscriptionUpdates {
 
     if (outcome.kind === 'failed') {
       const { problem } = outcome;
-      const next = nextUpdateAt({ url, refreshMinutes: previous?.refreshMinutes, at, failed: true, random: random() });
+      const next = nextUpdateAt({ url, refreshMinutes: this.#interval(url, previous?.refreshMinutes), at, failed: true, random: random() });
       const kept = await recordFailedUpdate(db, url, { at, problem, nextUpdateAt: next });
       if (!kept) return { ok: false, problem };
       return { ok: false, problem, patch: (subscription) => ({ ...subscription, lastTriedAt: at, lastError: problem.message, problem, nextUpdateAt: next }) };
@@ -70,7 +72,7 @@ export class SubscriptionUpdates {
         // Only a request without validators can get here: a server answering 304 to it is broken.
         return { ok: false, problem: { code: 'http-status', message: 'Could not download the list: the server answered 304 without a copy to keep.', detail: '304' } };
       }
-      const next = nextUpdateAt({ url, refreshMinutes: previous.refreshMinutes, at, failed: false, random: random() });
+      const next = nextUpdateAt({ url, refreshMinutes: this.#interval(url, previous.refreshMinutes), at, failed: false, random: random() });
       await markListConfirmed(db, url, { at, nextUpdateAt: next });
       return {
         ok: true,
@@ -82,7 +84,7 @@ export class SubscriptionUpdates {
       url,
       list,
       at,
-      nextUpdateAt: nextUpdateAt({ url, refreshMinutes: list.refreshMinutes, at, failed: false, random: random() }),
+      nextUpdateAt: nextUpdateAt({ url, refreshMinutes: this.#interval(url, list.refreshMinutes), at, failed: false, random: random() }),
       etag,
       lastModified,
       publicKeys: keys,
@@ -90,6 +92,10 @@ export class SubscriptionUpdates {
       refreshMinutes: list.refreshMinutes,
     });
     return { ok: true, stored };
+  }
+
+  #interval(url: string, asked: number | undefined): number | undefined {
+    return this.#deps.requiredMinutes?.(url) ?? asked;
   }
 
   async #serial<T>(url: string, task: () => Promise<T>): Promise<T> {
