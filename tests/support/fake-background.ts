@@ -13,6 +13,7 @@ import { parseManagedPolicy, policyManages, type ManagedPolicy } from '../../lib
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../lib/core/settings.ts';
 import { parseUserEntriesFile } from '../../lib/lists/user-entries-file.ts';
 import { tabVerdictView } from '../../lib/verdicts/tab-view.ts';
+import type { HistoryEntry } from '../../lib/history/key-history.ts';
 import type { Reason } from '../../lib/verdicts/verdict.ts';
 import { buildReport, newReportId } from '../../lib/reports/report-document.ts';
 import { parseReportEndpoint, type ReportStatus } from '../../lib/reports/report-queue.ts';
@@ -61,6 +62,8 @@ export interface FakeBackgroundOptions {
   readonly now?: () => Date;
   /** The report endpoint in force (the person's or the administrator's). */
   readonly reportEndpoint?: string;
+  /** The key history, newest first, as `history/get` answers it. */
+  readonly history?: readonly HistoryEntry[];
 }
 
 type FakeHandlers = { [T in RequestType]?: (request: Extract<Request, { type: T }>) => ResponseFor<T> | Promise<ResponseFor<T>> };
@@ -80,6 +83,8 @@ export class FakeBackground {
   reportEndpoint: string | null;
   /** Reports sent, newest first, as report/state shows them; tests move them on with settleReport. */
   reports: ReportStatus[] = [];
+  history: HistoryEntry[];
+  historyRetentionDays = 90;
   readonly #now: () => Date;
   readonly #bundled = loadBundledLists().lists;
 
@@ -97,6 +102,7 @@ export class FakeBackground {
     this.blockRuleStatus = options.blockRuleStatus ?? { installed: 0, leftOut: [] };
     this.#now = options.now ?? (() => new Date('2026-11-27T10:00:00Z'));
     this.reportEndpoint = options.reportEndpoint ?? null;
+    this.history = [...(options.history ?? [])];
   }
 
   /** What the delivery queue would record after an attempt. */
@@ -254,6 +260,21 @@ export class FakeBackground {
       const status: ReportStatus = { id: document.id, state: 'queued', kind: document.kind, host: document.host, createdAt: at, attempts: 0, nextAttemptAt: at };
       this.reports = [status, ...this.reports];
       return status;
+    },
+    'history/get': () => ({ entries: this.history, retentionDays: this.historyRetentionDays }),
+    'history/keys-sent': ({ tabId }) => {
+      const tab = this.tabs[tabId];
+      const host = tab ? normalizeHost(tab.url) : null;
+      return host?.ok ? this.history.filter((entry) => entry.kind === 'key-sent' && entry.pageHost === host.value.host) : [];
+    },
+    'history/export': () => ({ schema: 'relayguard.history/1', exportedAt: this.#now().toISOString(), retentionDays: this.historyRetentionDays, entries: this.history }),
+    'history/clear': () => {
+      this.history = [];
+      return { cleared: true };
+    },
+    'history/set-retention': ({ days }) => {
+      this.historyRetentionDays = days;
+      return { retentionDays: days };
     },
     'report/state': () => ({ endpoint: this.reportEndpoint, managed: false, reports: this.reports }),
     'report/retry': ({ id }) => {
