@@ -22,7 +22,8 @@ const BOUNDS: Readonly<Record<string, string>> = {
   'claude-credentials': 'one native pass (whole runs, length checked after); hosts ≤ 254',
   lookalike: 'hosts through normalizeHost (≤ 4,096 characters in, ≤ 253 out), labels ≤ 63',
   host: 'input ≤ 4,096 characters',
-  'status-probe': 'two fixed zod shapes; the page guard reads ≤ 64 KB of body',
+  'status-probe': 'three fixed zod shapes; the page guard reads ≤ 64 KB of body',
+  'gateway-families': 'a path longer than the longest start-up route is refused by its length; titles ≤ 200 characters; one Map or Set lookup each',
   'collect-fingerprint': 'title/meta cut to twice their limit before collapsing; footer ≤ 600 of ≤ 3 elements; storage ≤ 64 keys; path ≤ 300',
 };
 

@@ -11,6 +11,7 @@ import { classifySecret, findSecrets } from '../../lib/detection/keys.ts';
 import { createLookalikeDetector, lookalikeCheck } from '../../lib/detection/lookalike.ts';
 import { signalsFromFingerprint } from '../../lib/detection/page-fingerprint.ts';
 import { statusProbeSignals } from '../../lib/detection/status-probe.ts';
+import { familyOfTitle, mayBeStartupCall, signalFromStartupCall } from '../../lib/detection/gateway-families.ts';
 import { normalizeHost } from '../../lib/core/host.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -56,6 +57,11 @@ export function adversarialCases(): AdversarialCase[] {
   const claudeWithOneAtTheEnd = fill(' sk-ant-sid01-' + 'a'.repeat(257), '', ` sk-ant-oat01-${'b'.repeat(100)}.`);
   const host = fill('a.', '', 'openai.com');
   const bigSystemName = fill('x');
+  // The lettered request id's timestamp, then digits and letters that never end: the pattern's
+  // nanosecond digits and 8-character tail must not backtrack over 2 MB.
+  const requestIdNearMiss = fill('1a', '20251203064512');
+  const startupPathNearMiss = fill('/', '/admin/oem-settings');
+  const titleEndingInSuffix = fill('x', '', ' - Sub2API');
 
   return [
     {
@@ -155,6 +161,24 @@ export function adversarialCases(): AdversarialCase[] {
       input: 'a 2 MB host',
       run: () => normalizeHost(host).ok,
       expected: false,
+    },
+    {
+      classifier: 'gateway-headers: signalsFromResponseHeaders',
+      input: 'X-Oneapi-Request-Id: a timestamp then 2 MB of digits and letters',
+      run: () => signalsFromResponseHeaders([{ name: 'X-Oneapi-Request-Id', value: requestIdNearMiss }]),
+      expected: [],
+    },
+    {
+      classifier: 'gateway-families: signalFromStartupCall',
+      input: 'a start-up route followed by 2 MB of slashes',
+      run: () => [signalFromStartupCall(startupPathNearMiss), mayBeStartupCall(startupPathNearMiss)],
+      expected: [undefined, false],
+    },
+    {
+      classifier: 'gateway-families: familyOfTitle',
+      input: "a 2 MB title ending in sub2api's router suffix",
+      run: () => familyOfTitle(titleEndingInSuffix),
+      expected: undefined,
     },
     {
       classifier: 'status-probe: statusProbeSignals',
