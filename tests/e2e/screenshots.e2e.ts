@@ -4,7 +4,7 @@ import { interstitialScene, optionsScene, pasteGuardScene, popupScene, saveScree
 import { describe, expect, test as base } from './support/fixtures.ts';
 
 /**
- * The five screens a person meets, in English, saved by the run as
+ * The six screens a person meets, in English, saved by the run as
  * tests/e2e/.artifacts/screenshots/en-US/<name>.png (support/scenes.ts; languages.e2e.ts makes
  * the Chinese ones). Pages at 1280×800, the popup 400 px wide. Each test also checks the screen
  * is the one it claims to be, so a shot of an error page cannot pass for it.
@@ -33,6 +33,17 @@ describe('screenshots (English)', () => {
     expect(await popup.page.locator('[data-testid="trust-site"]').textContent()).toBe('Trust this site');
     await expectDesignedFont(popup.page);
     await saveScreen(browser, popup.page, 'popup');
+  });
+
+  test('the popup\'s report form on a relay, without a report endpoint', async ({ browser, server, newTab, openPopup }) => {
+    const popup = await popupScene({ browser, server, newTab, openPopup });
+    await popup.page.locator('[data-testid="report"]').click();
+    await popup.page.locator('[data-testid="report-note"]').fill('Asked me to paste my OpenAI key to "activate" the account.');
+    const preview = popup.page.locator('[data-testid="report-preview"]');
+    await expect.poll(async () => (await preview.textContent()) ?? '', { timeout: 10_000 }).toContain('"note": "Asked me to paste');
+    await popup.page.locator('[data-testid="report-no-endpoint"]').waitFor();
+    expect(await popup.page.locator('[data-testid="report-send"]').textContent()).toBe('Send report');
+    await saveScreen(browser, popup.page, 'report-form');
   });
 
   test('in-page warning on a relay page', async ({ browser, server, newTab, openPopup }) => {

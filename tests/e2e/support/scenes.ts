@@ -48,7 +48,7 @@ export interface SceneDeps {
   readonly openPopup: (target: Page | number) => Promise<PopupPage>;
 }
 
-export type ScreenName = 'popup' | 'warning' | 'paste-guard' | 'interstitial' | 'options';
+export type ScreenName = 'popup' | 'warning' | 'paste-guard' | 'interstitial' | 'options' | 'report-form';
 
 /** Saves `page` as screenshots/<browser's UI language>/<name>.png; a full-page shot unless `viewportOnly`. */
 export async function saveScreen(browser: ExtensionBrowser, page: Page, name: ScreenName, viewportOnly = false): Promise<string> {
