@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { InterstitialInfo } from '../../lib/protocol/messages.ts';
 import { useTranslate } from '../common/i18n-context.ts';
+import { ManagedBy } from '../common/ManagedBy.tsx';
 import { ReasonItem } from '../common/ReasonItem.tsx';
 
 export interface InterstitialProps {
@@ -54,6 +55,7 @@ export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoT
       )}
       {!info.navigable && <p role="note">{t('notNavigable')}</p>}
       {blocked && info.navigable && !info.allowProceed && <p role="note">{t('proceedForbidden')}</p>}
+      {blocked && info.managedBy && <ManagedBy managedBy={info.managedBy} />}
       {error && <p role="alert">{t('actionFailed', { error })}</p>}
       <div class="actions">
         <button type="button" class="primary" data-testid="go-back" ref={goBack} onClick={onGoBack}>
@@ -76,7 +78,7 @@ export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoT
           </button>
         )}
       </div>
-      {blocked && info.navigable && <p class="muted trust-hint">{t('interstitialTrustHint')}</p>}
+      {blocked && info.navigable && info.allowProceed && <p class="muted trust-hint">{t('interstitialTrustHint')}</p>}
     </main>
   );
 }

@@ -145,6 +145,40 @@ describe.each(LANGUAGES)('options page (%s)', (_locale, t) => {
     expect(within(managed).getAllByRole('row').filter((row) => row.dataset.testid === 'managed-entry')).toHaveLength(1);
   });
 
+  test('the policy’s organisation, locks and settings, and each ignored value with its key and why', async () => {
+    await renderOptions(t, {
+      policy: {
+        organization: { name: 'Example Corp IT', supportUrl: 'https://help.corp.example/ai' },
+        listMode: 'overwrite',
+        pasteGuard: 'warn',
+        reportEndpoint: 'https://security.corp.example/r',
+        listSubscriptions: [{ url: 'https://lists.corp.example/relays.json' }],
+        allowProceed: 'no',
+        blocklist: ['*.relay.example'],
+      },
+    });
+    const managed = screen.getByTestId('managed-entries');
+    expect(within(managed).getByTestId('managed-by').textContent).toContain(t('managedBy', { organization: 'Example Corp IT' }));
+    expect(within(managed).getByTestId('managed-overwrite').textContent).toBe(t('options_managedOverwrite'));
+    expect(within(managed).getByText(t('options_managedPasteGuard'))).toBeTruthy();
+    expect(within(managed).getByText(t('options_managedReportEndpoint', { endpoint: 'https://security.corp.example/r' }))).toBeTruthy();
+    expect(within(managed).getByText(t('options_managedSubscriptions', { count: '1' }))).toBeTruthy();
+    expect(within(managed).getAllByTestId('managed-problem').map((item) => item.textContent)).toEqual([
+      'allowProceed: Invalid input: expected boolean, received string',
+      'blocklist[0]: “*.relay.example”: wildcards are not supported; “example.com” already matches every subdomain, “.example.com” only that host.',
+    ]);
+  });
+
+  test('disableUserLists: no way to add, remove or import entries, nor to subscribe; the entries are still shown', async () => {
+    await renderOptions(t, { policy: { disableUserLists: true }, entries: [{ pattern: 'my-gateway.example', level: 'vetted', added: '2026-11-20T08:00:00Z' }] });
+    await waitFor(() => expect(screen.getAllByTestId('lists-locked')).toHaveLength(1));
+    expect(screen.getAllByTestId('user-entry').map((row) => row.dataset.pattern)).toEqual(['my-gateway.example']);
+    expect(within(screen.getByTestId('user-entries')).queryByRole('button')).toBeNull();
+    expect(screen.queryByLabelText(t('options_importLabel'))).toBeNull();
+    expect(screen.queryByLabelText(t('options_subscribeUrlLabel'))).toBeNull();
+    expect(document.querySelector('form.entry-form')).toBeNull();
+  });
+
   test('without a policy there is no managed part', async () => {
     await renderOptions(t);
     expect(screen.queryByTestId('managed-entries')).toBeNull();

@@ -25,6 +25,8 @@ export function OptionsApp() {
   }, [request]);
 
   useEffect(() => void reloadEntries(), [reloadEntries]);
+  // disableUserLists: no surface offers what the background would refuse (adding, removing, importing, subscribing).
+  const locked = entries.status === 'ready' && entries.view.managed.disableUserLists;
 
   return (
     <div class="options">
@@ -32,10 +34,10 @@ export function OptionsApp() {
         <h1>{t('options_title')}</h1>
         <p class="muted">{t('options_lead')}</p>
       </header>
-      <OptionsEntriesSection entries={entries} reloadEntries={reloadEntries} />
-      <OptionsListsSection />
+      <OptionsEntriesSection entries={entries} reloadEntries={reloadEntries} locked={locked} />
+      <OptionsListsSection locked={locked} />
       <OptionsSettings />
-      <OptionsTransfer reloadEntries={reloadEntries} />
+      <OptionsTransfer reloadEntries={reloadEntries} locked={locked} />
       <OptionsReports />
       <OptionsHistory />
     </div>

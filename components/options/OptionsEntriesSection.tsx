@@ -12,10 +12,12 @@ import { useRequest } from '../common/send-context.ts';
 export interface OptionsEntriesSectionProps {
   readonly entries: EntriesState;
   readonly reloadEntries: () => Promise<void>;
+  /** The policy locks the person's lists: nothing here changes them. */
+  readonly locked?: boolean;
 }
 
 /** (a) The person's allowlist and blocklist, and the managed entries beside them (read-only). */
-export function OptionsEntriesSection({ entries, reloadEntries }: OptionsEntriesSectionProps) {
+export function OptionsEntriesSection({ entries, reloadEntries, locked = false }: OptionsEntriesSectionProps) {
   const t = useTranslate();
   const request = useRequest();
   const [filter, setFilter] = useState('');
@@ -36,7 +38,13 @@ export function OptionsEntriesSection({ entries, reloadEntries }: OptionsEntries
         {t('options_entriesHeading')}
       </h2>
       <p class="muted">{t('options_entriesLead')}</p>
-      <OptionsEntryForm reloadEntries={reloadEntries} />
+      {locked ? (
+        <p class="note-box" data-testid="lists-locked">
+          {t('options_listsLocked')}
+        </p>
+      ) : (
+        <OptionsEntryForm reloadEntries={reloadEntries} />
+      )}
       {entries.status === 'loading' && (
         <p class="muted" aria-busy="true">
           {t('options_loading')}
@@ -46,7 +54,7 @@ export function OptionsEntriesSection({ entries, reloadEntries }: OptionsEntries
       {entries.status === 'ready' && (
         <>
           <OptionsEntryFilter value={filter} onInput={setFilter} />
-          <OptionsEntryTable entries={entries.view.entries.filter((entry) => matchesFilter(filter, entry.pattern, entry.note))} filter={filter} total={entries.view.entries.length} onRemove={(pattern) => void remove(pattern)} />
+          <OptionsEntryTable entries={entries.view.entries.filter((entry) => matchesFilter(filter, entry.pattern, entry.note))} filter={filter} total={entries.view.entries.length} {...(!locked && { onRemove: (pattern: string) => void remove(pattern) })} />
           <OptionsManagedEntries managed={entries.view.managed} filter={filter} />
         </>
       )}

@@ -10,10 +10,11 @@ export interface OptionsEntryTableProps {
   readonly filter: string;
   /** How many entries there are before filtering. */
   readonly total: number;
-  readonly onRemove: (pattern: string) => void;
+  /** Absent while the policy locks the person's lists: no entry can be removed. */
+  readonly onRemove?: (pattern: string) => void;
 }
 
-/** The person's own entries, each removable. */
+/** The person's own entries, each removable unless the policy locks them. */
 export function OptionsEntryTable({ entries, filter, total, onRemove }: OptionsEntryTableProps) {
   const t = useTranslate();
   if (total === 0) return <p class="muted" data-testid="no-entries">{t('options_noEntries')}</p>;
@@ -30,7 +31,7 @@ export function OptionsEntryTable({ entries, filter, total, onRemove }: OptionsE
             <th scope="col">{t('options_columnCovers')}</th>
             <th scope="col">{t('options_columnAdded')}</th>
             <th scope="col">{t('options_columnNote')}</th>
-            <th scope="col">{t('options_columnActions')}</th>
+            {onRemove && <th scope="col">{t('options_columnActions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -47,11 +48,13 @@ export function OptionsEntryTable({ entries, filter, total, onRemove }: OptionsE
                 <time dateTime={entry.added}>{dates.format(new Date(entry.added))}</time>
               </td>
               <td class="note">{entry.note ?? ''}</td>
-              <td>
-                <button type="button" class="small" aria-label={t('options_removeEntryLabel', { pattern: patternDisplay(entry.pattern) })} onClick={() => onRemove(entry.pattern)}>
-                  {t('options_remove')}
-                </button>
-              </td>
+              {onRemove && (
+                <td>
+                  <button type="button" class="small" aria-label={t('options_removeEntryLabel', { pattern: patternDisplay(entry.pattern) })} onClick={() => onRemove(entry.pattern)}>
+                    {t('options_remove')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

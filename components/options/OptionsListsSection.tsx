@@ -11,7 +11,7 @@ import { useRequest } from '../common/send-context.ts';
 type ListsState = { status: 'loading' } | { status: 'error'; error: string } | { status: 'ready'; lists: ListSummary[] };
 
 /** (b) The lists RelayGuard reads: the bundled ones (read-only) and the person's subscriptions. */
-export function OptionsListsSection() {
+export function OptionsListsSection({ locked = false }: { locked?: boolean }) {
   const t = useTranslate();
   const request = useRequest();
   const [lists, setLists] = useState<ListsState>({ status: 'loading' });
@@ -46,11 +46,16 @@ export function OptionsListsSection() {
       {lists.status === 'ready' && (
         <>
           <OptionsBundledLists lists={lists.lists.filter((list) => list.source === 'bundled')} />
-          <OptionsSubscriptions lists={lists.lists.filter((list) => list.source === 'subscribed')} onChanged={reload} onRemove={(list) => void unsubscribe(list)} />
+          {/* The organisation's subscriptions (source managed, with a URL) show beside the person's, without a remove button. */}
+          <OptionsSubscriptions
+            lists={lists.lists.filter((list) => list.source === 'subscribed' || (list.source === 'managed' && list.url !== undefined))}
+            onChanged={reload}
+            {...(!locked && { onRemove: (list: ListSummary) => void unsubscribe(list) })}
+          />
           <OptionsBlockRuleStatus lists={lists.lists} />
         </>
       )}
-      <OptionsSubscribeForm onSubscribed={reload} />
+      {!locked && <OptionsSubscribeForm onSubscribed={reload} />}
       <OptionsResult result={result} />
     </section>
   );

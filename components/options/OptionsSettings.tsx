@@ -18,7 +18,7 @@ const TOGGLES: ReadonlyArray<{ key: keyof Settings; label: ToggleLabel; help: To
 export function OptionsSettings() {
   const t = useTranslate();
   const request = useRequest();
-  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settings, setSettings] = useState<(Settings & { managed?: (keyof Settings)[] }) | null>(null);
   const [result, setResult] = useState<ActionResult>(null);
 
   useEffect(() => {
@@ -51,6 +51,7 @@ export function OptionsSettings() {
             label={t(label)}
             help={t(help)}
             checked={settings?.[key] ?? false}
+            {...(settings?.managed?.includes(key) && { managedNote: t('managed') })}
             onChange={(value) => void change(key, value, label)}
           />
         ))}

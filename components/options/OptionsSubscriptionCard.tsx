@@ -9,7 +9,7 @@ import { OptionsResult, type ActionResult } from './OptionsResult.tsx';
  * One subscription (test contract: `[data-testid="subscription"]` with `data-url` and
  * `data-state`): the copy in force, how updating it went, when it updates next, and "update now".
  */
-export function OptionsSubscriptionCard({ list, onChanged, onRemove }: { list: ListSummary; onChanged: () => Promise<void>; onRemove: (list: ListSummary) => void }) {
+export function OptionsSubscriptionCard({ list, onChanged, onRemove }: { list: ListSummary; onChanged: () => Promise<void>; onRemove?: (list: ListSummary) => void }) {
   const t = useTranslate();
   const request = useRequest();
   const [busy, setBusy] = useState(false);
@@ -46,9 +46,17 @@ export function OptionsSubscriptionCard({ list, onChanged, onRemove }: { list: L
           <button type="button" class="small" data-testid="update-now" disabled={busy} aria-busy={busy} aria-label={t('options_updateNowLabel', { name: list.name })} onClick={() => void updateNow()}>
             {busy ? t('options_updating') : t('options_updateNow')}
           </button>
-          <button type="button" class="small" aria-label={t('options_unsubscribeLabel', { name: list.name })} onClick={() => onRemove(list)}>
-            {t('options_remove')}
-          </button>
+          {list.source === 'managed' ? (
+            <span class="managed-tag" data-testid="managed-subscription">
+              {t('managed')}
+            </span>
+          ) : (
+            onRemove && (
+              <button type="button" class="small" aria-label={t('options_unsubscribeLabel', { name: list.name })} onClick={() => onRemove(list)}>
+                {t('options_remove')}
+              </button>
+            )
+          )}
         </span>
       </div>
       <dl class="facts">

@@ -10,7 +10,7 @@ import { useRequest } from '../common/send-context.ts';
  * An import is all or nothing: the background checks the whole file first, and its message
  * names what is wrong and where.
  */
-export function OptionsTransfer({ reloadEntries }: { reloadEntries: () => Promise<void> }) {
+export function OptionsTransfer({ reloadEntries, locked = false }: { reloadEntries: () => Promise<void>; locked?: boolean }) {
   const t = useTranslate();
   const request = useRequest();
   const [result, setResult] = useState<ActionResult>(null);
@@ -59,6 +59,7 @@ export function OptionsTransfer({ reloadEntries }: { reloadEntries: () => Promis
           {t('options_exportButton')}
         </button>
       </fieldset>
+      {!locked && (
       <fieldset aria-busy={busy}>
         <legend>{t('options_importLegend')}</legend>
         <div class="field">
@@ -79,6 +80,7 @@ export function OptionsTransfer({ reloadEntries }: { reloadEntries: () => Promis
           </p>
         </div>
       </fieldset>
+      )}
       <OptionsResult result={result} />
     </section>
   );

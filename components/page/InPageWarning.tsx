@@ -3,6 +3,7 @@ import { familyName } from '../../lib/page/vendors.ts';
 import type { TabVerdictView } from '../../lib/protocol/page-protocol.ts';
 import { riskSource } from '../../lib/verdicts/risk-source.ts';
 import { useTranslate } from '../common/i18n-context.ts';
+import { ManagedBy } from '../common/ManagedBy.tsx';
 import { ReasonItem } from '../common/ReasonItem.tsx';
 import { ArmingBar } from './ArmingBar.tsx';
 
@@ -70,6 +71,7 @@ export function InPageWarning({ verdict, busy = false, armed, error = null, onDe
           ))}
         </ul>
       )}
+      {verdict.managedBy && <ManagedBy managedBy={verdict.managedBy} />}
       {more > 0 && <p class="rg-more">{t('warning_moreReasons', { count: String(more) })}</p>}
       {error && (
         <p class="rg-error" role="alert">

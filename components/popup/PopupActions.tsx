@@ -24,6 +24,8 @@ export interface PopupActionsProps {
 export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsProps) {
   const t = useTranslate();
   const { userEntry, managed } = verdict.control;
+  // The policy takes the host out of the person's hands: no control is offered at all, only why.
+  const policyLocked = verdict.control.locked === true;
   const locked = managed || busy || !canAct;
   const section = useRef<HTMLElement>(null);
   const acted = useRef(false);
@@ -57,6 +59,17 @@ export function PopupActions({ verdict, canAct, busy, onAction }: PopupActionsPr
     acted.current = true;
     onAction(action);
   };
+
+  if (policyLocked) {
+    return (
+      <section class="popup-actions" aria-labelledby="popup-actions-title" ref={section}>
+        <h2 id="popup-actions-title">{t('popup_actionsHeading')}</h2>
+        <p class="managed-note" data-testid="lists-locked">
+          <span class="managed-tag">{t('managed')}</span> <span>{t(verdict.level === 'blocked' && !verdict.control.userEntry ? 'popup_proceedLocked' : 'popup_listsLocked')}</span>
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section class="popup-actions" aria-labelledby="popup-actions-title" ref={section}>

@@ -211,6 +211,41 @@ describe.each(LANGUAGES)('popup (%s)', (_locale, t) => {
     expect(background.requestsOf('user-entries/remove')).toEqual([]);
   });
 
+  test('a verdict a managed entry decided names the organisation, with its support link and address', async () => {
+    renderPopup(t, MANAGED_TAB, {
+      policy: { blocklist: ['corp-relay.example'], organization: { name: 'Example Corp IT', supportUrl: 'https://help.corp.example/ai', supportEmail: 'it@corp.example' } },
+    });
+    await level('blocked');
+    const managedBy = screen.getByTestId('managed-by');
+    expect(managedBy.textContent).toContain(t('managedBy', { organization: 'Example Corp IT' }));
+    expect(within(managedBy).getByTestId('managed-by-support').getAttribute('href')).toBe('https://help.corp.example/ai');
+    expect(within(managedBy).getByTestId('managed-by-email').getAttribute('href')).toBe('mailto:it@corp.example');
+  });
+
+  test('no organisation named: "your organisation"; a verdict the policy did not decide names nobody', async () => {
+    renderPopup(t, MANAGED_TAB, { policy: { allowlist: ['corp-relay.example'] } });
+    await level('vetted');
+    expect(screen.getByTestId('managed-by').textContent).toBe(t('managedBy', { organization: t('managedBy_yourOrganisation') }));
+    cleanup();
+    renderPopup(t, VETTED_TAB, { policy: { allowlist: ['corp-relay.example'], organization: { name: 'Example Corp IT' } } });
+    await level('vetted');
+    expect(screen.queryByTestId('managed-by')).toBeNull();
+  });
+
+  test('disableUserLists: no trust, block or undo at all, only why', async () => {
+    renderPopup(t, SUBDOMAIN_TAB, { policy: { disableUserLists: true }, entries: [{ pattern: 'relay.example', level: 'blocked', added: '2026-11-20T08:00:00Z' }] });
+    await level('blocked');
+    expect(screen.getByTestId('lists-locked').textContent).toContain(t('popup_listsLocked'));
+    for (const testId of ['trust-site', 'block-site', 'undo-entry']) expect(screen.queryByTestId(testId)).toBeNull();
+  });
+
+  test('allowProceed: false on a blocked site: no trust offered (it would be a way through)', async () => {
+    renderPopup(t, MANAGED_TAB, { policy: { blocklist: ['corp-relay.example'], allowProceed: false } });
+    await level('blocked');
+    expect(screen.getByTestId('lists-locked').textContent).toContain(t('popup_proceedLocked'));
+    expect(screen.queryByTestId('trust-site')).toBeNull();
+  });
+
   test("a refused action shows the background's message and leaves the verdict as it was", async () => {
     renderPopup(t, INTRANET_TAB);
     await level('unknown');

@@ -1,6 +1,7 @@
 import type { TabVerdictView } from '../../lib/protocol/messages.ts';
 import { riskSource } from '../../lib/verdicts/risk-source.ts';
 import { useTranslate } from '../common/i18n-context.ts';
+import { ManagedBy } from '../common/ManagedBy.tsx';
 import { ReasonItem } from '../common/ReasonItem.tsx';
 
 /**
@@ -31,6 +32,7 @@ export function VerdictCard({ verdict }: { verdict: TabVerdictView }) {
       <p class="summary" data-testid="paste-answer">
         {pasteAnswer(verdict, t)}
       </p>
+      {verdict.managedBy && <ManagedBy managedBy={verdict.managedBy} />}
       {verdict.reasons.length > 0 && (
         <>
           <h2>{t('reasonsHeading')}</h2>

@@ -60,7 +60,7 @@ describe('interstitial/info', () => {
     await fakeBrowser.storage.managed.set({ blocklist: ['relay.example'] });
     await startWorker();
     const url = 'https://chat.relay.example/v1/chat?session=1';
-    expect(await info(url)).toEqual({ url, navigable: true, hostUnicode: 'chat.relay.example', hostAscii: 'chat.relay.example', level: 'blocked', reasons: [managedBlock], allowProceed: true });
+    expect(await info(url)).toEqual({ url, navigable: true, hostUnicode: 'chat.relay.example', hostAscii: 'chat.relay.example', level: 'blocked', reasons: [managedBlock], allowProceed: true, managedBy: {} });
   });
 
   test('a host the person blocked, under a policy that forbids proceeding', async () => {
@@ -78,6 +78,8 @@ describe('interstitial/info', () => {
       level: 'blocked',
       reasons: [{ kind: 'list', level: 'blocked', source: 'Your entries', detail: 'xn--bcher-kva.example (phishing)', listSource: 'user' }],
       allowProceed: false,
+      // The policy keeps the person from going on: it says who (no organisation named: "your organisation").
+      managedBy: {},
     });
   });
 

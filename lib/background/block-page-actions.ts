@@ -4,6 +4,8 @@ import { normalizeHost } from '../core/host.ts';
 import { isNavigableTarget } from '../lists/block-rules.ts';
 import type { InterstitialInfo } from '../protocol/messages.ts';
 import { verdictForHost } from '../verdicts/verdict.ts';
+import { managedByIfDecided, withManagedBy } from '../verdicts/tab-view.ts';
+import { managedByOf } from '../lists/policy.ts';
 import type { BlockRuleSync } from './block-rule-sync.ts';
 import type { ListRegistry } from './list-registry.ts';
 import { RequestError, type MessageRouter } from './message-router.ts';
@@ -129,7 +131,10 @@ export class BlockPageActions {
     const info = await this.#describe(url);
     if (!info.navigable || !info.host) throw new RequestError('Only web pages can be opened.');
     if (info.level !== 'blocked') throw new RequestError('This site is not blocked; there is nothing to continue past.');
-    if (!info.allowProceed) throw new RequestError('Your organisation does not allow continuing to this site.');
+    // The live policy, never the copy a start began with: a lock the administrator just set holds.
+    if (!info.allowProceed || !(await this.#deps.registry.livePolicy()).allowProceed) {
+      throw new RequestError('Your organisation does not allow continuing to this site.');
+    }
     if (!(await this.#redirectedTo(tabId)).includes(url)) {
       throw new RequestError('RelayGuard did not stop a visit to this address in this tab.');
     }
@@ -155,6 +160,10 @@ export class BlockPageActions {
       level: verdict.level,
       reasons: [...verdict.reasons],
       allowProceed: registry.policy.allowProceed,
+      // Who decided: a managed entry blocked it, or the policy keeps the person from going on.
+      ...withManagedBy(
+        managedByIfDecided(verdict.reasons, registry.policy) ?? (verdict.level === 'blocked' && !registry.policy.allowProceed ? managedByOf(registry.policy) : null),
+      ),
     };
   }
 

@@ -127,5 +127,10 @@ export class BlockRuleSync {
     await this.#deps.dnr.updateDynamicRules({ removeRuleIds: existing.map((rule) => rule.id), addRules: rules as DnrRuleInput });
     this.#status = { installed: rules.length, leftOut };
     await this.#deps.session?.set({ [STATUS_KEY]: this.#status });
+    // allowProceed: false ends every "proceed once" granted before it, in every tab, at once.
+    if (!this.#deps.registry.policy.allowProceed) {
+      const exceptions = await this.#deps.dnr.getSessionRules();
+      if (exceptions.length > 0) await this.#deps.dnr.updateSessionRules({ removeRuleIds: exceptions.map((rule) => rule.id) });
+    }
   }
 }

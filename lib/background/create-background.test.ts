@@ -398,6 +398,13 @@ describe('user entries', () => {
         allowlist: ['corp-gateway.example'],
         blocklist: ['relay.example'],
         allowProceed: false,
+        listSubscriptions: [],
+        listMode: 'add',
+        disableUserLists: false,
+        pasteGuard: null,
+        reportEndpoint: null,
+        organization: null,
+        keys: ['allowlist', 'blocklist', 'allowProceed'],
         problems: ['blocklist[1]: “https://bad.example/”: a pattern is a host name such as “example.com”, without scheme, path or spaces.'],
       },
     });

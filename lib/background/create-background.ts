@@ -11,6 +11,7 @@ import { BlockRuleSync } from './block-rule-sync.ts';
 import { HiddenWarnings, type NotificationsApi } from './hidden-warnings.ts';
 import { ListRegistry } from './list-registry.ts';
 import { ListRefresh } from './list-refresh.ts';
+import { managedSettings } from '../lists/policy.ts';
 import { MessageRouter } from './message-router.ts';
 import { PageContexts } from './page-contexts.ts';
 import { PAGE_GUARD_SCRIPT, PageGuards } from './page-guards.ts';
@@ -66,7 +67,11 @@ export function createBackground(apis: BackgroundApis) {
   bundled.problems.forEach(report);
 
   const router = new MessageRouter(browser.runtime, report);
-  const preferences = new Preferences(localStore(browser.storage.local), router);
+  // The policy's pasteGuard (warn | off) sets the person's setting; `registry` is built just below.
+  const preferences = new Preferences(localStore(browser.storage.local), router, async () => {
+    await registry.ready();
+    return managedSettings(registry.policy);
+  });
   const translate = createTranslator((key, substitutions) => browser.i18n.getMessage(key as never, substitutions));
   const registry = new ListRegistry({
     bundled: bundled.lists,
@@ -206,6 +211,8 @@ export function createBackground(apis: BackgroundApis) {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void registry.reloadPolicy();
   });
+  // A policy change can change what page guards show without changing a verdict (pasteGuard, who manages a host).
+  registry.onChange(() => pageContexts.pushAll());
   // Dynamic rules outlive the worker; they are rebuilt when what they are made of may have
   // changed: a new version (bundled lists), a browser start (policy may differ), and list changes.
   browser.runtime.onInstalled.addListener(() => void blockRules.rebuild());

@@ -1,6 +1,6 @@
 import { compileMatcher, type Matcher, type SourcedList } from '../lists/matcher.ts';
 import type { ListSummary } from '../protocol/messages.ts';
-import { assembleLists, summarizeLists } from './list-summary.ts';
+import { assembleLists, managedView, summarizeLists } from './list-summary.ts';
 import {
   loadSubscriptions,
   loadUserEntries,
@@ -13,7 +13,7 @@ import {
   type StoredSubscription,
 } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
+import { EMPTY_POLICY, parseManagedPolicy, policyManages, withPolicyLocks, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { UpdateOutcome, UpdateTarget } from '../lists/subscription-update.ts';
 import type { ListProblem } from '../lists/list-problem.ts';
@@ -68,6 +68,8 @@ type ChangeListener = () => unknown;
  * Its pure parts are list-summary.ts; how a subscription update is fetched and written is
  * lib/lists/subscription-update.ts and subscription-updates.ts.
  */
+const LISTS_LOCKED = 'Your organisation manages RelayGuard’s lists: entries and subscriptions cannot be changed here.';
+
 /** A managed policy as storage answered it, with a canonical text to tell whether it changed. */
 interface RawPolicy {
   readonly value: unknown;
@@ -264,7 +266,7 @@ export class ListRegistry {
     const [cached] = await Promise.all([this.#readCachedPolicy(), this.#readSubscriptions(), this.#readUserEntries()]);
     this.#setPolicy(live ?? cached);
     // Loading what was already stored is not a change: rules and badges from before still hold.
-    this.#matcher = compileMatcher(this.#sourcedLists());
+    this.#matcher = this.#compile();
     const adopted = reading.then((raw) => this.#adoptLivePolicy(raw));
     this.#awaitLive(adopted);
     void adopted.then((changed) => (changed ? this.#recompile() : undefined));
@@ -390,33 +392,49 @@ export class ListRegistry {
     return assembleLists({ policy: this.#policy, userList: this.#userList, subscriptions: this.#subscriptions, bundled: this.#deps.bundled });
   }
 
+  #compile(): Matcher {
+    return withPolicyLocks(compileMatcher(this.#sourcedLists()), this.#policy);
+  }
+
   async #recompile(): Promise<void> {
-    this.#matcher = compileMatcher(this.#sourcedLists());
+    this.#matcher = this.#compile();
     const outcomes = await Promise.allSettled([...this.#listeners].map(async (listener) => listener()));
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') this.#deps.report(`A list change was not applied everywhere: ${String(outcome.reason)}`);
     }
   }
 
+  /** Refuses a change to the person's lists while the live policy locks them (disableUserLists). */
+  async #unlessLocked(): Promise<void> {
+    if ((await this.livePolicy()).disableUserLists) throw new RequestError(LISTS_LOCKED);
+  }
+
   #handlers(): HandlerTable {
     return {
       'lists/subscribe': async ({ url, publicKeys }) => {
+        await this.#unlessLocked();
         const result = await this.subscribe(url, publicKeys ?? []);
         if (!result.ok) throw new RequestError(this.#deps.describeProblem?.(result.error) ?? result.error.message);
         return result.value;
       },
-      'lists/unsubscribe': async ({ id }) => ({ removed: await this.unsubscribe(id) }),
+      'lists/unsubscribe': async ({ id }) => {
+        await this.#unlessLocked();
+        const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
+        if (subscription && this.#policy.listSubscriptions.some((managed) => managed.url === subscription.url)) {
+          throw new RequestError('Your organisation subscribed RelayGuard to this list; it cannot be removed here.');
+        }
+        return { removed: await this.unsubscribe(id) };
+      },
       'lists/summary': async () => {
         await this.ready();
         return this.summary();
       },
       'user-entries/list': async () => {
         const entries = await this.userEntries();
-        const { allowlist, blocklist, allowProceed, problems } = this.#policy;
-        return { entries, managed: { allowlist: [...allowlist], blocklist: [...blocklist], allowProceed, problems: [...problems] } };
+        return { entries, managed: managedView(this.#policy) };
       },
       'user-entries/put': async ({ pattern, level, note }) => {
-        await this.ready();
+        await this.#unlessLocked();
         // An entry the organisation's policy outranks would change nothing but look as if it did.
         const target = parseHostPattern(pattern);
         if (target.ok && this.manages(target.value)) throw new RequestError('Your organisation manages this site; your own entry would not change it.');
@@ -424,8 +442,12 @@ export class ListRegistry {
         if (!stored.ok) throw new RequestError(stored.error);
         return stored.value;
       },
-      'user-entries/remove': async ({ pattern }) => ({ removed: await this.removeUserEntry(pattern) }),
+      'user-entries/remove': async ({ pattern }) => {
+        await this.#unlessLocked();
+        return { removed: await this.removeUserEntry(pattern) };
+      },
       'user-entries/import': async ({ text }) => {
+        await this.#unlessLocked();
         const parsed = parseUserEntriesFile(text);
         if (!parsed.ok) throw new RequestError(parsed.error.message);
         await this.importUserEntries(parsed.value);

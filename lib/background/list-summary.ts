@@ -1,7 +1,7 @@
 import type { SourcedList } from '../lists/matcher.ts';
 import type { StoredSubscription } from '../lists/list-store.ts';
-import { policyAsList, type ManagedPolicy } from '../lists/policy.ts';
-import type { ListSummary } from '../protocol/messages.ts';
+import { managedByOf, policyAsList, type ManagedPolicy } from '../lists/policy.ts';
+import type { ListSummary, ResponseFor } from '../protocol/messages.ts';
 import { refreshIntervalMinutes } from '../lists/refresh-schedule.ts';
 
 // Pure: what ListRegistry compiles and shows, and what tests/support/fake-background.ts answers with.
@@ -10,15 +10,21 @@ import { refreshIntervalMinutes } from '../lists/refresh-schedule.ts';
 export function assembleLists(parts: {
   readonly policy: ManagedPolicy;
   readonly userList: SourcedList | null;
-  readonly subscriptions: readonly Pick<StoredSubscription, 'id' | 'list'>[];
+  readonly subscriptions: readonly (Pick<StoredSubscription, 'id' | 'list'> & { readonly url?: string })[];
   readonly bundled: readonly SourcedList[];
 }): SourcedList[] {
   const { policy, userList, subscriptions, bundled } = parts;
   const managed: SourcedList[] = policy.allowlist.length + policy.blocklist.length > 0 ? [{ id: 'managed', source: 'managed', list: policyAsList(policy) }] : [];
+  // A subscription the policy names is the organisation's: its entries rank as managed.
+  const managedUrls = new Set(policy.listSubscriptions.map((subscription) => subscription.url));
+  const isManaged = (subscription: { readonly url?: string }) => subscription.url !== undefined && managedUrls.has(subscription.url);
+  // listMode "overwrite": the person's own entries and subscriptions are kept but not applied.
+  const personal = policy.listMode === 'add';
   return [
     ...managed,
-    ...(userList ? [userList] : []),
-    ...subscriptions.map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
+    ...subscriptions.filter(isManaged).map((subscription): SourcedList => ({ id: subscription.id, source: 'managed', list: subscription.list })),
+    ...(userList && personal ? [userList] : []),
+    ...(personal ? subscriptions.filter((subscription) => !isManaged(subscription)) : []).map((subscription): SourcedList => ({ id: subscription.id, source: 'subscribed', list: subscription.list })),
     ...bundled,
   ];
 }
@@ -48,3 +54,21 @@ export function summarizeLists(lists: readonly SourcedList[], subscriptions: rea
     };
   });
 }
+
+/** What the options page shows of the policy beside the person's entries (user-entries/list). */
+export function managedView(policy: ManagedPolicy): ResponseFor<'user-entries/list'>['managed'] {
+  return {
+    allowlist: [...policy.allowlist],
+    blocklist: [...policy.blocklist],
+    allowProceed: policy.allowProceed,
+    listSubscriptions: policy.listSubscriptions.map((subscription) => subscription.url),
+    listMode: policy.listMode,
+    disableUserLists: policy.disableUserLists,
+    pasteGuard: policy.pasteGuard,
+    reportEndpoint: policy.reportEndpoint,
+    organization: policy.keys.includes('organization') ? managedByOf(policy) : null,
+    keys: [...policy.keys],
+    problems: [...policy.problems],
+  };
+}
+

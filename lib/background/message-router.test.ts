@@ -1,3 +1,5 @@
+import { managedView } from './list-summary.ts';
+import { EMPTY_POLICY } from '../lists/policy.ts';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { requestSchema, sendRequest, type ListSummary, type RequestType } from '../protocol/messages.ts';
@@ -136,7 +138,7 @@ const handlers: { [T in RequestType]: Handler<T> } = {
   'page/dismiss-warning': record({ dismissed: true }),
   'page/open-details': record({ opened: true }),
   'page/warning-hidden': record({ recorded: true }),
-  'user-entries/list': record({ entries: [], managed: { allowlist: [], blocklist: [], allowProceed: true, problems: [] } }),
+  'user-entries/list': record({ entries: [], managed: managedView(EMPTY_POLICY) }),
   'user-entries/put': record({ pattern: 'relay.example', level: 'blocked', added: '2026-11-26T00:00:00.000Z' }),
   'user-entries/remove': record({ removed: true }),
   'user-entries/import': record({ imported: 0 }),

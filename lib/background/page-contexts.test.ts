@@ -81,6 +81,7 @@ describe('contextFor', () => {
       level: 'blocked',
       reasons: [{ kind: 'list', level: 'blocked', source: 'Managed policy', detail: 'relay.example', listSource: 'managed' }],
       control: { userEntry: null, managed: true },
+      managedBy: {},
     });
   });
 });

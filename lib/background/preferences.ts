@@ -1,5 +1,5 @@
 import { parseSettings, SETTINGS_KEY, type Settings } from '../core/settings.ts';
-import type { MessageRouter } from './message-router.ts';
+import { RequestError, type MessageRouter } from './message-router.ts';
 
 /** The part of WXT storage this needs (`storage` from wxt/utils/storage fits, and so does `localStore`). */
 export interface KeyValueStore {
@@ -36,27 +36,50 @@ type SettingsListener = (settings: Settings) => void | Promise<void>;
  */
 export class Preferences {
   readonly #store: KeyValueStore;
+  readonly #managed: () => Promise<Partial<Settings>>;
   readonly #listeners = new Set<SettingsListener>();
 
-  /** `router`: where its requests arrive (absent in tests of this component alone). */
-  constructor(store: KeyValueStore, router?: MessageRouter) {
+  /**
+   * `router`: where its requests arrive (absent in tests of this component alone). `managed`: the
+   * settings the administrator's policy sets (pasteGuard), which win over the person's and which
+   * the person cannot change.
+   */
+  constructor(store: KeyValueStore, router?: MessageRouter, managed: () => Promise<Partial<Settings>> = async () => ({})) {
     this.#store = store;
+    this.#managed = managed;
     router?.register({
-      'settings/get': () => this.settings(),
-      'settings/set': ({ changes }) => this.updateSettings(changes),
+      'settings/get': () => this.#answer(),
+      'settings/set': async ({ changes }) => {
+        const managedNow = await this.#managed();
+        if (Object.keys(changes).some((key) => key in managedNow)) throw new RequestError('Your organisation sets this; it cannot be changed here.');
+        await this.updateSettings(changes);
+        return this.#answer();
+      },
     });
   }
 
+  /** The settings in force: the person's, with what the policy sets over them. */
   async settings(): Promise<Settings> {
-    return parseSettings(await this.#store.getItem(SETTINGS_KEY));
+    return { ...(await this.#own()), ...(await this.#managed()) };
   }
 
   /** Stores the changes; resolves once every listener has applied them (rules rebuilt, pages told). */
   async updateSettings(changes: Partial<Settings>): Promise<Settings> {
-    const next = { ...(await this.settings()), ...changes };
+    const next = { ...(await this.#own()), ...changes };
     await this.#store.setItem(SETTINGS_KEY, next);
-    await Promise.all([...this.#listeners].map(async (listener) => listener(next)));
-    return next;
+    const inForce = await this.settings();
+    await Promise.all([...this.#listeners].map(async (listener) => listener(inForce)));
+    return inForce;
+  }
+
+  async #own(): Promise<Settings> {
+    return parseSettings(await this.#store.getItem(SETTINGS_KEY));
+  }
+
+  async #answer(): Promise<Settings & { managed?: (keyof Settings)[] }> {
+    const managed = await this.#managed();
+    const keys = Object.keys(managed) as (keyof Settings)[];
+    return { ...(await this.#own()), ...managed, ...(keys.length > 0 && { managed: keys }) };
   }
 
   onChange(listener: SettingsListener): () => void {

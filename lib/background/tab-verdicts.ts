@@ -102,12 +102,12 @@ export class TabVerdicts {
   async get(tabId: number): Promise<TabVerdictView | null> {
     await this.#deps.registry.ready();
     const state = (await this.#deps.store.get(tabId)) ?? (await this.#adoptExistingTab(tabId));
-    return state ? tabVerdictView(this.#deps.registry.matcher, this.#facts(state)) : null;
+    return state ? tabVerdictView(this.#deps.registry.matcher, this.#facts(state), this.#deps.registry.policy) : null;
   }
 
   /** The verdict a frame inside the tab's page is guarded by (lib/verdicts/frame-view.ts). */
   async frameView(tabId: number, frameAddress: string | undefined): Promise<TabVerdictView | null> {
-    return frameVerdictView(this.#deps.registry.matcher, await this.get(tabId), { tabId, address: frameAddress }, this.#deps.lookalike);
+    return frameVerdictView(this.#deps.registry.matcher, await this.get(tabId), { tabId, address: frameAddress }, this.#deps.lookalike, this.#deps.registry.policy);
   }
 
   /** Derived from the state and the current lists on every call: a list change applies at once. */

@@ -3,7 +3,8 @@ import { parseHostPattern } from '../core/host-pattern.ts';
 import { normalizeHost } from '../core/host.ts';
 import { parseReportEndpoint } from '../reports/report-queue.ts';
 import type { ListEntry, RelayList } from './list-schema.ts';
-import type { ListHit } from './matcher.ts';
+import type { ListHit, Matcher } from './matcher.ts';
+import { winningHit } from './precedence.ts';
 import { MAX_PINNED_KEYS, parsePublicKey } from './minisign.ts';
 
 /**
@@ -338,6 +339,36 @@ export function policyAsList(policy: ManagedPolicy): RelayList {
     ...policy.blocklist.map((pattern): ListEntry => ({ pattern, level: 'blocked' })),
   ];
   return { name: 'Managed policy', version: '1', updated: '1970-01-01', entries };
+}
+
+/**
+ * The matcher with the policy's locks in it. With `allowProceed: false` the person's own entry
+ * cannot lift a block either: where theirs would win over a list that blocks the host, the block
+ * stands (a "trust" would otherwise be a standing proceed exception). Everything else is the
+ * matcher's own; block rules, verdicts and the popup all ask this one.
+ */
+export function withPolicyLocks(matcher: Matcher, policy: Pick<ManagedPolicy, 'allowProceed'>): Matcher {
+  if (policy.allowProceed) return matcher;
+  const decide = (host: string): ListHit | null => {
+    const hit = matcher.decide(host);
+    if (!hit || hit.source !== 'user' || hit.level === 'blocked') return hit;
+    return winningHit(matcher.match(host).filter((candidate) => candidate.level === 'blocked')) ?? hit;
+  };
+  return Object.create(matcher, { decide: { value: decide } }) as Matcher;
+}
+
+/** The person's settings the policy sets: pasteGuard `warn` holds pastes whatever they chose, `off` never. */
+export function managedSettings(policy: Pick<ManagedPolicy, 'pasteGuard'>): { pasteGuard?: boolean } {
+  return policy.pasteGuard === null ? {} : { pasteGuard: policy.pasteGuard === 'warn' };
+}
+
+/** What the surfaces need of the policy to say who decided and what is locked. */
+export type PolicyView = Pick<ManagedPolicy, 'organization' | 'disableUserLists' | 'allowProceed'>;
+
+/** The organisation as the surfaces name it: any part may be missing ("your organisation", no link). */
+export function managedByOf(policy: Pick<ManagedPolicy, 'organization'>): { name?: string; supportUrl?: string; supportEmail?: string } {
+  const { name, supportUrl, supportEmail } = policy.organization ?? {};
+  return { ...(name && { name }), ...(supportUrl && { supportUrl }), ...(supportEmail && { supportEmail }) };
 }
 
 /** A host or host pattern: the host it names, and whether it names that host alone or its subdomains too. */

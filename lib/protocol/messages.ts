@@ -7,7 +7,7 @@ import { reasonSchema, VERDICT_LEVELS } from '../verdicts/verdict.ts';
 import { LIST_SOURCES } from '../lists/precedence.ts';
 import { LIST_PROBLEM_CODES } from '../lists/list-problem.ts';
 import { LEFT_OUT_REASONS, MAX_LEFT_OUT_HOSTS } from '../lists/block-rules.ts';
-import { pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
+import { managedBySchema, pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
 import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
 import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
@@ -99,6 +99,9 @@ export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
 
+/** The settings in force, and which of them the administrator's policy sets (the person cannot change those). */
+const settingsInForceSchema = z.extend(settingsSchema, { managed: z.optional(z.array(z.enum(['blockAiRequestsToBlocked', 'pasteGuard', 'unknownPageNotice']))) });
+
 const listSummarySchema = z.object({
   id: z.string(),
   source: z.enum(LIST_SOURCES),
@@ -133,6 +136,8 @@ const interstitialInfoSchema = z.object({
   reasons: z.array(reasonSchema()),
   /** Managed policy may forbid continuing (allowProceed: false). */
   allowProceed: z.boolean(),
+  /** The organisation, when a managed entry blocked the host or the policy forbids continuing. */
+  managedBy: z.optional(z.nullable(managedBySchema())),
 });
 export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
 
@@ -171,13 +176,28 @@ export const responseSchemas = {
   'interstitial/proceed-once': z.object({ url: z.string() }),
   'user-entries/list': z.object({
     entries: z.array(userEntrySchema),
-    managed: z.object({ allowlist: z.array(z.string()), blocklist: z.array(z.string()), allowProceed: z.boolean(), problems: z.array(z.string()) }),
+    managed: z.object({
+      allowlist: z.array(z.string()),
+      blocklist: z.array(z.string()),
+      allowProceed: z.boolean(),
+      /** The URLs of the policy's subscriptions (their state is in lists/summary, source `managed`). */
+      listSubscriptions: z.array(z.string()),
+      listMode: z.enum(['add', 'overwrite']),
+      disableUserLists: z.boolean(),
+      pasteGuard: z.nullable(z.enum(['warn', 'off'])),
+      reportEndpoint: z.nullable(z.string()),
+      organization: z.nullable(managedBySchema()),
+      /** The keys the policy sets with a valid value. */
+      keys: z.array(z.string()),
+      /** Each value the policy holds that RelayGuard ignored: the key and why. */
+      problems: z.array(z.string()),
+    }),
   }),
   'user-entries/put': userEntrySchema,
   'user-entries/remove': z.object({ removed: z.boolean() }),
   'user-entries/import': z.object({ imported: z.number().check(z.int(), z.nonnegative()) }),
-  'settings/get': settingsSchema,
-  'settings/set': settingsSchema,
+  'settings/get': settingsInForceSchema,
+  'settings/set': settingsInForceSchema,
   'report/preview': reportDocumentSchema,
   'report/send': reportStatusSchema,
   'report/state': reportStateSchema,

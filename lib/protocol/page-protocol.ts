@@ -47,9 +47,17 @@ export const tabVerdictSchema = lazy(() =>
     control: z.object({
       userEntry: z.nullable(z.object({ pattern: z.string(), level: z.enum(['vetted', 'blocked']) })),
       managed: z.boolean(),
+      /** The policy takes this host's entry out of the person's hands (disableUserLists, or allowProceed: false on a blocked host): no control is offered. Absent: false. */
+      locked: z.optional(z.boolean()),
     }),
+    /** Set when a managed entry decided the verdict: who to name ("managed by …") and where to ask. Absent: null. */
+    managedBy: z.optional(z.nullable(managedBySchema())),
   }),
 );
+
+/** The organisation a policy names (any part may be missing: then "your organisation", no link). */
+export const managedBySchema = lazy(() => z.object({ name: z.optional(z.string()), supportUrl: z.optional(z.string()), supportEmail: z.optional(z.string()) }));
+export type ManagedBy = z.infer<ReturnType<typeof managedBySchema>>;
 export type TabVerdictView = z.infer<ReturnType<typeof tabVerdictSchema>>;
 
 /** Requests a content script sends; validated by the background (lib/protocol/messages.ts). */

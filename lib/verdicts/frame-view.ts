@@ -1,7 +1,8 @@
 import { normalizeHost } from '../core/host.ts';
 import type { Matcher } from '../lists/matcher.ts';
 import type { TabVerdictView } from '../protocol/page-protocol.ts';
-import { hostControl } from './tab-view.ts';
+import { EMPTY_POLICY, type PolicyView } from '../lists/policy.ts';
+import { hostControl, managedByIfDecided, withManagedBy } from './tab-view.ts';
 import { riskOf, verdictForHost, type Reason } from './verdict.ts';
 
 /**
@@ -19,6 +20,7 @@ export function frameVerdictView(
   top: TabVerdictView | null,
   frame: { readonly tabId: number; readonly address: string | undefined },
   lookalike?: (host: string) => Reason | null,
+  policy: PolicyView = EMPTY_POLICY,
 ): TabVerdictView | null {
   const normalized = frame.address ? normalizeHost(frame.address) : null;
   if (!frame.address || !normalized?.ok) return top;
@@ -33,6 +35,7 @@ export function frameVerdictView(
     level: worse.level,
     reasons: [...worse.reasons],
     endpoints: top?.endpoints ?? [],
-    control: hostControl(matcher, host),
+    control: hostControl(matcher, host, worse.level, policy),
+    ...withManagedBy(managedByIfDecided(worse.reasons, policy)),
   };
 }

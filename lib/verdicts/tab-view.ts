@@ -1,7 +1,7 @@
 import { normalizeHost, type HostScope } from '../core/host.ts';
 import type { GatewayFamily } from '../detection/scoring.ts';
 import type { Matcher } from '../lists/matcher.ts';
-import { policyManages } from '../lists/policy.ts';
+import { EMPTY_POLICY, managedByOf, policyManages, type PolicyView } from '../lists/policy.ts';
 import { winningHit } from '../lists/precedence.ts';
 import type { TabVerdictView } from '../protocol/page-protocol.ts';
 import { tabVerdict, verdictForHost, type EndpointVerdict, type Reason, type Verdict } from './verdict.ts';
@@ -55,7 +55,7 @@ export function tabVerdictOf(matcher: Pick<Matcher, 'decide'>, facts: TabFacts):
 }
 
 /** What the popup shows of a tab: the verdict, each endpoint with its own level, and what the person can change. */
-export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'match'>, facts: TabFacts): TabVerdictView {
+export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'match'>, facts: TabFacts, policy: PolicyView = EMPTY_POLICY): TabVerdictView {
   const verdict = tabVerdictOf(matcher, facts);
   return {
     tabId: facts.tabId,
@@ -65,16 +65,29 @@ export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'match'>, facts
     reasons: [...verdict.reasons],
     endpoints: facts.endpoints.map((endpoint) => ({ ...endpoint, credentialKinds: [...endpoint.credentialKinds], level: endpointVerdict(matcher, endpoint).level })),
     family: facts.family,
-    control: hostControl(matcher, facts.host),
+    control: hostControl(matcher, facts.host, verdict.level, policy),
+    ...withManagedBy(managedByIfDecided(verdict.reasons, policy)),
   };
 }
 
+/** The view's `managedBy`, present only when there is someone to name. */
+export function withManagedBy(managedBy: TabVerdictView['managedBy']): Pick<TabVerdictView, 'managedBy'> {
+  return managedBy ? { managedBy } : {};
+}
+
+/** "Managed by …" belongs on a verdict a managed entry (the policy's own, or a managed subscription's) decided. */
+export function managedByIfDecided(reasons: readonly Reason[], policy: PolicyView): TabVerdictView['managedBy'] {
+  return reasons.some((reason) => reason.kind === 'list' && reason.listSource === 'managed') ? managedByOf(policy) : null;
+}
+
 /** The person's own entry that decides this host, if any, and whether the policy manages it. */
-export function hostControl(matcher: Pick<Matcher, 'match'>, host: string): TabVerdictView['control'] {
+export function hostControl(matcher: Pick<Matcher, 'match'>, host: string, level: Verdict['level'], policy: PolicyView = EMPTY_POLICY): TabVerdictView['control'] {
   const hits = matcher.match(host);
   const own = winningHit(hits.filter((hit) => hit.source === 'user'));
   return {
     userEntry: own && own.level !== 'official' ? { pattern: own.pattern, level: own.level } : null,
     managed: policyManages(hits, { host, exactHostOnly: true }),
+    // Absent unless true (docs/test-contract.md's view keeps its shape without a policy).
+    ...((policy.disableUserLists || (level === 'blocked' && !policy.allowProceed)) && { locked: true }),
   };
 }

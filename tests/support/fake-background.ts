@@ -1,5 +1,5 @@
 import { RequestError } from '../../lib/background/message-router.ts';
-import { assembleLists, summarizeLists } from '../../lib/background/list-summary.ts';
+import { assembleLists, managedView, summarizeLists } from '../../lib/background/list-summary.ts';
 import { loadBundledLists } from '../../lib/lists/bundled-lists.ts';
 import { parseHostPattern } from '../../lib/core/host-pattern.ts';
 import { normalizeHost } from '../../lib/core/host.ts';
@@ -168,7 +168,7 @@ export class FakeBackground {
       detections: tab.detections ?? [],
       endpoints: tab.endpoints ?? [],
       family: tab.family,
-    });
+    }, this.policy);
   }
 
   #putEntry(candidate: unknown): UserEntry {
@@ -183,7 +183,7 @@ export class FakeBackground {
     'tab-verdict/get': ({ tabId }) => this.#verdict(tabId),
     'user-entries/list': () => ({
       entries: this.entries,
-      managed: { allowlist: [...this.policy.allowlist], blocklist: [...this.policy.blocklist], allowProceed: this.policy.allowProceed, problems: [...this.policy.problems] },
+      managed: managedView(this.policy),
     }),
     'user-entries/put': ({ pattern, level, note }) => {
       // As ListRegistry refuses it, by the same rule.
