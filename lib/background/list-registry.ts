@@ -70,6 +70,10 @@ type ChangeListener = () => unknown;
  */
 const LISTS_LOCKED = 'Your organisation manages RelayGuard’s lists: entries and subscriptions cannot be changed here.';
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, index) => key.trim() === b[index]!.trim());
+}
+
 /** A managed policy as storage answered it, with a canonical text to tell whether it changed. */
 interface RawPolicy {
   readonly value: unknown;
@@ -92,6 +96,7 @@ export class ListRegistry {
   #policy: ManagedPolicy = EMPTY_POLICY;
   /** The policy as last read from storage.managed (null until it answers once), and its text to tell changes. */
   #livePolicy: Promise<unknown> = Promise.resolve();
+  #managedSync: Promise<void> = Promise.resolve();
   #policyText: string | null = null;
   #cachedPolicyText: string | null = null;
   #matcher: Matcher;
@@ -287,25 +292,40 @@ export class ListRegistry {
 
   #setPolicy(raw: RawPolicy): void {
     if (raw.text === this.#policyText) return;
+    const before = this.#policy;
     this.#policyText = raw.text;
     this.#policy = parseManagedPolicy(raw.value);
     this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
-    void this.ready().then(() => this.#followManagedSubscriptions());
+    const kept = new Set(this.#policy.listSubscriptions.map((subscription) => subscription.url));
+    this.#syncManagedSubscriptions(before.listSubscriptions.map((subscription) => subscription.url).filter((url) => !kept.has(url)));
+  }
+
+  /** Resolves once the policy's subscriptions seen so far are subscribed (or failed, recorded) and the dropped ones removed. */
+  managedSubscriptionsSynced(): Promise<void> {
+    return this.#managedSync;
   }
 
   /**
-   * The administrator's `listSubscriptions` apply with no one acting: each list not yet subscribed,
-   * or subscribed with other keys, is fetched and checked with the policy's keys. A list that fails
-   * is tried again on the refresh schedule like any other (once stored) or at the next policy read.
+   * The policy's subscriptions need no action from the person: each is subscribed with its pinned
+   * keys (again when the keys change), refreshed like any other, and removed when the policy drops
+   * it. One sync at a time, after the lists are loaded.
    */
-  async #followManagedSubscriptions(): Promise<void> {
-    for (const managed of this.#policy.listSubscriptions) {
-      const existing = this.#subscriptions.find((subscription) => subscription.url === managed.url);
-      const sameKeys = existing !== undefined && (existing.publicKeys ?? []).join('\n') === managed.publicKeys.join('\n');
-      if (sameKeys) continue;
-      const result = await this.#update(managed.url, managed.publicKeys);
-      if (!result.ok) this.#deps.report(`Managed list ${managed.url}: ${result.error.message}`);
-    }
+  #syncManagedSubscriptions(dropped: readonly string[]): void {
+    this.#managedSync = this.#managedSync
+      .then(async () => {
+        await this.ready();
+        for (const url of dropped) {
+          const subscription = this.#subscriptions.find((candidate) => candidate.url === url);
+          if (subscription && !this.#policy.listSubscriptions.some((managed) => managed.url === url)) await this.unsubscribe(subscription.id);
+        }
+        for (const { url, publicKeys } of this.#policy.listSubscriptions) {
+          const stored = this.#subscriptions.find((candidate) => candidate.url === url);
+          if (stored && sameKeys(stored.publicKeys ?? [], publicKeys)) continue;
+          const result = await this.subscribe(url, publicKeys);
+          if (!result.ok) this.#deps.report(`Managed list ${url}: ${result.error.message}`);
+        }
+      })
+      .catch((cause: unknown) => this.#deps.report(`Managed subscriptions not updated: ${String(cause)}`));
   }
 
   async #readLivePolicy(): Promise<RawPolicy> {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { commitPage, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import { ask, refusal, startTestBackground, type TestBackground } from '../../tests/support/test-background.ts';
 import type { RelayList } from '../lists/list-schema.ts';
@@ -223,5 +226,56 @@ describe('a policy changed while the browser runs', () => {
     expect((await entriesView()).entries.map((entry) => entry.pattern)).toEqual(['my-gateway.example']);
     // The next start begins from this policy, before storage.managed answers.
     expect((await fakeBrowser.storage.local.get('managedPolicyCache')).managedPolicyCache).toEqual({ blocklist: ['relay.example'], organization: { name: 'Example Corp IT' } });
+  });
+});
+
+describe('listSubscriptions', () => {
+  // A real HTTP server with the signed fixture list (made with Debian's minisign, lib/lists/testdata/minisign).
+  const fixture = (name: string) => readFileSync(new URL(`../lists/testdata/minisign/${name}`, import.meta.url));
+  const SIGNER = fixture('signer.pub').toString('utf8').split('\n')[1]!.trim();
+  const OTHER = fixture('other.pub').toString('utf8').split('\n')[1]!.trim();
+  let server: Server;
+  let origin: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const body = request.url === '/corp.json' ? fixture('list.json') : request.url === '/corp.json.minisig' ? fixture('list.json.minisig') : null;
+      if (body) response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test('a signed managed list is subscribed with no action from the person, ranks as managed, and cannot be removed; dropped from the policy, it goes', async () => {
+    const url = `${origin}/corp.json`;
+    await fakeBrowser.storage.managed.set({ listSubscriptions: [{ url, publicKeys: [SIGNER] }], organization: { name: 'Example Corp IT' } });
+    await startWorker();
+    await worker.registry.managedSubscriptionsSynced();
+    expect(worker.registry.matcher.decide('relay.example')).toMatchObject({ source: 'managed', level: 'blocked' });
+    const summary = worker.registry.summary().find((list) => list.url === url);
+    expect(summary).toMatchObject({ source: 'managed', name: 'RelayGuard signed test list', entryCount: 2 });
+    expect(await refusal(ask({ type: 'lists/unsubscribe', id: summary!.id }, options))).toBe('Your organisation subscribed RelayGuard to this list; it cannot be removed here.');
+    await commitPage(worker.tabs, 5, 'https://chat.relay.example/', 1_000);
+    expect((await verdictOf(5))!.managedBy).toEqual({ name: 'Example Corp IT' });
+
+    await setPolicy({});
+    await worker.registry.managedSubscriptionsSynced();
+    expect(worker.registry.summary().some((list) => list.url === url)).toBe(false);
+    expect(worker.registry.matcher.decide('relay.example')).toBeNull();
+  });
+
+  test('pinned to another key, the list is refused and nothing of it applies; the problem is reported', async () => {
+    const url = `${origin}/corp.json`;
+    const reports: string[] = [];
+    await fakeBrowser.storage.managed.set({ listSubscriptions: [{ url, publicKeys: [OTHER] }] });
+    worker = startTestBackground({ indexedDB: factory, dnr, reports });
+    await worker.registry.ready();
+    await worker.registry.managedSubscriptionsSynced();
+    expect(worker.registry.matcher.decide('relay.example')).toBeNull();
+    expect(reports.some((report) => report.startsWith(`Managed list ${url}:`))).toBe(true);
   });
 });

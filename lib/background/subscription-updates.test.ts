@@ -438,7 +438,8 @@ describe('managed subscriptions (policy listSubscriptions)', () => {
     expect(summary).toMatchObject({ version: '1', signedBy: '186B920B0CE6B268', pinnedKeys: 1 });
     // (vi.waitFor moves the fake clock on while it waits: the interval is what is fixed.)
     expect(summary.nextUpdateAt! - summary.fetchedAt!).toBe(2 * HOUR);
-    expect(registry.matcher.decide('relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
+    // The organisation's list: its entries rank as managed (lib/background/list-summary.ts).
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ source: 'managed', level: 'blocked' });
     expect(reports).toEqual([]);
 
     // A restarted worker with the same policy fetches nothing again: it is subscribed with those keys.
