@@ -1,7 +1,10 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sampleKeys } from '../support/generated-keys.ts';
 import { secretWindows } from '../support/key-formats.ts';
 import { chatCompletion } from './support/api-answers.ts';
+import { ARTIFACTS_DIR, saveScreenshot } from './support/artifacts.ts';
 import { pollUntil } from './support/poll.ts';
 import { HOSTS } from './support/sites.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -55,6 +58,8 @@ test('a vendor key a page sends to a relay shows in the popup and in the history
   expect(notice.text?.replace(/\s+/g, ' ').trim()).toBe(`Your OpenAI key ending ${ENDING} was sent to ${HOSTS.openAiRelayEndpoint}: rotate it. Rotate this key`);
   expect(await notice.popup.page.locator('[data-testid="key-sent-notice"] [data-testid="rotate-key"]').getAttribute('href')).toBe('https://platform.openai.com/api-keys');
   holdsNoMoreThanTheEnding(await notice.popup.page.content());
+  // README's pictures of the notice and the timeline (tests/e2e/.artifacts/key-history-*.png).
+  await saveScreenshot(notice.popup.page, 'key-history-popup');
 
   const options = await browser.newPage(browser.extensionUrl('options.html'));
   testPages.push(options);
@@ -64,6 +69,9 @@ test('a vendor key a page sends to a relay shows in the popup and in the history
   expect(await keyEntry.locator('[data-testid="rotate-key"]').getAttribute('href')).toBe('https://platform.openai.com/api-keys');
   await options.locator('[data-testid="history-entry"][data-kind="ai-call"]').waitFor();
   holdsNoMoreThanTheEnding(await options.content());
+  await options.setViewportSize({ width: 1000, height: 800 });
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  await options.locator('[data-testid="history"]').screenshot({ path: join(ARTIFACTS_DIR, 'key-history-options.png'), caret: 'hide', animations: 'disabled' });
 
   // Clear-all empties the timeline, and the popup has nothing more to say.
   await options.locator('[data-testid="history-clear"]').click();
