@@ -111,10 +111,7 @@ export class ListRegistry {
       fetchUpdate: deps.fetchUpdate,
       now: () => this.#now().getTime(),
       random: deps.random ?? Math.random,
-      requiredMinutes: (url) => {
-        const hours = this.#policy.listSubscriptions.find((managed) => managed.url === url)?.updateHours;
-        return hours === undefined ? undefined : hours * 60;
-      },
+      requiredMinutes: (url) => this.#requiredMinutes(url),
     });
     this.#matcher = compileMatcher(deps.bundled);
     deps.router?.register(this.#handlers());
@@ -259,7 +256,15 @@ export class ListRegistry {
   }
 
   summary(): ListSummary[] {
-    return summarizeLists(this.#sourcedLists(), this.#subscriptions);
+    // The interval in force: the administrator's `updateHours` over the list's own ask.
+    const subscriptions = this.#subscriptions.map((subscription) => ({ ...subscription, refreshMinutes: this.#requiredMinutes(subscription.url) ?? subscription.refreshMinutes }));
+    return summarizeLists(this.#sourcedLists(), subscriptions);
+  }
+
+  /** The refresh interval the administrator set for a managed subscription (`updateHours`), in minutes. */
+  #requiredMinutes(url: string): number | undefined {
+    const hours = this.#policy.listSubscriptions.find((managed) => managed.url === url)?.updateHours;
+    return hours === undefined ? undefined : hours * 60;
   }
 
   async #loadAll(): Promise<void> {

@@ -435,7 +435,7 @@ describe('managed subscriptions (policy listSubscriptions)', () => {
     await registry.ready();
     await vi.waitFor(() => expect(summaryOf(registry, url)).toBeDefined());
     const summary = summaryOf(registry, url)!;
-    expect(summary).toMatchObject({ version: '1', signedBy: '186B920B0CE6B268', pinnedKeys: 1 });
+    expect(summary).toMatchObject({ version: '1', signedBy: '186B920B0CE6B268', pinnedKeys: 1, refreshMinutes: 120 });
     // (vi.waitFor moves the fake clock on while it waits: the interval is what is fixed.)
     expect(summary.nextUpdateAt! - summary.fetchedAt!).toBe(2 * HOUR);
     // The organisation's list: its entries rank as managed (lib/background/list-summary.ts).
