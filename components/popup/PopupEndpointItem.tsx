@@ -5,17 +5,23 @@ import { useTranslate } from '../common/i18n-context.ts';
 type Endpoint = TabVerdictView['endpoints'][number];
 type Translate = ReturnType<typeof useTranslate>;
 
-/** One endpoint: host, its level, the API it speaks, how often it was called and with what credential. */
+/** One endpoint: host, its level, the gateway account (multi-tenant gateways), the API it speaks, how often it was called and with what credential. */
 export function PopupEndpointItem({ endpoint }: { endpoint: Endpoint }) {
   const t = useTranslate();
   const host = normalizeHost(endpoint.host);
   return (
-    <li class={`endpoint level-${endpoint.level}`} data-testid="endpoint" data-host={endpoint.host} data-level={endpoint.level}>
+    <li class={`endpoint level-${endpoint.level}`} data-testid="endpoint" data-host={endpoint.host} data-level={endpoint.level} data-account={endpoint.account}>
       <div class="endpoint-head">
         <span class="endpoint-host">{host.ok ? host.value.display : endpoint.host}</span>
         <span class="level-badge">{t(`level_${endpoint.level}`)}</span>
       </div>
       <dl class="endpoint-facts">
+        {endpoint.account !== undefined && (
+          <>
+            <dt>{t('popup_endpointAccount')}</dt>
+            <dd class="endpoint-account">{endpoint.account}</dd>
+          </>
+        )}
         <dt>{t('popup_endpointProtocol')}</dt>
         <dd>{protocolName(endpoint.protocol, t)}</dd>
         <dt>{t('popup_endpointCalls')}</dt>

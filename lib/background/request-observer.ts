@@ -148,6 +148,7 @@ export class RequestObserver {
       host: call.host,
       protocol: call.protocol,
       ...(call.credential && { credentialKind: call.credential.kind }),
+      ...(call.account && { account: call.account }),
     });
     await this.#onAiCall?.(tabId, call);
     if (EDGE_SUFFIXES.some((suffix) => call.host.endsWith(suffix))) {

@@ -31,6 +31,8 @@ export interface AiCall {
   readonly host: string;
   readonly protocol: string;
   readonly credentialKind?: string;
+  /** On a multi-tenant gateway, the account id from the call's path. */
+  readonly account?: string;
 }
 
 /** `aiCalls`: how many AI-API endpoints the page called (a page guard's notice depends on it). */

@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { accountPathPrefix } from './gateway-accounts.ts';
 import { normalizeHost } from './host.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -18,6 +19,34 @@ export interface HostPattern {
    * pattern, so `.api.example.com` > `api.example.com` > `example.com`.
    */
   readonly specificity: number;
+}
+
+/**
+ * A list pattern: a host pattern, or one account on a multi-tenant gateway written as the host and
+ * the path prefix that names the account (`gateway.ai.cloudflare.com/v1/<account>/`, see
+ * lib/core/gateway-accounts.ts). An account pattern names that host exactly and applies to AI
+ * calls through that account; pages and block rules only ever see host patterns.
+ */
+export type ListPattern = HostPattern & { readonly pathPrefix?: string };
+
+/** Parses a list entry's pattern: a host pattern, or a gateway account (`host/path/prefix/`). */
+export function parseListPattern(input: string): Result<ListPattern, string> {
+  if (typeof input !== 'string') return err('A pattern must be text.');
+  const text = input.trim();
+  const slash = text.indexOf('/');
+  if (slash <= 0 || /[?#@\s*]|:\/\//.test(text)) return parseHostPattern(text);
+  const host = parseHostPattern(text.slice(0, slash));
+  if (!host.ok) return host;
+  const path = accountPathPrefix(host.value.host, text.slice(slash));
+  if (!path.ok) return err(`“${text}”: ${path.error}.`);
+  const segments = path.pathPrefix.split('/').length - 2;
+  return ok({
+    host: host.value.host,
+    exactHostOnly: true,
+    text: `${host.value.host}${path.pathPrefix}`,
+    specificity: patternSpecificity(host.value.host, true) + 2 * segments,
+    pathPrefix: path.pathPrefix,
+  });
 }
 
 /** IPv4, bracketed IPv6, or bare IPv6 (two colons at least, so `1.2.3.4:80` is a host and a port). */

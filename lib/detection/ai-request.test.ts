@@ -447,3 +447,25 @@ describe('garbage input never throws', () => {
     });
   });
 });
+
+describe('multi-tenant gateways: the account the call goes through', () => {
+  const ACCOUNT = '0123456789abcdef0123456789abcdef';
+  test.each<[string, string]>([
+    [`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/openai/chat/completions`, 'chat.completions'],
+    [`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/compat/chat/completions`, 'chat.completions'],
+    [`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/openai/embeddings`, 'embeddings'],
+    [`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/workers-ai/v1/chat/completions`, 'chat.completions'],
+    [`https://gateway.ai.cloudflare.com/V1/${ACCOUNT.toUpperCase()}//My-GW/openai/chat/completions`, 'chat.completions'],
+  ])('%s', (url, operation) => {
+    expect(classifyAiRequest(request(url, 'POST', [bearer(keys.newApi)]))).toMatchObject({ protocol: 'openai', operation, host: 'gateway.ai.cloudflare.com', account: `${ACCOUNT}/my-gw` });
+  });
+
+  test('Anthropic through the gateway keeps its shape and gains the account', () => {
+    const req = request(`https://gateway.ai.cloudflare.com/v1/${ACCOUNT}/my-gw/anthropic/v1/messages`, 'POST', [{ name: 'x-api-key', value: keys.anthropic }, { name: 'anthropic-version', value: '2023-06-01' }]);
+    expect(classifyAiRequest(req)).toMatchObject({ protocol: 'anthropic', operation: 'messages', account: `${ACCOUNT}/my-gw` });
+  });
+
+  test('other hosts have no account', () => {
+    expect(classifyAiRequest(request('https://openrouter.ai/api/v1/chat/completions', 'POST', [bearer(keys.openrouter)]))).not.toHaveProperty('account');
+  });
+});

@@ -12,6 +12,7 @@
  */
 import { normalizeHost } from '../core/host.ts';
 import { canonicalPath } from '../core/url-path.ts';
+import { accountOfCall } from '../core/gateway-accounts.ts';
 import { classifySecret, findSecrets } from './keys.ts';
 import type { GatewayId, SecretFormat, SecretKind, SecretMatch, VendorId } from './keys.ts';
 
@@ -44,6 +45,8 @@ export interface AiRequestClassification {
   host: string;
   credential: AiCredential | null;
   sdkHint?: SdkHint;
+  /** On a multi-tenant gateway (lib/core/gateway-accounts.ts), the account id the path names. */
+  account?: string;
 }
 
 /** webRequest's array form and plain header records are both accepted. */
@@ -223,12 +226,17 @@ export function classifyAiRequest(req: AiRequestInput, options: ClassifyOptions 
 
   const url = parseHttpUrl(rawUrl);
   if (!url) return null;
-  // A vendor key sent anywhere is an AI call whatever the path (a same-origin `/api/chat` proxy).
-  const shape = matchShape(canonicalPath(url.pathname), url, method, headers, body) ?? (vendorKey ? vendorKeyShape(vendorKey) : null);
-  if (!shape) return null;
   // The canonical host (no trailing dot, no brackets), as the lists are asked about it.
   const host = normalizeHost(`${url.protocol}//${url.host}`);
   if (!host.ok) return null;
+  const path = canonicalPath(url.pathname);
+  const account = accountOfCall(host.value.host, path);
+  // A vendor key sent anywhere is an AI call whatever the path (a same-origin `/api/chat` proxy).
+  const shape =
+    matchShape(path, url, method, headers, body) ??
+    (account ? matchGatewayAccountPath(path.slice(account.pathPrefix.length), method, headers, url, body) : null) ??
+    (vendorKey ? vendorKeyShape(vendorKey) : null);
+  if (!shape) return null;
 
   const result: AiRequestClassification = {
     protocol: shape.protocol,
@@ -238,7 +246,18 @@ export function classifyAiRequest(req: AiRequestInput, options: ClassifyOptions 
   };
   const sdkHint = detectSdk(headers);
   if (sdkHint) result.sdkHint = sdkHint;
+  if (account) result.account = account.id;
   return result;
+}
+
+/**
+ * A multi-tenant gateway forwards `<provider>/<the provider's own route>` after the account
+ * (Cloudflare: `/v1/<account>/<gateway>/openai/chat/completions`, `…/compat/chat/completions`);
+ * routes that keep their `/v1/` were matched already.
+ */
+function matchGatewayAccountPath(rest: string, method: string, headers: HeaderFacts, url: URL, body: BodyCredential | null): RequestShape | null {
+  const providerEnd = rest.indexOf('/');
+  return providerEnd < 0 ? null : matchOpenAi(`/v1/${rest.slice(providerEnd + 1)}`, method, headers, url, body);
 }
 
 function matchShape(path: string, url: URL, method: string, headers: HeaderFacts, body: BodyCredential | null): RequestShape | null {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseHostPattern } from '../core/host-pattern.ts';
+import { parseListPattern } from '../core/host-pattern.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { MAX_REFRESH_MINUTES } from './refresh-schedule.ts';
 
@@ -18,9 +18,12 @@ const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'must be an ISO 8601 date such as 2026-11-26 or 2026-11-26T08:00:00Z',
 });
 
-/** Normalises the pattern to its canonical text, so storage and matching never see `Example.COM.`. */
+/**
+ * Normalises the pattern to its canonical text, so storage and matching never see `Example.COM.`:
+ * a host pattern, or one account on a multi-tenant gateway (`gateway.ai.cloudflare.com/v1/<account>/`).
+ */
 const hostPattern = z.string().transform((text, ctx) => {
-  const parsed = parseHostPattern(text);
+  const parsed = parseListPattern(text);
   if (parsed.ok) return parsed.value.text;
   ctx.addIssue({ code: 'custom', message: parsed.error });
   return z.NEVER;
@@ -40,6 +43,11 @@ export const listEntrySchema = z
     // Blocking is the strongest claim RelayGuard makes about someone's site: it needs public proof.
     if (entry.level === 'blocked' && !entry.evidence?.length) {
       ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'a blocked entry needs at least one evidence URL' });
+    }
+    // An account is vetted within a gateway the lists already judge by host; blocking or calling
+    // one account official would need block rules by path, which RelayGuard does not make.
+    if (isAccountPattern(entry.pattern) && entry.level !== 'vetted') {
+      ctx.addIssue({ code: 'custom', path: ['level'], message: 'a gateway account pattern (host/path) can only be "vetted"' });
     }
   });
 
@@ -73,6 +81,11 @@ export const listSchema = z
   });
 
 export type ListEntry = z.output<typeof listEntrySchema>;
+
+/** Whether a canonical pattern names a gateway account (`host/path/`) rather than a host. */
+function isAccountPattern(pattern: string): boolean {
+  return pattern.includes('/');
+}
 export type RelayList = z.output<typeof listSchema>;
 
 /** `entries[3].evidence[0]: evidence must be an http(s) URL` — one line per problem, capped. */

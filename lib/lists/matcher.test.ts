@@ -343,3 +343,45 @@ describe('compileMatcher agrees with a naive scan', () => {
     }
   });
 });
+
+describe('decideEndpoint: a multi-tenant gateway is vetted by account, not by host', () => {
+  const GATEWAY = 'gateway.ai.cloudflare.com';
+  const TEAM = '0123456789abcdef0123456789abcdef';
+  const STRANGER = 'fedcba9876543210fedcba9876543210';
+  const matcher = compileMatcher([
+    sourced('bundled:vetted', 'bundled', list('Vetted', [{ pattern: GATEWAY, level: 'vetted' }, { pattern: 'openrouter.ai', level: 'vetted' }])),
+    sourced('subscription:team', 'subscribed', list('Team', [{ pattern: `${GATEWAY}/v1/${TEAM}/`, level: 'vetted', reason: 'our account' }])),
+  ]);
+
+  it('an account pattern vets calls through that account, every gateway of it', () => {
+    expect(matcher.decideEndpoint(GATEWAY, `/v1/${TEAM}/chat-gw/`)).toMatchObject({ pattern: `${GATEWAY}/v1/${TEAM}/`, level: 'vetted', listName: 'Team' });
+    expect(matcher.decideEndpoint(GATEWAY, `/v1/${TEAM}/other-gw/`)?.listName).toBe('Team');
+  });
+
+  it("the host's own vetted entry vets no account: a stranger's, or a call with none", () => {
+    expect(matcher.decideEndpoint(GATEWAY, `/v1/${STRANGER}/chat-gw/`)).toBeNull();
+    expect(matcher.decideEndpoint(GATEWAY)).toBeNull();
+  });
+
+  it('pages and other hosts are decided by host as before', () => {
+    expect(matcher.decide(GATEWAY)).toMatchObject({ pattern: GATEWAY, level: 'vetted' });
+    expect(matcher.decideEndpoint('openrouter.ai')).toMatchObject({ pattern: 'openrouter.ai', level: 'vetted' });
+    expect(matcher.patterns()).toEqual([GATEWAY, 'openrouter.ai']);
+  });
+
+  it('a blocked host entry still blocks every account, the vetted one included when it outranks it', () => {
+    const blocked = compileMatcher([
+      sourced('managed', 'managed', list('Policy', [{ pattern: GATEWAY, level: 'blocked', evidence }])),
+      sourced('subscription:team', 'subscribed', list('Team', [{ pattern: `${GATEWAY}/v1/${TEAM}/`, level: 'vetted' }])),
+    ]);
+    expect(blocked.decideEndpoint(GATEWAY, `/v1/${STRANGER}/gw/`)?.level).toBe('blocked');
+    expect(blocked.decideEndpoint(GATEWAY, `/v1/${TEAM}/gw/`)?.level).toBe('blocked');
+  });
+
+  it('an account pattern can only vet', () => {
+    expect(parseList({ name: 'x', version: '1', updated: '2026-12-01', entries: [{ pattern: `${GATEWAY}/v1/${TEAM}/`, level: 'blocked', evidence }] })).toMatchObject({
+      ok: false,
+      error: { issues: ['entries[0].level: a gateway account pattern (host/path) can only be "vetted"'] },
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { namesAccountsInPath } from '../core/gateway-accounts.ts';
 import { patternSpecificity } from '../core/host-pattern.ts';
 import type { ListEntry, ListLevel, RelayList } from './list-schema.ts';
 import { comparePrecedence, type ListSource, type RankedHit } from './precedence.ts';
@@ -36,8 +37,15 @@ export interface Matcher {
   match(host: string): ListHit[];
   /** The hit that decides the host's list level by PRECEDENCE, or null when no list names it. */
   decide(host: string): ListHit | null;
+  /**
+   * The hit that decides an AI endpoint: `decide(host)`, except on a gateway that names accounts
+   * in its path (lib/core/gateway-accounts.ts), where a `vetted` host entry vouches for no
+   * account: only an account pattern (`host/v1/<account>/`) whose prefix starts
+   * `accountPathPrefix` vets one. Blocked and official host entries still apply.
+   */
+  decideEndpoint(host: string, accountPathPrefix?: string): ListHit | null;
   readonly entryCount: number;
-  /** Every distinct pattern text across all lists (`example.com`, `.example.com`). */
+  /** Every distinct host pattern text across all lists (`example.com`, `.example.com`); account patterns are not host patterns. */
   patterns(): string[];
   readonly lists: readonly Pick<SourcedList, 'id' | 'source'>[];
 }
@@ -74,6 +82,15 @@ function isIpLiteral(host: string): boolean {
   // A domain's last label (a TLD) is never all digits: only a host ending in a digit can be IPv4.
   const last = host.charCodeAt(host.length - 1);
   return host.includes(':') || (last >= 48 && last <= 57 && /^\d+\.\d+\.\d+\.\d+$/.test(host));
+}
+
+/** An account pattern (`host/v1/<account>/`) outranks its host's patterns: two points per path segment. */
+function accountSpecificity(pattern: string): number {
+  const slash = pattern.indexOf('/');
+  if (slash < 0) return 0;
+  let segments = -1;
+  for (let i = slash; i < pattern.length; i++) if (pattern.charCodeAt(i) === 47) segments++;
+  return 2 * segments;
 }
 
 function isExactHostOnly(entry: ListEntry): boolean {
@@ -135,12 +152,24 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
   const table = new PatternTable(entryCount);
   let hasSingleLabelKey = false;
 
+  /** Gateway account patterns by host: few, so a list per host, searched by prefix. */
+  const accountEntries = new Map<string, { pathPrefix: string; at: number }[]>();
+
   let entryIndex = 0;
   lists.forEach(({ list }, listIndex) => {
     for (const entry of list.entries) {
-      const patternHost = isExactHostOnly(entry) ? entry.pattern.slice(1) : entry.pattern;
       entries[entryIndex] = entry;
       listIndexOf[entryIndex] = listIndex;
+      const slash = entry.pattern.indexOf('/');
+      if (slash > 0) {
+        const host = entry.pattern.slice(0, slash);
+        const known = accountEntries.get(host) ?? [];
+        known.push({ pathPrefix: entry.pattern.slice(slash), at: entryIndex });
+        accountEntries.set(host, known);
+        entryIndex++;
+        continue;
+      }
+      const patternHost = isExactHostOnly(entry) ? entry.pattern.slice(1) : entry.pattern;
       table.add(patternHost, hashOfSuffix(patternHost, 0), entryIndex);
       if (!patternHost.includes('.')) hasSingleLabelKey = true;
       entryIndex++;
@@ -185,7 +214,7 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     return {
       source: lists[listIndexOf[at]!]!.source,
       level: entry.level,
-      specificity: patternSpecificity(patternHost, isExactHostOnly(entry) || isIpLiteral(patternHost)),
+      specificity: patternSpecificity(patternHost, isExactHostOnly(entry) || isIpLiteral(patternHost)) + accountSpecificity(entry.pattern),
     };
   };
 
@@ -221,30 +250,45 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     }
   };
 
+  /**
+   * The winning hit among the host's entries that `skip` leaves out, and `extra` (account entries,
+   * already known to apply). Ranks in place and builds a ListHit only for the winner: this runs
+   * on every navigation and AI call, and nearly every host misses.
+   */
+  const decideAmong = (host: string, skip?: (at: number) => boolean, extra: readonly number[] = []): ListHit | null => {
+    let winner = -1;
+    let winnerHost = '';
+    let best: RankedHit | null = null;
+    const consider = (at: number, patternHost: string) => {
+      const rank = rankOf(at, patternHost);
+      if (best === null || comparePrecedence(rank, best) > 0) {
+        best = rank;
+        winner = at;
+        winnerHost = patternHost;
+      }
+    };
+    forEachApplicable(host, (at, patternHost) => {
+      if (!skip?.(at)) consider(at, patternHost);
+    });
+    for (const at of extra) consider(at, host);
+    return winner === -1 ? null : toHit(winner, winnerHost);
+  };
+
   return {
     match(host) {
       const hits: ListHit[] = [];
       forEachApplicable(host, (at, patternHost) => hits.push(toHit(at, patternHost)));
       return hits;
     },
-    decide(host) {
-      // Ranks in place and builds a ListHit only for the winner: decide() runs on every navigation
-      // and AI call, and nearly every host misses.
-      let winner = -1;
-      let winnerHost = '';
-      let best: RankedHit | null = null;
-      forEachApplicable(host, (at, patternHost) => {
-        const rank = rankOf(at, patternHost);
-        if (best === null || comparePrecedence(rank, best) > 0) {
-          best = rank;
-          winner = at;
-          winnerHost = patternHost;
-        }
-      });
-      return winner === -1 ? null : toHit(winner, winnerHost);
+    decide: (host) => decideAmong(host),
+    decideEndpoint(host, accountPathPrefix) {
+      if (!namesAccountsInPath(host)) return decideAmong(host);
+      const accounts = accountPathPrefix === undefined ? [] : (accountEntries.get(host) ?? []).filter((entry) => accountPathPrefix.startsWith(entry.pathPrefix)).map((entry) => entry.at);
+      // A host-wide `vetted` entry says who runs the gateway, not whose account the call goes through.
+      return decideAmong(host, (at) => entries[at]!.level === 'vetted', accounts);
     },
     entryCount,
-    patterns: () => [...new Set(entries.map((entry) => entry.pattern))],
+    patterns: () => [...new Set(entries.filter((entry) => !entry.pattern.includes('/')).map((entry) => entry.pattern))],
     lists: lists.map(({ id, source }) => ({ id, source })),
   };
 }

@@ -26,6 +26,8 @@ const endpointRecordShape = () => ({
   count: z.number().check(z.int(), z.positive()),
   /** Kinds of credential seen on the calls (`vendor-key`, `relay-token`, …). */
   credentialKinds: z.array(z.string()),
+  /** On a multi-tenant gateway, the account the calls went through (`<account>/<gateway>`, lib/core/gateway-accounts.ts). */
+  account: z.optional(z.string().check(z.maxLength(160))),
 });
 export const endpointRecordSchema = lazy(() => z.object(endpointRecordShape()));
 

@@ -16,7 +16,7 @@ import { riskOf, verdictForHost, type Reason } from './verdict.ts';
  * own (about:blank, srcdoc); without a usable one the top page's verdict stands.
  */
 export function frameVerdictView(
-  matcher: Pick<Matcher, 'decide' | 'match'>,
+  matcher: Pick<Matcher, 'decide' | 'decideEndpoint' | 'match'>,
   top: TabVerdictView | null,
   frame: { readonly tabId: number; readonly address: string | undefined },
   lookalike?: (host: string) => Reason | null,

@@ -110,8 +110,9 @@ export function withSignal(state: TabState, signal: z.infer<ReturnType<typeof si
 }
 
 /** Counts a call to an AI endpoint, remembering the credential kind it carried. */
-export function withEndpointCall(state: TabState, call: { host: string; protocol: string; credentialKind?: string }): TabState {
-  const existing = state.endpoints.find((endpoint) => endpoint.host === call.host);
+export function withEndpointCall(state: TabState, call: { host: string; protocol: string; credentialKind?: string; account?: string }): TabState {
+  // One record per host, and per account on a multi-tenant gateway (each account is judged alone).
+  const existing = state.endpoints.find((endpoint) => endpoint.host === call.host && endpoint.account === call.account);
   const kinds = (known: string[]) => (call.credentialKind && !known.includes(call.credentialKind) ? [...known, call.credentialKind] : known);
   if (existing) {
     return {
@@ -122,5 +123,5 @@ export function withEndpointCall(state: TabState, call: { host: string; protocol
     };
   }
   if (state.endpoints.length >= MAX_ENDPOINTS) return state;
-  return { ...state, endpoints: [...state.endpoints, { host: call.host, protocol: call.protocol, count: 1, credentialKinds: kinds([]) }] };
+  return { ...state, endpoints: [...state.endpoints, { host: call.host, protocol: call.protocol, count: 1, credentialKinds: kinds([]), ...(call.account !== undefined && { account: call.account }) }] };
 }

@@ -30,6 +30,18 @@ describe('endpointVerdict', () => {
     expect(endpointVerdict(matcher, called('bad-relay.example')).level).toBe('blocked');
     expect(endpointVerdict(matcher, called('127.0.0.1')).level).toBe('unknown');
   });
+
+  test('a multi-tenant gateway: its account pattern vets that account, its host entry vets none', () => {
+    const ACCOUNT = '0123456789abcdef0123456789abcdef';
+    const gateways = compileMatcher([
+      { id: 'bundled:vetted', source: 'bundled', list: list([{ pattern: 'gateway.ai.cloudflare.com', level: 'vetted' }]) },
+      { id: 'user', source: 'user', list: list([{ pattern: `gateway.ai.cloudflare.com/v1/${ACCOUNT}/`, level: 'vetted' }]) },
+    ]);
+    const through = (account?: string) => ({ ...called('gateway.ai.cloudflare.com'), ...(account && { account }) });
+    expect(endpointVerdict(gateways, through(`${ACCOUNT}/team-gw`)).level).toBe('vetted');
+    expect(endpointVerdict(gateways, through('fedcba9876543210fedcba9876543210/gw')).level).toBe('unvetted');
+    expect(endpointVerdict(gateways, through()).level).toBe('unvetted');
+  });
 });
 
 describe('tabVerdictOf', () => {

@@ -1,3 +1,4 @@
+import { accountPathOf } from '../core/gateway-accounts.ts';
 import { normalizeHost, type HostScope } from '../core/host.ts';
 import type { GatewayFamily } from '../detection/scoring.ts';
 import type { Matcher } from '../lists/matcher.ts';
@@ -12,6 +13,8 @@ export interface CalledEndpoint {
   readonly protocol: string;
   readonly count: number;
   readonly credentialKinds: readonly string[];
+  /** On a multi-tenant gateway, the account id the calls went through. */
+  readonly account?: string | undefined;
 }
 
 /** What a tab's verdict is made of, besides the lists. */
@@ -33,10 +36,11 @@ export interface TabFacts {
  * One endpoint's own verdict. An AI-API call to a public host no list vouches for is itself the
  * evidence (docs/test-contract.md): such an endpoint is `unvetted`, where a page would be `unknown`.
  */
-export function endpointVerdict(matcher: Pick<Matcher, 'decide'>, endpoint: Pick<CalledEndpoint, 'host' | 'protocol'>): EndpointVerdict {
+export function endpointVerdict(matcher: Pick<Matcher, 'decideEndpoint'>, endpoint: Pick<CalledEndpoint, 'host' | 'protocol' | 'account'>): EndpointVerdict {
   const normalized = normalizeHost(endpoint.host);
   const scope = normalized.ok ? normalized.value.scope : 'public';
-  const own = verdictForHost({ listHit: matcher.decide(endpoint.host), host: endpoint.host, scope });
+  const accountPath = endpoint.account === undefined ? undefined : accountPathOf(endpoint.host, endpoint.account);
+  const own = verdictForHost({ listHit: matcher.decideEndpoint(endpoint.host, accountPath), host: endpoint.host, scope });
   const level = own.level === 'unknown' && scope === 'public' ? 'unvetted' : own.level;
   return { host: endpoint.host, protocol: endpoint.protocol, level, reasons: own.reasons };
 }
@@ -46,7 +50,7 @@ export function endpointVerdict(matcher: Pick<Matcher, 'decide'>, endpoint: Pick
  * and vetted endpoints never raise it (tabVerdict). Derived from the facts and the current lists
  * on every call, so a list change applies at once.
  */
-export function tabVerdictOf(matcher: Pick<Matcher, 'decide'>, facts: TabFacts): Verdict {
+export function tabVerdictOf(matcher: Pick<Matcher, 'decide' | 'decideEndpoint'>, facts: TabFacts): Verdict {
   const page = verdictForHost({ listHit: matcher.decide(facts.host), host: facts.hostDisplay, scope: facts.scope, detections: facts.detections });
   return tabVerdict(
     page,
@@ -55,7 +59,7 @@ export function tabVerdictOf(matcher: Pick<Matcher, 'decide'>, facts: TabFacts):
 }
 
 /** What the popup shows of a tab: the verdict, each endpoint with its own level, and what the person can change. */
-export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'match'>, facts: TabFacts, policy: PolicyView = EMPTY_POLICY): TabVerdictView {
+export function tabVerdictView(matcher: Pick<Matcher, 'decide' | 'decideEndpoint' | 'match'>, facts: TabFacts, policy: PolicyView = EMPTY_POLICY): TabVerdictView {
   const verdict = tabVerdictOf(matcher, facts);
   return {
     tabId: facts.tabId,

@@ -173,3 +173,41 @@ describe('a call RelayGuard blocked', () => {
     await browser.sendToBackground({ type: 'user-entries/remove', pattern: host });
   });
 });
+
+describe('a multi-tenant gateway: vetted by account, not by host', () => {
+  const GATEWAY = 'gateway.ai.cloudflare.com';
+  const TEAM_ACCOUNT = '0123456789abcdef0123456789abcdef';
+  const STRANGER_ACCOUNT = 'fedcba9876543210fedcba9876543210';
+  const LIST_URL = 'http://lists.test/team-gateway.json';
+
+  test("the popup names each call's account; a list entry for one account vets it and not another", async ({ browser, server, openSite, openPopup }) => {
+    const call = (account: string) => `http://${GATEWAY}/v1/${account}/chat-gw/openai/chat/completions`;
+    server.json(LIST_URL, {
+      name: 'Team gateway accounts',
+      version: '1',
+      updated: '2026-12-01',
+      entries: [{ pattern: `${GATEWAY}/v1/${TEAM_ACCOUNT}/`, level: 'vetted', reason: "Our team's own Cloudflare AI Gateway account" }],
+    });
+    expect(await browser.sendToBackground({ type: 'lists/subscribe', url: LIST_URL })).toMatchObject({ ok: true, data: { entryCount: 1 } });
+    const page = await openSite(LAB);
+    // cloudflare.com is HSTS-preloaded: Chromium sends the call as https, which the plain-http
+    // fixture server cannot answer, so the fetch fails after the request was sent and observed.
+    // A simple request (text/plain, the token in the body) has no preflight to fail first.
+    const send = (account: string) => pageFetch(page, call(account), { key: '', body: { token: RELAY_TOKEN }, headers: { 'Content-Type': 'text/plain' } });
+
+    expect(await send(TEAM_ACCOUNT)).toBe('failed: Failed to fetch');
+    const popup = await openPopup(page);
+    await expect.poll(async () => (await popup.refresh(), popup.endpoints())).toEqual([{ host: GATEWAY, level: 'vetted', account: `${TEAM_ACCOUNT}/chat-gw` }]);
+    expect(await popup.level()).toBe('unknown');
+    expect(await popup.page.locator('[data-testid="endpoint"] .endpoint-account').textContent()).toBe(`${TEAM_ACCOUNT}/chat-gw`);
+    await popup.screenshot('popup-gateway-account-vetted');
+
+    // The bundled list vets the gateway's host; that no longer vouches for a stranger's account.
+    expect(await send(STRANGER_ACCOUNT)).toBe('failed: Failed to fetch');
+    await popup.waitForLevel('unvetted');
+    expect(await popup.endpoints()).toEqual([
+      { host: GATEWAY, level: 'vetted', account: `${TEAM_ACCOUNT}/chat-gw` },
+      { host: GATEWAY, level: 'unvetted', account: `${STRANGER_ACCOUNT}/chat-gw` },
+    ]);
+  });
+});

@@ -20,9 +20,11 @@ const CHROMIUM_PATH = process.env.RELAYGUARD_E2E_CHROMIUM ?? '/usr/bin/chromium'
  * vendor-console typosquats are on .com for realism (a look-alike of anthropic.com on .test
  * would prove less); neither name is preloaded.
  */
+// gateway.ai.cloudflare.com: the multi-tenant gateway whose accounts lists vet one by one (traffic.e2e.ts).
 const REAL_FIXTURE_HOSTS = [
   'openrouter.ai',
   'console.groq.com',
+  'gateway.ai.cloudflare.com',
   HOSTS.consoleBrandWithKeyword,
   HOSTS.consoleTypo,
   // The false-positive corpus's vendor consoles, and the vendor APIs its chat apps call.
