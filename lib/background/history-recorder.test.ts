@@ -93,6 +93,16 @@ describe('what the worker records', () => {
     expect((await factory.databases()).map((database) => database.name)).toContain(HISTORY_DATABASE_NAME);
   });
 
+  test('a vendor key in a request body counts too, by its last four characters', async () => {
+    const key = KEY_OF_EVERY_FORMAT.groq;
+    await commitPage(worker.tabs, 3, 'https://chat.example.com/', COMMITTED_AT);
+    const details = { requestId: 'body-1', url: 'https://api.relay.example/api/chat', method: 'POST', frameId: 0, parentFrameId: -1, tabId: 3, type: 'xmlhttprequest', timeStamp: COMMITTED_AT + 1000 };
+    worker.webRequest.onBeforeRequest.dispatch({ ...details, requestBody: { raw: [{ bytes: new TextEncoder().encode(JSON.stringify({ apiKey: key })).buffer }] } });
+    worker.webRequest.onBeforeSendHeaders.dispatch({ ...details, requestHeaders: [{ name: 'Content-Type', value: 'application/json' }] });
+    await settle();
+    expect((await history()).entries.filter((entry) => entry.kind === 'key-sent')).toMatchObject([{ vendor: 'groq', format: 'groq', last4: key.slice(-4), endpointHost: 'api.relay.example' }]);
+  });
+
   test('a key sent to its own vendor, a relay token sent to a relay, and unknown pages make no key entry', async () => {
     await commitPage(worker.tabs, 3, 'https://chat.example.com/', COMMITTED_AT);
     await pageSends(3, 'https://api.openai.com/v1/chat/completions', bearer(sampleKeys.openai));

@@ -101,7 +101,7 @@ export class RequestObserver {
   /** Reads a bounded prefix of the body for a credential's kind; the text goes no further. */
   #onBody(details: RequestDetails & { requestBody?: RequestBody | null }): void {
     if (!details.requestBody || !BODY_METHODS.has(details.method.toUpperCase())) return;
-    const found = bodyCredential(bodyText(details.requestBody));
+    const found = bodyCredential(bodyText(details.requestBody), { keyEnding: this.#onAiCall !== undefined });
     if (!found) return;
     if (this.#bodies.size >= MAX_PENDING_BODIES) this.#bodies.delete(this.#bodies.keys().next().value!);
     this.#bodies.set(details.requestId, found);

@@ -70,6 +70,9 @@ export interface BodyCredential {
   kind: SecretKind;
   vendor?: VendorId;
   gateway?: GatewayId;
+  /** With `keyEnding` asked for: a vendor credential's format and last four characters (AiCredential). */
+  format?: SecretFormat;
+  last4?: string;
 }
 
 interface RequestShape {
@@ -361,7 +364,7 @@ function vendorKeyShape(key: BodyCredential): RequestShape {
  * The credential in a request body (JSON, form fields, text), by kind: a vendor key or Claude
  * credential first, then a relay token. Reads at most MAX_BODY_CHARS; the text is not kept.
  */
-export function bodyCredential(text: string): BodyCredential | null {
+export function bodyCredential(text: string, options: ClassifyOptions = {}): BodyCredential | null {
   if (typeof text !== 'string' || text.length === 0) return null;
   const matches = findSecrets(text.slice(0, MAX_BODY_CHARS));
   const chosen: SecretMatch | undefined = matches.find((match) => match.kind !== 'relay-token') ?? matches[0];
@@ -369,6 +372,10 @@ export function bodyCredential(text: string): BodyCredential | null {
   const credential: BodyCredential = { kind: chosen.kind };
   if (chosen.vendor) credential.vendor = chosen.vendor;
   if (chosen.gateway) credential.gateway = chosen.gateway;
+  if (options.keyEnding === true && chosen.vendor && chosen.kind !== 'relay-token') {
+    credential.format = chosen.format;
+    credential.last4 = text.slice(Math.max(chosen.start, chosen.end - 4), chosen.end);
+  }
   return credential;
 }
 

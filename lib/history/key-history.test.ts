@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { KEY_GENERATORS, KEY_OF_EVERY_FORMAT, secretWindows } from '../../tests/support/key-formats.ts';
-import { classifyAiRequest } from '../detection/ai-request.ts';
+import { bodyCredential, classifyAiRequest } from '../detection/ai-request.ts';
 import { classifySecret, type SecretFormat } from '../detection/keys.ts';
 import {
   COALESCE_WINDOW_MS,
@@ -105,12 +105,13 @@ describe('four characters of a key, never more', () => {
   // Property: for generated keys of every vendor format, sent through every carrier a page can
   // use, what the classifier hands out, the event, the stored record, the export and the text
   // surfaces show hold the key's last four characters and no five consecutive characters of it.
-  const CARRIERS: readonly [string, (key: string) => { url: string; headers: { name: string; value: string }[] }][] = [
+  const CARRIERS: readonly [string, (key: string) => { url: string; headers: { name: string; value: string }[]; body?: string }][] = [
     ['bearer', (key) => ({ url: 'https://api.relay.example/v1/chat/completions', headers: [{ name: 'Authorization', value: `Bearer ${key}` }] })],
     ['x-api-key', (key) => ({ url: 'https://api.relay.example/v1/messages', headers: [{ name: 'x-api-key', value: key }] })],
     ['api-key', (key) => ({ url: 'https://api.relay.example/v1/embeddings', headers: [{ name: 'api-key', value: ` ${key} ` }] })],
     ['x-goog-api-key', (key) => ({ url: 'https://api.relay.example/v1beta/models/m:generateContent', headers: [{ name: 'x-goog-api-key', value: key }] })],
     ['query key', (key) => ({ url: `https://api.relay.example/v1beta/models/m:generateContent?alt=sse&key=${key}`, headers: [] })],
+    ['body', (key) => ({ url: 'https://api.relay.example/v1/chat/completions', headers: [], body: JSON.stringify({ apiKey: key, prompt: 'hi' }) })],
   ];
   const PROPERTY_SEEDS = 40;
 
@@ -119,13 +120,14 @@ describe('four characters of a key, never more', () => {
     for (let seed = 0; seed < PROPERTY_SEEDS; seed++) {
       const key = KEY_GENERATORS[format](10_000 + seed * 7);
       const [carrierName, carry] = CARRIERS[seed % CARRIERS.length]!;
-      const { url, headers } = carry(key);
-      const call = classifyAiRequest({ url, method: 'POST', requestHeaders: headers }, { keyEnding: true });
+      const { url, headers, body } = carry(key);
+      const inBody = body === undefined ? null : bodyCredential(body, { keyEnding: true });
+      const call = classifyAiRequest({ url, method: 'POST', requestHeaders: headers, bodyCredential: inBody }, { keyEnding: true });
       expect(call?.credential, `${format} via ${carrierName}`).toMatchObject({ vendor: classifySecret(key)?.vendor, format, last4: key.slice(-4) });
       const event = keySentEvent({ credential: call!.credential, pageHost: 'chat.example', endpointHost: call!.host, endpointLevel: 'unvetted' });
       expect(event?.last4).toBe(key.slice(-4));
       await history.record(event!);
-      for (const text of [JSON.stringify(call), JSON.stringify(event), keyEnding(event!.last4)]) {
+      for (const text of [JSON.stringify(inBody), JSON.stringify(call), JSON.stringify(event), keyEnding(event!.last4)]) {
         for (const window of secretWindows(key, 5)) expect(text).not.toContain(window);
       }
     }
