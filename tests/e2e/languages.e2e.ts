@@ -67,6 +67,21 @@ describe('zh-CN', () => {
     await saveScreen(browser, popup.page, 'popup');
   });
 
+  test('the popup\'s report form: one word for "report", the answer and the form in Chinese', async ({ browser, server, newTab, openPopup }) => {
+    const popup = await popupScene({ browser, server, newTab, openPopup });
+    expect(await textOf(popup.page.locator('[data-testid="paste-answer"]'))).toBe(zh('answer_unvetted'));
+    const report = popup.page.locator('[data-testid="report"]');
+    expect(await textOf(report)).toBe(zh('report'));
+    await report.click();
+    await popup.page.locator('[data-testid="report-form"]').waitFor();
+    expect(await textOf(popup.page.locator('[data-testid="report-send"]'))).toBe(zh('report_send'));
+    const acts = await textOf(popup.page.locator('[data-testid="report-acts"]'));
+    for (const part of [...zhParts('report_actsBlock'), HOSTS.oneApi]) expect(acts).toContain(part);
+    await expect.poll(async () => (await popup.page.locator('[data-testid="report-preview"]').textContent()) ?? '', { timeout: 10_000 }).toContain('"schema": "relayguard.report/1"');
+    expect(await textOf(popup.page.locator('[data-testid="report-no-endpoint"]'))).toBe(zh('report_noEndpoint'));
+    await saveScreen(browser, popup.page, 'report-form');
+  });
+
   test('the block page', async ({ browser, server, newTab, openPopup }) => {
     const interstitial = await interstitialScene({ browser, server, newTab, openPopup });
     expect(await interstitial.page.evaluate(() => document.documentElement.lang)).toBe(LOCALE);
