@@ -32,3 +32,18 @@ describe.each(LANGUAGES)('ReasonItem (%s): a page that hid RelayGuard’s warnin
     expect(item.textContent).toBe(EXPECTED[locale][how]);
   });
 });
+
+describe.each(LANGUAGES)('ReasonItem (%s): what the organisation decided', (_locale, t) => {
+  const render1 = (source: string) =>
+    render(
+      <I18nContext.Provider value={t}>
+        <ReasonItem reason={{ kind: 'list', level: 'blocked', source, detail: 'relay.example', listSource: 'managed' }} />
+      </I18nContext.Provider>,
+    ).container.querySelector('[data-testid="reason"]')!.textContent;
+
+  test('the policy’s own entry names the policy; a list the organisation subscribes to names that list; both marked managed', () => {
+    expect(render1('Managed policy')).toBe(`${t('reason_list', { source: t('source_managed'), level: t('level_blocked'), detail: 'relay.example' })}${t('managed')}`);
+    cleanup();
+    expect(render1('Example Corp relay list v2026.12.03')).toBe(`${t('reason_list', { source: 'Example Corp relay list v2026.12.03', level: t('level_blocked'), detail: 'relay.example' })}${t('managed')}`);
+  });
+});

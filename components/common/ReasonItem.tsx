@@ -1,6 +1,7 @@
 import type { MessageKey } from '../../lib/core/i18n.ts';
 import { SIGNAL_IDS } from '../../lib/detection/scoring.ts';
 import type { Reason } from '../../lib/verdicts/verdict.ts';
+import { MANAGED_POLICY_LIST_NAME } from '../../lib/lists/precedence.ts';
 import { useTranslate } from './i18n-context.ts';
 
 /** One reason in words, always naming its source (a list, a signal, an endpoint host). */
@@ -23,10 +24,13 @@ export function ReasonItem({ reason }: { reason: Reason }) {
   );
 }
 
-/** The person's own entries and their organisation's policy are named in their language; lists by their own name. */
+/**
+ * The person's own entries and their organisation's policy are named in their language; lists
+ * (a list the organisation subscribes to among them, with its managed tag) by their own name.
+ */
 function listSourceName(reason: Reason, t: ReturnType<typeof useTranslate>): string {
   if (reason.listSource === 'user') return t('source_user');
-  if (reason.listSource === 'managed') return t('source_managed');
+  if (reason.listSource === 'managed' && reason.source === MANAGED_POLICY_LIST_NAME) return t('source_managed');
   return reason.source;
 }
 

@@ -1,3 +1,4 @@
+import { MANAGED_POLICY_LIST_ID } from '../lists/precedence.ts';
 import type { SourcedList } from '../lists/matcher.ts';
 import type { StoredSubscription } from '../lists/list-store.ts';
 import { managedByOf, policyAsList, type ManagedPolicy } from '../lists/policy.ts';
@@ -14,7 +15,7 @@ export function assembleLists(parts: {
   readonly bundled: readonly SourcedList[];
 }): SourcedList[] {
   const { policy, userList, subscriptions, bundled } = parts;
-  const managed: SourcedList[] = policy.allowlist.length + policy.blocklist.length > 0 ? [{ id: 'managed', source: 'managed', list: policyAsList(policy) }] : [];
+  const managed: SourcedList[] = policy.allowlist.length + policy.blocklist.length > 0 ? [{ id: MANAGED_POLICY_LIST_ID, source: 'managed', list: policyAsList(policy) }] : [];
   // A subscription the policy names is the organisation's: its entries rank as managed.
   const managedUrls = new Set(policy.listSubscriptions.map((subscription) => subscription.url));
   const isManaged = (subscription: { readonly url?: string }) => subscription.url !== undefined && managedUrls.has(subscription.url);

@@ -4,7 +4,7 @@ import { normalizeHost } from '../core/host.ts';
 import { parseReportEndpoint } from '../reports/report-queue.ts';
 import type { ListEntry, RelayList } from './list-schema.ts';
 import type { ListHit, Matcher } from './matcher.ts';
-import { winningHit } from './precedence.ts';
+import { MANAGED_POLICY_LIST_NAME, winningHit } from './precedence.ts';
 import { MAX_PINNED_KEYS, parsePublicKey } from './minisign.ts';
 
 /**
@@ -338,7 +338,7 @@ export function policyAsList(policy: ManagedPolicy): RelayList {
     ...policy.allowlist.map((pattern): ListEntry => ({ pattern, level: 'vetted' })),
     ...policy.blocklist.map((pattern): ListEntry => ({ pattern, level: 'blocked' })),
   ];
-  return { name: 'Managed policy', version: '1', updated: '1970-01-01', entries };
+  return { name: MANAGED_POLICY_LIST_NAME, version: '1', updated: '1970-01-01', entries };
 }
 
 /**

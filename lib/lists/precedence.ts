@@ -1,5 +1,9 @@
 import type { ListLevel } from './list-schema.ts';
 
+/** The list made of the policy's own allowlist and blocklist (lib/lists/policy.ts); managed subscriptions keep their own ids and names. */
+export const MANAGED_POLICY_LIST_ID = 'managed';
+export const MANAGED_POLICY_LIST_NAME = 'Managed policy';
+
 /** Where a list came from. Managed policy is the administrator's; user entries are the person's own. */
 export const LIST_SOURCES = ['managed', 'user', 'subscribed', 'bundled'] as const;
 export type ListSource = (typeof LIST_SOURCES)[number];

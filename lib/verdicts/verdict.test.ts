@@ -81,14 +81,16 @@ describe('listReason', () => {
     });
   });
 
-  it.each<{ source: ListSource; shown: string }>([
+  it.each<{ source: ListSource; listId?: string; shown: string }>([
     { source: 'bundled', shown: 'Some list v3.1' },
     { source: 'subscribed', shown: 'Some list v3.1' },
-    // A person's own entries and an administrator's policy are named without a version.
+    // A person's own entries and the policy's own entries are named without a version.
     { source: 'user', shown: 'Some list' },
-    { source: 'managed', shown: 'Some list' },
-  ])('a $source list is shown as “$shown”', ({ source, shown }) => {
-    const reason = listReason(listHit({ source, listName: 'Some list', listVersion: '3.1' }));
+    { source: 'managed', listId: 'managed', shown: 'Some list' },
+    // A list the organisation subscribes to is a list like any other: named with its version.
+    { source: 'managed', listId: 'subscription:https://lists.corp.example/l.json', shown: 'Some list v3.1' },
+  ])('a $source list ($listId) is shown as “$shown”', ({ source, listId, shown }) => {
+    const reason = listReason(listHit({ source, listName: 'Some list', listVersion: '3.1', ...(listId && { listId }) }));
     expect(reason.source).toBe(shown);
     expect(reason.listSource).toBe(source);
   });

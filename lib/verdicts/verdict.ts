@@ -3,7 +3,7 @@ import { z } from 'zod/mini';
 import type { HostScope } from '../core/host.ts';
 import type { ListHit } from '../lists/matcher.ts';
 import { lazy } from '../core/lazy.ts';
-import { LIST_SOURCES } from '../lists/precedence.ts';
+import { LIST_SOURCES, MANAGED_POLICY_LIST_ID } from '../lists/precedence.ts';
 
 /** The five levels of docs/test-contract.md, exactly these strings. */
 export const VERDICT_LEVELS = ['official', 'vetted', 'unknown', 'unvetted', 'blocked'] as const;
@@ -51,8 +51,9 @@ export function listReason(hit: ListHit): Reason {
   return {
     kind: 'list',
     level: hit.level,
-    // A person's own entries and an administrator's policy have no version worth showing.
-    source: hit.source === 'user' || hit.source === 'managed' ? hit.listName : `${hit.listName} v${hit.listVersion}`,
+    // A person's own entries and the policy's own entries have no version worth showing; a list the
+    // organisation subscribes to is named with its version, like any list.
+    source: hit.source === 'user' || hit.listId === MANAGED_POLICY_LIST_ID ? hit.listName : `${hit.listName} v${hit.listVersion}`,
     detail: note ? `${hit.pattern} (${note})` : hit.pattern,
     listSource: hit.source,
     ...(hit.evidence && { evidence: [...hit.evidence] }),
