@@ -367,3 +367,21 @@ describe('traffic that has no tab of its own, or never got its headers', () => {
     expect((await store.get(5))?.endpoints).toEqual([{ host: 'chat.example.com', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'] }]);
   });
 });
+
+describe('multi-tenant gateways', () => {
+  test('calls through two accounts of one gateway are two records, each with its account', async () => {
+    start();
+    await commit(5, 'https://chat.example.com/');
+    const through = (account: string) => `https://gateway.ai.cloudflare.com/v1/${account}/gw/openai/chat/completions`;
+    webRequest.onBeforeSendHeaders.dispatch(request({ url: through('0123456789abcdef0123456789abcdef'), headers: openAiHeaders(sampleKeys.openai) }));
+    webRequest.onBeforeSendHeaders.dispatch(request({ url: through('fedcba9876543210fedcba9876543210'), headers: openAiHeaders(sampleKeys.openai) }));
+    webRequest.onBeforeSendHeaders.dispatch(request({ url: through('0123456789abcdef0123456789abcdef'), headers: openAiHeaders(sampleKeys.openai) }));
+    await settle();
+    expect((await store.get(5))?.endpoints).toEqual([
+      { host: 'gateway.ai.cloudflare.com', protocol: 'openai', count: 2, credentialKinds: ['vendor-key'], account: '0123456789abcdef0123456789abcdef/gw' },
+      { host: 'gateway.ai.cloudflare.com', protocol: 'openai', count: 1, credentialKinds: ['vendor-key'], account: 'fedcba9876543210fedcba9876543210/gw' },
+    ]);
+    // The bundled list vets the gateway's host, which vouches for no account.
+    expect((await tabs.get(5))?.endpoints.map((endpoint) => endpoint.level)).toEqual(['unvetted', 'unvetted']);
+  });
+});
