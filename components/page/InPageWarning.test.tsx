@@ -54,6 +54,17 @@ describe.each(LANGUAGES)('InPageWarning (%s)', (locale, t) => {
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe(text.titleUnvetted);
   });
 
+  test('blocked by the organisation: "managed by" with its name and support link; nobody named otherwise', () => {
+    const managedBy = { name: 'Example Corp IT', supportUrl: 'https://help.corp.example/ai' };
+    renderWarning(t, { ...verdictView('blocked'), managedBy });
+    const line = screen.getByTestId('managed-by');
+    expect(line.textContent).toContain(t('managedBy', { organization: 'Example Corp IT' }));
+    expect(line.querySelector('a')?.getAttribute('href')).toBe('https://help.corp.example/ai');
+    cleanup();
+    renderWarning(t, verdictView('blocked'));
+    expect(screen.queryByTestId('managed-by')).toBeNull();
+  });
+
   test('unvetted without a family: the generic sentence', () => {
     renderWarning(t, verdictView('unvetted'));
     expect(screen.getByText(text.unvetted)).toBeTruthy();
