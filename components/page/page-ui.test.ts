@@ -73,6 +73,22 @@ describe('shadowRootHosts', () => {
     await tick();
     expect(warning.host.isConnected).toBe(false);
   });
+
+  test('after an update, the new guard’s warning replaces the old version’s, which stays gone', async () => {
+    // The old version's guard runs on in another world; its extension is gone, which it learns when it checks.
+    let oldAlive = true;
+    const oldLifetime = createLifetime(() => oldAlive);
+    const old = await shadowRootHosts(oldLifetime, document, TEST_HOSTS)('warning');
+    old.show();
+    oldAlive = false;
+
+    const current = await shadowRootHosts(lifetime, document, TEST_HOSTS)('warning');
+    current.show();
+    await tick();
+    expect(old.host.isConnected).toBe(false);
+    expect([...document.querySelectorAll('[data-relayguard="warning"]')]).toEqual([current.host]);
+    expect(oldLifetime.signal.aborted).toBe(true);
+  });
 });
 
 describe('WarningSurface', () => {

@@ -81,7 +81,7 @@ export interface HostEnvironment {
  * replace their body. Hosts leave with the content script (an extension update or reload
  * invalidates it).
  */
-export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: Document = document, environment: HostEnvironment = {}): CreateUiHost {
+export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated' | 'check'>, doc: Document = document, environment: HostEnvironment = {}): CreateUiHost {
   const { modes = SHADOW_MODES, armDelayMs = ARM_DELAY_MS } = environment;
   const view = doc.defaultView;
   const observeVisibility = environment.observeVisibility === undefined ? browserVisibilityObserver(view) : (environment.observeVisibility ?? undefined);
@@ -90,6 +90,10 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
   const ours = new Set<Element>();
   const isOurs = (element: Element | null) => element !== null && ours.has(element);
   return async (kind) => {
+    // A host of this kind that is not this script's was left by the version before an update
+    // (whose guard runs on in another world, its extension gone): it goes, and stays gone
+    // (keepAttached's stillOurs), so the page shows one warning, the one whose buttons answer.
+    for (const stale of doc.querySelectorAll(`relayguard-${kind}`)) if (!ours.has(stale)) stale.remove();
     const host = doc.createElement(`relayguard-${kind}`);
     ours.add(host);
     host.setAttribute('data-relayguard', kind);
@@ -158,6 +162,7 @@ export function shadowRootHosts(lifetime: Pick<Lifetime, 'onInvalidated'>, doc: 
         };
         const onTop = kind === 'notice' ? null : watchOnTop({ host, isOurs, rect: cardRect, hitTest, viewport, raise: () => (arming?.restart(), enterTopLayer()), onHidden: giveUp });
         const stopKeeping = keepAttached(host, {
+          stillOurs: () => lifetime.check(),
           onReattach: () => {
             enterTopLayer();
             arming?.restart();

@@ -8,6 +8,7 @@ import { listProblemText } from '../lists/list-problem-text.ts';
 import { createTabStateStore } from '../verdicts/tab-state.ts';
 import { BlockPageActions } from './block-page-actions.ts';
 import { BlockRuleSync } from './block-rule-sync.ts';
+import { ExistingTabs, PAGE_WATCH_SCRIPT } from './existing-tabs.ts';
 import { HiddenWarnings, type NotificationsApi } from './hidden-warnings.ts';
 import { ListRegistry } from './list-registry.ts';
 import { ListRefresh } from './list-refresh.ts';
@@ -215,7 +216,17 @@ export function createBackground(apis: BackgroundApis) {
   registry.onChange(() => pageContexts.pushAll());
   // Dynamic rules outlive the worker; they are rebuilt when what they are made of may have
   // changed: a new version (bundled lists), a browser start (policy may differ), and list changes.
-  browser.runtime.onInstalled.addListener(() => void blockRules.rebuild());
+  // Tabs open before an install or update have no page watch: it is run in them, so they are judged without a reload.
+  const existingTabs = new ExistingTabs({
+    openTabs: () => browser.tabs.query({}),
+    runWatch: async (tabId) => {
+      await browser.scripting.executeScript({ target: { tabId, allFrames: true }, files: [PAGE_WATCH_SCRIPT], injectImmediately: true });
+    },
+  });
+  browser.runtime.onInstalled.addListener((details) => {
+    void blockRules.rebuild();
+    existingTabs.onInstalled(details.reason);
+  });
   browser.runtime.onStartup.addListener(() => void blockRules.rebuild());
 
   const unhandled = router.unhandled();
@@ -224,5 +235,5 @@ export function createBackground(apis: BackgroundApis) {
   // A local timing mark (never sent anywhere): `npm run bench` reads it to measure cold starts.
   void registry.ready().then(() => globalThis.performance?.mark(LISTS_READY_MARK));
   void listRefresh.start();
-  return { router, registry, listRefresh, tabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
+  return { router, registry, listRefresh, tabs, existingTabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
 }

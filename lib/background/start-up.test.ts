@@ -116,3 +116,30 @@ describe('a page whose commit the worker never saw', () => {
     expect((await store().get(tabId))?.documentId).toBeUndefined();
   });
 });
+
+describe('tabs open when RelayGuard is installed or updated', () => {
+  test('get the page watch in every frame, are judged from its report, and the relay among them warned', async () => {
+    const relay = await tabOpenedUnseen(RELAY);
+    const blog = await tabOpenedUnseen('http://blog.example/post');
+    await tabOpenedUnseen('chrome://settings/');
+    const discarded = await tabOpenedUnseen('https://discarded.example/');
+    worker.unscriptable.add(discarded);
+
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9', temporary: false } as never);
+    await worker.existingTabs.whenIdle();
+    expect(worker.watchRuns.toSorted((a, b) => a.tabId - b.tabId)).toEqual([relay, blog, discarded].toSorted((a, b) => a - b).map((tabId) => ({ tabId, allFrames: true })));
+
+    // The watch looks at the page as on any load and reports it: the tab is adopted and warned.
+    expect(await ask({ type: 'page/fingerprint', fingerprint: ONE_API_PAGE }, pageWatch(relay, RELAY, 'doc-open'))).toEqual({ recorded: true });
+    expect((await worker.tabs.get(relay))?.level).toBe('unvetted');
+    await vi.waitFor(() => expect(worker.guardRuns).toEqual([{ tabId: relay, documentId: 'doc-open' }]));
+  });
+
+  test('a browser start or a browser update runs nothing: those tabs load with the manifest’s watch', async () => {
+    await tabOpenedUnseen(RELAY);
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'chrome_update', temporary: false } as never);
+    await fakeBrowser.runtime.onStartup.trigger();
+    await worker.existingTabs.whenIdle();
+    expect(worker.watchRuns).toEqual([]);
+  });
+});

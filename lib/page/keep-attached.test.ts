@@ -27,6 +27,18 @@ describe('keepAttached', () => {
     stop();
   });
 
+  test('a host whose script is gone (its extension updated) stays off the page', async () => {
+    const element = host();
+    let ours = true;
+    const onReattach = vi.fn();
+    keepAttached(element, { onReattach, stillOurs: () => ours });
+    ours = false;
+    element.remove();
+    await tick();
+    expect(element.isConnected).toBe(false);
+    expect(onReattach).not.toHaveBeenCalled();
+  });
+
   test('so does a host whose parent was emptied', async () => {
     const element = host();
     const stop = keepAttached(element);

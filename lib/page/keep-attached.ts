@@ -17,13 +17,18 @@ export interface KeepAttachedOptions {
    * without it the host comes back after a pause.
    */
   readonly onOverwhelmed?: () => void;
+  /**
+   * Whether the script that made the host still runs (its extension was not updated or removed
+   * meanwhile); when not, the host stays off the page: a newer version's guard removed it.
+   */
+  readonly stillOurs?: () => boolean;
   readonly setTimeout?: (handler: () => void, ms: number) => unknown;
   readonly now?: () => number;
 }
 
 /** Starts watching; the returned function stops it (call it before removing the host yourself). */
 export function keepAttached(host: HTMLElement, options: KeepAttachedOptions = {}): () => void {
-  const { burst = 20, windowMs = 1000, onReattach, onOverwhelmed, setTimeout: later = (handler, ms) => setTimeout(handler, ms), now = () => Date.now() } = options;
+  const { burst = 20, windowMs = 1000, onReattach, onOverwhelmed, stillOurs, setTimeout: later = (handler, ms) => setTimeout(handler, ms), now = () => Date.now() } = options;
   const doc = host.ownerDocument;
   let stopped = false;
   let windowStart = now();
@@ -51,6 +56,10 @@ export function keepAttached(host: HTMLElement, options: KeepAttachedOptions = {
 
   const check = () => {
     if (stopped || (host.isConnected && !host.hasAttribute('inert'))) return;
+    if (stillOurs && !stillOurs()) {
+      stop();
+      return;
+    }
     const time = now();
     if (time - windowStart > windowMs) {
       windowStart = time;

@@ -26,6 +26,8 @@ const CONTRACT_MS = 2_000;
 const WAIT_MS = 15_000;
 const RESTARTS = 4;
 
+declare const chrome: { runtime: { reload(): void } };
+
 /** A profile the test keeps across launches; removed after the test. */
 function profile(onCleanup: (cleanup: () => void) => void): string {
   const dir = mkdtempSync(join(tmpdir(), 'relayguard-e2e-start-'));
@@ -152,5 +154,40 @@ describe('the first page after a start is warned as on a warm start', () => {
       }
       expect(delays.filter((delay) => delay > CONTRACT_MS), `warning delays after DOMContentLoaded: ${delays.map(Math.round).join(', ')} ms`).toEqual([]);
     });
+  });
+
+  test('a tab that was open when the extension was updated (3 browsers, one reload of the extension each)', { timeout: 180_000 }, async ({ extensionPath, server }) => {
+    const delays: number[] = [];
+    // One update per browser: Chromium unloads an unpacked extension that reloads itself again soon after.
+    for (let update = 1; update <= 3; update++) {
+      await withBrowser({ extensionPath, fixturePort: server.port }, async (browser) => {
+        const label = `update ${update}`;
+        const page = await browser.newPage();
+        await watchPage(page);
+        await page.goto(RELAY_URL);
+        await warnedAfterDomContentLoaded(page, `${label}, before`);
+        const tabId = await browser.tabIdOf(page);
+        const before = await readWatch(page);
+        const warningsAdded = (watch: typeof before) => watch.hosts.filter((event) => event.type === 'added' && event.kind === 'warning');
+        // An extension page asks for the reload: Chromium loads the extension again, as an update.
+        const extensionPage = await browser.newPage(browser.extensionUrl('popup.html'));
+        await extensionPage.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
+        // The old version's guard is orphaned; the new version runs its page watch in the open tab, whose report warns it.
+        const after = await pollUntil(() => readWatch(page), (seen) => warningsAdded(seen).length > warningsAdded(before).length, {
+          timeout: WAIT_MS,
+          interval: 50,
+          message: `${label}: no new warning in the tab that was open`,
+        });
+        // Not reloaded: the same document, whose record of RelayGuard's surfaces goes on.
+        expect(after.domContentLoaded, label).toBe(before.domContentLoaded);
+        const added = warningsAdded(after).at(-1)!;
+        expect(added.level, label).toBe('unvetted');
+        delays.push(added.at - before.now);
+        expect(await page.locator(WARNING_SELECTOR).count(), `${label}: one warning, the new version's`).toBe(1);
+        const verdict = await browser.sendToBackground<{ data?: { level: string } | null }>({ type: 'tab-verdict/get', tabId });
+        expect(verdict.data?.level, label).toBe('unvetted');
+      });
+    }
+    console.log(`the new version's warning came ${delays.map(Math.round).join(', ')} ms after the reload was asked for`);
   });
 });

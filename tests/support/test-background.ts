@@ -10,6 +10,7 @@ import type { browser as browserApi } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import english from '../../public/_locales/en/messages.json' with { type: 'json' };
 import { createBackground, type Background, type BackgroundBrowser } from '../../lib/background/create-background.ts';
+import { PAGE_WATCH_SCRIPT } from '../../lib/background/existing-tabs.ts';
 import { RequestError, type Sender } from '../../lib/background/message-router.ts';
 import { formatMessage, type MessagesJson } from '../../lib/core/i18n.ts';
 import type { Envelope, Request, ResponseFor } from '../../lib/protocol/messages.ts';
@@ -37,6 +38,8 @@ export interface TestBackground extends Background {
   readonly webRequest: WebRequestStandIn;
   /** Every document the worker ran the page guard in, or tried to (scripting.executeScript). */
   readonly guardRuns: ScriptRun[];
+  /** Every tab the worker ran the page watch in, or tried to (tabs open before an install or update). */
+  readonly watchRuns: { tabId: number; allFrames: boolean }[];
   /** Tabs where scripting.executeScript rejects (a browser page, the web store, a document gone). */
   readonly unscriptable: Set<number>;
   /** Every message the worker sent a tab's top frame (tabs.sendMessage). */
@@ -53,6 +56,7 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
   const dnr = options.dnr ?? createDnrStandIn();
   const webRequest = createWebRequestStandIn({ extraHeaders: true });
   const guardRuns: ScriptRun[] = [];
+  const watchRuns: TestBackground['watchRuns'] = [];
   const unscriptable = new Set<number>();
   const tabMessages: TestBackground['tabMessages'] = [];
   const openedTabs: TestBackground['openedTabs'] = [];
@@ -73,8 +77,13 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
     i18n: { ...fakeBrowser.i18n, getMessage: (key: string, substitutions?: string | string[]) => formatMessage(english as MessagesJson, key, typeof substitutions === 'string' ? [substitutions] : substitutions) },
     scripting: {
       ...fakeBrowser.scripting,
-      executeScript: async (injection: { target: { tabId: number; documentIds?: string[] } }) => {
+      executeScript: async (injection: { target: { tabId: number; documentIds?: string[]; allFrames?: boolean }; files: string[] }) => {
         const { tabId, documentIds } = injection.target;
+        if (injection.files.includes(PAGE_WATCH_SCRIPT)) {
+          watchRuns.push({ tabId, allFrames: injection.target.allFrames ?? false });
+          if (unscriptable.has(tabId)) throw new Error('Cannot access contents of the page.');
+          return [];
+        }
         guardRuns.push({ tabId, documentId: documentIds?.[0] });
         if (unscriptable.has(tabId)) throw new Error('Cannot access contents of the page.');
         return [];
@@ -99,7 +108,7 @@ export function startTestBackground(options: TestBackgroundOptions = {}): TestBa
     report: (problem) => void reports.push(problem),
     ...(options.now && { now: options.now }),
   });
-  return { ...background, dnr, webRequest, guardRuns, unscriptable, tabMessages, openedTabs, notifications, reports };
+  return { ...background, dnr, webRequest, guardRuns, watchRuns, unscriptable, tabMessages, openedTabs, notifications, reports };
 }
 
 /**
