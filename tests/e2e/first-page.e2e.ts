@@ -25,6 +25,9 @@ const CONTRACT_MS = 2_000;
 /** How long a test waits for the warning before failing with what it saw (well past the contract). */
 const WAIT_MS = 15_000;
 const RESTARTS = 4;
+const UPDATES = 3;
+/** Attempts on which Chromium did not load the extension again that the update test tolerates. */
+const MAX_RELOADS_LOST = 3;
 
 declare const chrome: { runtime: { reload(): void } };
 
@@ -156,12 +159,13 @@ describe('the first page after a start is warned as on a warm start', () => {
     });
   });
 
-  test('a tab that was open when the extension was updated (3 browsers, one reload of the extension each)', { timeout: 180_000 }, async ({ extensionPath, server }) => {
+  test('a tab that was open when the extension was updated (3 updates, one per browser)', { timeout: 300_000 }, async ({ extensionPath, server }) => {
     const delays: number[] = [];
+    const notReloaded: number[] = [];
     // One update per browser: Chromium unloads an unpacked extension that reloads itself again soon after.
-    for (let update = 1; update <= 3; update++) {
+    for (let attempt = 1; delays.length < UPDATES && attempt <= UPDATES + MAX_RELOADS_LOST; attempt++) {
       await withBrowser({ extensionPath, fixturePort: server.port }, async (browser) => {
-        const label = `update ${update}`;
+        const label = `update ${attempt}`;
         const page = await browser.newPage();
         await watchPage(page);
         await page.goto(RELAY_URL);
@@ -169,15 +173,21 @@ describe('the first page after a start is warned as on a warm start', () => {
         const tabId = await browser.tabIdOf(page);
         const before = await readWatch(page);
         const warningsAdded = (watch: typeof before) => watch.hosts.filter((event) => event.type === 'added' && event.kind === 'warning');
-        // An extension page asks for the reload: Chromium loads the extension again, as an update.
-        const extensionPage = await browser.newPage(browser.extensionUrl('popup.html'));
-        await extensionPage.evaluate(() => chrome.runtime.reload()).catch(() => undefined);
+        // The extension reloads itself: Chromium loads it again, as an update (runtime.onInstalled, reason "update").
+        await (await browser.serviceWorker()).evaluate(() => chrome.runtime.reload()).catch(() => undefined);
         // The old version's guard is orphaned; the new version runs its page watch in the open tab, whose report warns it.
         const after = await pollUntil(() => readWatch(page), (seen) => warningsAdded(seen).length > warningsAdded(before).length, {
           timeout: WAIT_MS,
           interval: 50,
           message: `${label}: no new warning in the tab that was open`,
+        }).catch(async (error: unknown) => {
+          if (await extensionLoaded(browser)) throw error;
+          return null;
         });
+        if (!after) {
+          notReloaded.push(attempt);
+          return;
+        }
         // Not reloaded: the same document, whose record of RelayGuard's surfaces goes on.
         expect(after.domContentLoaded, label).toBe(before.domContentLoaded);
         const added = warningsAdded(after).at(-1)!;
@@ -188,6 +198,24 @@ describe('the first page after a start is warned as on a warm start', () => {
         expect(verdict.data?.level, label).toBe('unvetted');
       });
     }
-    console.log(`the new version's warning came ${delays.map(Math.round).join(', ')} ms after the reload was asked for`);
+    console.log(`the new version's warning came ${delays.map(Math.round).join(', ')} ms after the reload was asked for; Chromium did not load the extension again on attempt(s) ${notReloaded.join(', ') || 'none'}`);
+    expect(delays).toHaveLength(UPDATES);
   });
 });
+
+/**
+ * Whether the extension is loaded: its own page opens. Chromium sometimes does not load an
+ * unpacked extension again after runtime.reload() (measured: 1 reload in 6, with or without
+ * anything RelayGuard does on an update); that attempt says nothing about RelayGuard.
+ */
+async function extensionLoaded(browser: ExtensionBrowser): Promise<boolean> {
+  const page = await browser.context.newPage();
+  try {
+    return await page.goto(browser.extensionUrl('popup.html')).then(
+      () => true,
+      () => false,
+    );
+  } finally {
+    await page.close();
+  }
+}
