@@ -49,7 +49,7 @@ export default defineUnlistedScript(() => {
     }),
     pasteEvents: bridge.guardEvents,
     heldPaste: bridge.takeHeld(),
-    probeStatus: () => probeStatus({ send, fetchJson: fetchSameOriginJson }),
+    probeStatus: (family) => probeStatus({ send, fetchJson: fetchSameOriginJson, ...(family && { family }) }),
     signal: lifetime.signal,
     shadowRootOf: contentShadowRoots(),
     subFrame: window !== window.top,

@@ -111,7 +111,8 @@ describe('page/fingerprint and page/probe-signals', () => {
   const plain: PageFingerprint = { servedTitle: 'Welcome', storageKeys: [], path: '/about', vocabulary: [] };
   const TITLE_SIGNAL: Signal = { id: 'gateway-default-title', detail: 'New API', family: 'new-api' };
   const PROBE_SIGNAL: Signal = { id: 'gateway-status-endpoint', detail: '/api/status' };
-  const PROBE_REQUEST: StatusProbeRequest = { type: 'page/status-probe' };
+  /** The suspect fingerprint's title names new-api: the probe is told so. */
+  const PROBE_REQUEST: StatusProbeRequest = { type: 'page/status-probe', family: 'new-api' };
 
   const fingerprint = (fp: PageFingerprint, sender: Sender) => ask({ type: 'page/fingerprint', fingerprint: fp }, sender);
   const probeSignals = (signals: Signal[], sender: Sender) => ask({ type: 'page/probe-signals', signals }, sender);
@@ -195,7 +196,16 @@ describe('page/fingerprint and page/probe-signals', () => {
     await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'gateway-common-api-call', detail: 'GET /api/status' }]);
     await settle();
     expect(await store.get(5)).toMatchObject({ probed: true });
-    expect(guardMessages()).toEqual([{ tabId: 5, message: PROBE_REQUEST }]);
+    // A route several families share names none: the probe asks in its usual order.
+    expect(guardMessages()).toEqual([{ tabId: 5, message: { type: 'page/status-probe' } }]);
+  });
+
+  test('the probe is told the family the evidence points to, so its status route is asked first', async () => {
+    await startWorker();
+    await commit(5, 'https://relay.example/');
+    await tabs.recordSignals(5, Number.MAX_SAFE_INTEGER, [{ id: 'gateway-api-call', detail: 'GET /setup/status', family: 'sub2api' }]);
+    await settle();
+    expect(guardMessages()).toEqual([{ tabId: 5, message: { type: 'page/status-probe', family: 'sub2api' } }]);
   });
 
   test('probe signals are ignored unless the probe was granted', async () => {

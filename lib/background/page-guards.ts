@@ -1,6 +1,7 @@
 import { InFlight } from '../core/in-flight.ts';
 import type { StatusProbeRequest } from '../protocol/page-protocol.ts';
 import type { Settings } from '../core/settings.ts';
+import type { GatewayFamily } from '../detection/scoring.ts';
 import type { VerdictLevel } from '../verdicts/verdict.ts';
 import { senderSubFrame, senderTab, type MessageRouter } from './message-router.ts';
 import type { Preferences } from './preferences.ts';
@@ -116,10 +117,10 @@ export class PageGuards {
   }
 
   /** Has the tab's guard make the page's one status probe (the background granted it). */
-  async requestStatusProbe(tabId: number): Promise<void> {
+  async requestStatusProbe(tabId: number, family?: GatewayFamily): Promise<void> {
     if (!(await this.ensure(tabId))) return;
     try {
-      await this.#deps.sendToGuard(tabId, { type: 'page/status-probe' });
+      await this.#deps.sendToGuard(tabId, { type: 'page/status-probe', ...(family && { family }) });
     } catch {
       // The page navigated away meanwhile: nothing left to probe.
     }

@@ -3,7 +3,7 @@ import type { PageGuards } from './page-guards.ts';
 import type { TabVerdicts } from './tab-verdicts.ts';
 
 export interface StatusProbesDeps {
-  readonly tabs: Pick<TabVerdicts, 'onChange' | 'grantStatusProbe'>;
+  readonly tabs: Pick<TabVerdicts, 'onChange' | 'grantStatusProbe' | 'get'>;
   readonly pageGuards: Pick<PageGuards, 'requestStatusProbe'>;
 }
 
@@ -21,7 +21,10 @@ export class StatusProbes {
       if (verdict.level !== 'unknown') return;
       void this.#inFlight.track(
         (async () => {
-          if (await tabs.grantStatusProbe(tabId)) await pageGuards.requestStatusProbe(tabId);
+          if (!(await tabs.grantStatusProbe(tabId))) return;
+          // The family the evidence points to has its status route asked first.
+          const family = (await tabs.get(tabId))?.family;
+          await pageGuards.requestStatusProbe(tabId, family);
         })().catch(() => undefined), // storage failing as the browser shuts down: nothing to probe
       );
     });

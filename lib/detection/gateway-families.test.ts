@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { FAMILY_TRAITS, familyOfBasePath, familyOfTitle, MAX_TITLE_CHARS, mayBeStartupCall, signalFromStartupCall, STATUS_ROUTES } from './gateway-families.ts';
 import { GATEWAY_FAMILIES, scoreSignals } from './scoring.ts';
 import { signalsFromFingerprint } from './page-fingerprint.ts';
-import { statusProbeSignals } from './status-probe.ts';
+import { statusProbePaths, statusProbeSignals } from './status-probe.ts';
 
 describe('the family table', () => {
   test('names each family once, each a known gateway family', () => {
@@ -21,6 +21,14 @@ describe('the family table', () => {
 
   test('the probe asks each status route once, the one-api family’s first', () => {
     expect(STATUS_ROUTES).toEqual(['/api/status', '/api/v1/settings/public', '/admin/oem-settings']);
+  });
+
+  test('a family’s status route is asked first when the evidence names the family; the others follow', () => {
+    expect(statusProbePaths('sub2api')).toEqual(['/api/v1/settings/public', '/api/status', '/admin/oem-settings']);
+    expect(statusProbePaths('claude-relay-service')).toEqual(['/admin/oem-settings', '/api/status', '/api/v1/settings/public']);
+    expect(statusProbePaths('new-api')).toEqual(STATUS_ROUTES);
+    expect(statusProbePaths('litellm')).toEqual(STATUS_ROUTES); // no status route of its own
+    expect(statusProbePaths()).toEqual(STATUS_ROUTES);
   });
 
   test('each status route has a shape the probe recognises (and only a gateway’s answers it)', () => {

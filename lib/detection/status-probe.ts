@@ -5,8 +5,8 @@
  */
 import { z } from 'zod/mini';
 import { lazy } from '../core/lazy.ts';
-import type { Signal } from './scoring.ts';
-import { STATUS_ROUTES } from './gateway-families.ts';
+import { FAMILY_TRAITS, STATUS_ROUTES } from './gateway-families.ts';
+import type { GatewayFamily, Signal } from './scoring.ts';
 
 /**
  * Where the page guard looks, in this order, when a page is already suspect: each family's
@@ -14,7 +14,16 @@ import { STATUS_ROUTES } from './gateway-families.ts';
  * family first (by far the most deployed), then sub2api's public settings, then
  * claude-relay-service's OEM settings. At most this many same-origin GETs per document.
  */
-export const STATUS_PROBE_PATHS: readonly string[] = STATUS_ROUTES;
+const STATUS_PROBE_PATHS: readonly string[] = STATUS_ROUTES;
+
+/**
+ * The probe's paths for a page whose evidence points to `family`: that family's status route
+ * first (one GET instead of several on the way to it), then the others in their usual order.
+ */
+export function statusProbePaths(family?: GatewayFamily): readonly string[] {
+  const first = family && FAMILY_TRAITS.find((row) => row.family === family)?.statusRoute;
+  return first ? [first, ...STATUS_PROBE_PATHS.filter((path) => path !== first)] : STATUS_PROBE_PATHS;
+}
 
 /** one-api / new-api / one-hub / done-hub / Veloera: `{success, message, data:{system_name, quota_per_unit, …}}`. */
 const oneApiStatusSchema = lazy(() =>

@@ -5,6 +5,7 @@
  * the paste and drop events through the page bridge, and perhaps a paste it held meanwhile.
  * Browser APIs and the in-page surfaces come in as parameters, so the whole thing runs under happy-dom in tests.
  */
+import type { GatewayFamily } from '../detection/scoring.ts';
 import { sendPageRequest, statusProbeRequestSchema } from '../protocol/page-protocol.ts';
 import { whenDomReady } from './dom-ready.ts';
 import type { HeldPaste } from './paste/held-text.ts';
@@ -30,7 +31,7 @@ export interface PageScriptDeps {
   /** A paste the page watch held before the guard started, if any. */
   readonly heldPaste?: HeldPaste | null;
   /** The status probe, made when the background asks for it (at most once). */
-  readonly probeStatus: () => Promise<void>;
+  readonly probeStatus: (family?: GatewayFamily) => Promise<void>;
   /** The content script's lifetime: aborting it takes everything off the page. */
   readonly signal: AbortSignal;
   /** Opens the page's closed shadow roots, to find the field a paste is aimed at (lib/page/paste/paste-target.ts). */
@@ -57,9 +58,11 @@ export function startPageScript(deps: PageScriptDeps): PageScript {
   const context = new PageContextSource({ send, pageHost: deps.pageHost });
   let probed = false;
   const unlisten = deps.listen((message) => {
-    if (context.receive(message) || probed || !statusProbeRequestSchema().safeParse(message).success) return;
+    if (context.receive(message) || probed) return;
+    const probe = statusProbeRequestSchema().safeParse(message);
+    if (!probe.success) return;
     probed = true;
-    void deps.probeStatus().catch(() => undefined);
+    void deps.probeStatus(probe.data.family).catch(() => undefined);
   });
 
   // A page that keeps covering or removing RelayGuard's warning or question has the background

@@ -98,8 +98,12 @@ export type PageContext = z.infer<ReturnType<typeof pageContextSchema>>;
 export const pageContextPushSchema = lazy(() => z.object({ type: z.literal('page/context-changed'), context: pageContextSchema() }));
 export type PageContextPush = z.infer<ReturnType<typeof pageContextPushSchema>>;
 
-/** Background → page guard: make the document's one same-origin status probe (lib/page/fingerprint/probe-status.ts). */
-export const statusProbeRequestSchema = lazy(() => z.object({ type: z.literal('page/status-probe') }));
+/**
+ * Background → page guard: make the document's one same-origin status probe
+ * (lib/page/fingerprint/probe-status.ts), asking first at the status route of the family the
+ * page's evidence points to, if any.
+ */
+export const statusProbeRequestSchema = lazy(() => z.object({ type: z.literal('page/status-probe'), family: z.optional(z.enum(GATEWAY_FAMILIES)) }));
 export type StatusProbeRequest = z.infer<ReturnType<typeof statusProbeRequestSchema>>;
 
 export type PageRequest = z.infer<ReturnType<typeof pageRequestSchemas>[number]>;

@@ -47,6 +47,13 @@ describe('probeStatus', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  test('the family the background names has its status route asked first: one GET for a sub2api page', async () => {
+    const { asked, fetchJson } = answers({ '/api/v1/settings/public': { code: 0, message: 'success', data: { site_name: 'X', api_base_url: '' } } });
+    await probeStatus({ send, fetchJson, family: 'sub2api' });
+    expect(asked).toEqual(['/api/v1/settings/public']);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
   test('what the site answered (its chosen name, its version) never leaves the page', async () => {
     await probeStatus({ send, fetchJson: answers({ '/api/status': ONE_API_STATUS }).fetchJson });
     const sent = JSON.stringify(send.mock.calls);

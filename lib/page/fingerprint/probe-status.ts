@@ -4,17 +4,20 @@
  * shape becomes a signal (lib/detection/status-probe.ts); the body itself never leaves the page.
  */
 import { sendPageRequest } from '../../protocol/page-protocol.ts';
-import { STATUS_PROBE_PATHS, statusProbeSignals } from '../../detection/status-probe.ts';
+import { statusProbePaths, statusProbeSignals } from '../../detection/status-probe.ts';
+import type { GatewayFamily } from '../../detection/scoring.ts';
 
 export interface ProbeStatusDeps {
   readonly send: (message: unknown) => Promise<unknown>;
   /** GET a same-origin path and parse JSON; null on any failure. */
   readonly fetchJson: (path: string) => Promise<unknown>;
+  /** The family the page's evidence points to: its status route is asked first. */
+  readonly family?: GatewayFamily;
 }
 
 /** Tries each known path in turn; reports the first gateway-shaped answer. */
 export async function probeStatus(deps: ProbeStatusDeps): Promise<void> {
-  for (const path of STATUS_PROBE_PATHS) {
+  for (const path of statusProbePaths(deps.family)) {
     const signals = statusProbeSignals(await deps.fetchJson(path));
     if (signals.length > 0) {
       await sendPageRequest(deps.send, { type: 'page/probe-signals', signals });
