@@ -71,7 +71,7 @@ describe.each(LANGUAGES)('block page (%s)', (_locale, t) => {
     expect(screen.getByText(t('interstitialNotBlockedLead', { host: 'platform.openai.com' }))).toBeTruthy();
     expect(screen.queryByText(t('interstitialLead', { host: 'platform.openai.com' }))).toBeNull();
     expect(screen.queryByText(t('interstitialTrustHint'))).toBeNull();
-    expect(buttons()).toEqual(['go-back', 'go-to-address', 'block-page-report']);
+    expect(buttons()).toEqual(['go-back', 'go-to-address']);
 
     fireEvent.click(screen.getByTestId('go-to-address'));
     expect(navigate.assign).toHaveBeenCalledWith(url);

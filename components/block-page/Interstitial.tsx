@@ -71,8 +71,10 @@ export function Interstitial({ info, busy, error, onGoBack, onProceedOnce, onGoT
             {t('goToAddress')}
           </button>
         )}
-        {/* Reports describe http(s) pages; the form is the popup's, in an extension tab (a false positive is reported there). */}
-        {info.navigable && (
+        {/* Only for an address a list blocks now (a false positive is reported there): any page can open this page with
+            any address after '#', and an address nothing blocks has nothing to report from here. The form is the popup's,
+            in an extension tab. */}
+        {blocked && info.navigable && (
           <button type="button" data-testid="block-page-report" onClick={onReport}>
             {t('report')}
           </button>

@@ -46,6 +46,11 @@ describe('reportAction', () => {
     expect(reportAction(lookalike, 'relay')).toEqual({ act: true, pattern: 'relay.example', level: 'blocked' });
   });
 
+  test('a relay report never blocks an AI vendor\'s own host', () => {
+    const vendor = view({ url: 'https://platform.openai.com/', level: 'official', reasons: [{ kind: 'list', level: 'official', source: 'RelayGuard AI vendors v1', detail: 'openai.com' }] });
+    expect(reportAction(vendor, 'relay')).toEqual({ act: false, why: 'official' });
+  });
+
   test('a page without a host names nothing', () => {
     expect(reportAction(view({ url: 'about:blank' }), 'relay')).toEqual({ act: false, why: 'noHost' });
   });

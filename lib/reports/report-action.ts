@@ -10,7 +10,7 @@ import type { ReportKind } from './report-document.ts';
  */
 export type ReportAction =
   | { readonly act: true; readonly pattern: string; readonly level: 'blocked' | 'vetted' }
-  | { readonly act: false; readonly why: 'managed' | 'already' | 'lookalike' | 'noHost' };
+  | { readonly act: false; readonly why: 'managed' | 'already' | 'lookalike' | 'official' | 'noHost' };
 
 export interface ReportedHost {
   readonly host: string;
@@ -44,6 +44,8 @@ export function reportAction(verdict: TabVerdictView, kind: ReportKind): ReportA
     // A host that imitates a vendor's is offered no trust anywhere (components/popup/PopupActions.tsx).
     if (level === 'vetted' && verdict.reasons.some((reason) => reason.kind === 'lookalike')) return { act: false, why: 'lookalike' };
     const listLevel = verdict.reasons.find((reason) => reason.kind === 'list')?.level;
+    // A vendor's own host is never blocked by a report (a lured report must not cut the person off from their vendor).
+    if (level === 'blocked' && listLevel === 'official') return { act: false, why: 'official' };
     const already = level === 'blocked' ? listLevel === 'blocked' : listLevel === 'official' || listLevel === 'vetted';
     if (already || verdict.control.userEntry?.level === level) return { act: false, why: 'already' };
   } else if (level === 'blocked' && target.endpointLevel === 'blocked') {
