@@ -118,6 +118,7 @@ export class BlockRuleSync {
     const { matcher } = this.#deps.registry;
     const { rules, problems, leftOut } = buildBlockRules({
       decide: (host) => matcher.decide(host),
+      decideHostAndSubdomains: (host) => matcher.decideHostAndSubdomains(host),
       patterns: matcher.patterns(),
       interstitialUrl: this.#deps.interstitialUrl,
       blockApiRequests: await this.#deps.blockApiRequests(),

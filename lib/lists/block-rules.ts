@@ -74,6 +74,11 @@ export const MAX_LITERAL_HOST_LENGTH = 80;
 
 export interface BlockRulesInput {
   readonly decide: (host: string) => { readonly level: 'official' | 'vetted' | 'blocked' } | null;
+  /**
+   * `Matcher.decideHostAndSubdomains`: when given, one matcher pass per pattern host replaces the
+   * two `decide` calls (the host, and a probe subdomain no list names). Must agree with `decide`.
+   */
+  readonly decideHostAndSubdomains?: (host: string) => { readonly host: string | null; readonly subdomains: string | null };
   /** Every pattern text of the compiled lists (`Matcher.patterns()`). */
   readonly patterns: readonly string[];
   /** The interstitial page, e.g. `chrome-extension://<id>/blocked.html`; the original URL follows `#`. */
@@ -172,7 +177,23 @@ export function buildBlockRules(input: BlockRulesInput): BlockRules {
     allows: new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter', leftOut, 'exact-allow-too-long'),
     blocks: new Reporter(problems, 'exact host(s) are too long for a Chrome regexFilter', leftOut, 'exact-block-too-long'),
   };
-  const regions = findRegions(domains, isBlocked, unexpressible);
+  const { decideHostAndSubdomains } = input;
+  const blockedHereAndBelow = decideHostAndSubdomains
+    ? (host: string): [boolean, boolean] | null => {
+        try {
+          const levels = decideHostAndSubdomains(host);
+          return [levels.host === 'blocked', levels.subdomains === 'blocked'];
+        } catch (error) {
+          failedDecisions.add(`${host}: ${error instanceof Error ? error.message : String(error)}`, host);
+          return null;
+        }
+      }
+    : (host: string): [boolean, boolean] | null => {
+        const self = isBlocked(host);
+        const sub = isBlocked(probeFor(host, domains));
+        return self === null || sub === null ? null : [self, sub];
+      };
+  const regions = findRegions(domains, blockedHereAndBelow, unexpressible);
   failedDecisions.flush();
   unexpressible.allows.flush();
   unexpressible.blocks.flush();
@@ -271,7 +292,7 @@ interface Regions {
  */
 function findRegions(
   domains: ReadonlySet<string>,
-  isBlocked: (host: string) => boolean | null,
+  blockedHereAndBelow: (host: string) => readonly [self: boolean, subdomains: boolean] | null,
   unexpressible: { readonly allows: Reporter; readonly blocks: Reporter },
 ): Regions {
   const regions: Regions = { subtree: new Map(), exactShaped: new Map(), exactLiteral: [], unexpressibleAllows: [] };
@@ -287,9 +308,9 @@ function findRegions(
   return regions;
 
   function visit(host: string, labels: number): void {
-    const self = isBlocked(host);
-    const sub = isBlocked(probeFor(host, domains));
-    if (self === null || sub === null) return;
+    const verdicts = blockedHereAndBelow(host);
+    if (verdicts === null) return;
+    const [self, sub] = verdicts;
     subBlocked.set(host, sub);
     const inherited = nearestAncestor(host, subBlocked);
     if (sub !== (inherited === undefined ? false : subBlocked.get(inherited)!)) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseListPattern } from '../core/host-pattern.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { canonicalPatternFast } from './canonical-pattern.ts';
 import { MAX_REFRESH_MINUTES } from './refresh-schedule.ts';
 
 /**
@@ -23,6 +24,9 @@ const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
  * a host pattern, or one account on a multi-tenant gateway (`gateway.ai.cloudflare.com/v1/<account>/`).
  */
 const hostPattern = z.string().transform((text, ctx) => {
+  // Most patterns are already canonical: the fast path says so without a URL parse.
+  const canonical = canonicalPatternFast(text);
+  if (canonical !== null) return canonical;
   const parsed = parseListPattern(text);
   if (parsed.ok) return parsed.value.text;
   ctx.addIssue({ code: 'custom', message: parsed.error });

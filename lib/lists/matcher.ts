@@ -44,10 +44,23 @@ export interface Matcher {
    * `accountPathPrefix` vets one. Blocked and official host entries still apply.
    */
   decideEndpoint(host: string, accountPathPrefix?: string): ListHit | null;
+  /**
+   * The levels `decide` gives `host` and any subdomain of it that no list names, in one pass
+   * (`host`'s exact-host patterns count for the host only). Block rules ask this for every
+   * pattern host; two `decide` calls and a made-up probe subdomain cost twice as much.
+   */
+  decideHostAndSubdomains(host: string): HostAndSubdomainLevels;
   readonly entryCount: number;
   /** Every distinct host pattern text across all lists (`example.com`, `.example.com`); account patterns are not host patterns. */
   patterns(): string[];
   readonly lists: readonly Pick<SourcedList, 'id' | 'source'>[];
+}
+
+export interface HostAndSubdomainLevels {
+  /** `decide(host)?.level ?? null`. */
+  readonly host: ListLevel | null;
+  /** `decide(sub)?.level ?? null` for a subdomain `sub` of `host` that no pattern names. */
+  readonly subdomains: ListLevel | null;
 }
 
 const DOT = 46;
@@ -274,13 +287,39 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     return winner === -1 ? null : toHit(winner, winnerHost);
   };
 
+  const decide = (host: string): ListHit | null => decideAmong(host);
+
+  /** A subdomain of `host` that no pattern names: its lookup sees only what `host` passes down. */
+  const unnamedSubdomainOf = (host: string): string => {
+    let probe = `rg-probe-subdomain.${host}`;
+    for (let n = 2; table.find(probe, 0, hashOfSuffix(probe, 0)) !== -1; n++) probe = `rg-probe-subdomain-${n}.${host}`;
+    return probe;
+  };
+
   return {
     match(host) {
       const hits: ListHit[] = [];
       forEachApplicable(host, (at, patternHost) => hits.push(toHit(at, patternHost)));
       return hits;
     },
-    decide: (host) => decideAmong(host),
+    decide,
+    decideHostAndSubdomains(this: Matcher, host) {
+      // A wrapper that changes decide (the policy's locks) gets decide's own answers, asked twice.
+      if (this.decide !== decide) {
+        return { host: this.decide(host)?.level ?? null, subdomains: this.decide(unnamedSubdomainOf(host))?.level ?? null };
+      }
+      // The same visits in the same order as decide(host) and decide(sub): a subdomain's lookup
+      // sees exactly host's entries minus its exact-host ones, so both winners come from one pass.
+      let hostBest: RankedHit | null = null;
+      let subBest: RankedHit | null = null;
+      forEachApplicable(host, (at, patternHost) => {
+        const rank = rankOf(at, patternHost);
+        if (hostBest === null || comparePrecedence(rank, hostBest) > 0) hostBest = rank;
+        if (patternHost === host && isExactHostOnly(entries[at]!)) return;
+        if (subBest === null || comparePrecedence(rank, subBest) > 0) subBest = rank;
+      });
+      return { host: (hostBest as RankedHit | null)?.level ?? null, subdomains: (subBest as RankedHit | null)?.level ?? null };
+    },
     decideEndpoint(host, accountPathPrefix) {
       if (!namesAccountsInPath(host)) return decideAmong(host);
       const accounts = accountPathPrefix === undefined ? [] : (accountEntries.get(host) ?? []).filter((entry) => accountPathPrefix.startsWith(entry.pathPrefix)).map((entry) => entry.at);
