@@ -29,7 +29,7 @@ const ADVERSARIAL = [
   ' example.com', 'example.com ', 'exa mple.com', '\texample.com', 'example.com\n', 'a..com', '..com', '.', '..', '',
   'example.com.', '.example.com.', '..example.com', 'example..com',
   // schemes, paths, ports, wildcards
-  'http://example.com', 'example.com/path', 'example.com:8080', 'user@example.com', '*.example.com', 'example.com?x', 'example.com#x',
+  'gateway.ai.cloudflare.com/v1/acct123/', 'gateway.ai.cloudflare.com/v1/acct123', 'http://example.com', 'example.com/path', 'example.com:8080', 'user@example.com', '*.example.com', 'example.com?x', 'example.com#x',
   // lengths at and over the limits
   `${'a'.repeat(63)}.com`, `${'a'.repeat(64)}.com`, `${'a.'.repeat(125)}com`, `${'a.'.repeat(126)}com`, `${'a.'.repeat(127)}com`,
   `${'ab.'.repeat(83)}com`, `${'ab.'.repeat(84)}com`, `.${'a.'.repeat(125)}com`,
