@@ -13,7 +13,7 @@ import {
   type StoredSubscription,
 } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
-import { EMPTY_POLICY, parseManagedPolicy, policyManages, withPolicyLocks, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
+import { policyManages, type ManagedPolicy, type PolicyTarget } from '../lists/policy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { UpdateOutcome, UpdateTarget } from '../lists/subscription-update.ts';
 import type { ListProblem } from '../lists/list-problem.ts';
@@ -21,15 +21,13 @@ import { SubscriptionUpdates, type AppliedUpdate } from './subscription-updates.
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { parseUserEntriesFile } from '../lists/user-entries-file.ts';
 import { RequestError, type HandlerTable, type MessageRouter } from './message-router.ts';
+import { ManagedPolicySource, type PolicyCache } from './managed-policy-source.ts';
 
 export interface ListRegistryDeps {
   readonly bundled: readonly SourcedList[];
   readonly openDatabase: () => Promise<ListDatabase>;
   readonly readManagedPolicy: () => Promise<unknown>;
-  /**
-   * The last managed policy seen, kept (storage.local) so a start never waits on storage.managed,
-   * which Chromium can take a second or more to answer right after the browser starts.
-   */
+  /** The last managed policy seen (storage.local), so a start never waits on storage.managed (managed-policy-source.ts). */
   readonly policyCache?: PolicyCache;
   /** One update of a subscribed list from the network (lib/lists/subscription-update.ts). */
   readonly fetchUpdate: (target: UpdateTarget) => Promise<UpdateOutcome>;
@@ -42,12 +40,6 @@ export interface ListRegistryDeps {
   readonly random?: () => number;
   /** A refused update in the person's language (lib/lists/list-problem-text.ts); the English message without it. */
   readonly describeProblem?: (problem: ListProblem) => string;
-}
-
-/** Where the last managed policy seen is kept, unparsed: it is read through the policy's schema like the live one. */
-export interface PolicyCache {
-  read(): Promise<unknown>;
-  write(raw: unknown): Promise<void>;
 }
 
 /** One of the person's own entries as they ask for it; the registry dates it. */
@@ -63,28 +55,12 @@ type ChangeListener = () => unknown;
  * change recompiles the matcher and tells listeners (tab verdicts, the block rules). A change
  * resolves only once every listener has applied it: a navigation right after must obey it.
  *
- * About 430 lines, because being the one writer of every list source is the point: the policy
- * (live and cached), the person's entries and the subscriptions (managed ones included) meet here.
- * Its pure parts are list-summary.ts; how a subscription update is fetched and written is
+ * About 350 lines, because being the one writer of every stored list is the point: the person's
+ * entries, the subscriptions and their requests meet here, around one matcher. The administrator's
+ * policy (live and cached, its locks and its subscriptions) is managed-policy-source.ts; the pure
+ * parts are list-summary.ts; how a subscription update is fetched and written is
  * lib/lists/subscription-update.ts and subscription-updates.ts.
  */
-const LISTS_LOCKED = 'Your organisation manages RelayGuard’s lists: entries and subscriptions cannot be changed here.';
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((key, index) => key.trim() === b[index]!.trim());
-}
-
-/** A managed policy as storage answered it, with a canonical text to tell whether it changed. */
-interface RawPolicy {
-  readonly value: unknown;
-  readonly text: string;
-}
-
-function rawPolicy(value: unknown): RawPolicy {
-  const present = value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0);
-  return present ? { value, text: JSON.stringify(value) } : { value: undefined, text: '' };
-}
-
 export class ListRegistry {
   readonly #deps: ListRegistryDeps;
   readonly #listeners = new Set<ChangeListener>();
@@ -93,12 +69,7 @@ export class ListRegistry {
   #database: Promise<ListDatabase> | null = null;
   #subscriptions: StoredSubscription[] = [];
   #userList: SourcedList | null = null;
-  #policy: ManagedPolicy = EMPTY_POLICY;
-  /** The policy as last read from storage.managed (null until it answers once), and its text to tell changes. */
-  #livePolicy: Promise<unknown> = Promise.resolve();
-  #managedSync: Promise<void> = Promise.resolve();
-  #policyText: string | null = null;
-  #cachedPolicyText: string | null = null;
+  readonly #policySource: ManagedPolicySource;
   #matcher: Matcher;
   #loaded: Promise<void> | null = null;
   /** URLs whose dropped stored copy is being downloaded again in this worker's life. */
@@ -106,12 +77,13 @@ export class ListRegistry {
 
   constructor(deps: ListRegistryDeps) {
     this.#deps = deps;
+    this.#policySource = new ManagedPolicySource({ readManagedPolicy: deps.readManagedPolicy, policyCache: deps.policyCache, report: deps.report, lists: this });
     this.#updates = new SubscriptionUpdates({
       db: () => this.#db(),
       fetchUpdate: deps.fetchUpdate,
       now: () => this.#now().getTime(),
       random: deps.random ?? Math.random,
-      requiredMinutes: (url) => this.#requiredMinutes(url),
+      requiredMinutes: (url) => this.#policySource.requiredMinutes(url),
     });
     this.#matcher = compileMatcher(deps.bundled);
     deps.router?.register(this.#handlers());
@@ -122,7 +94,7 @@ export class ListRegistry {
   }
 
   get policy(): ManagedPolicy {
-    return this.#policy;
+    return this.#policySource.policy;
   }
 
   /** Resolves once stored and managed lists are in the matcher; safe to call any number of times. */
@@ -141,19 +113,13 @@ export class ListRegistry {
    * Resolves once the policy in force is the one storage.managed answers now, not the cached one:
    * what a lock (allowProceed, disableUserLists) is checked against before it lets anything through.
    */
-  async livePolicy(): Promise<ManagedPolicy> {
-    await this.ready();
-    await this.#livePolicy;
-    return this.#policy;
+  livePolicy(): Promise<ManagedPolicy> {
+    return this.#policySource.live();
   }
 
   /** The administrator changed the policy while the browser runs: apply it, keep everything else. */
   reloadPolicy(): Promise<void> {
-    const adopted = this.ready()
-      .then(() => this.#readLivePolicy())
-      .then((raw) => this.#adoptLivePolicy(raw));
-    this.#awaitLive(adopted);
-    return adopted.then((changed) => (changed ? this.#recompile() : undefined));
+    return this.#policySource.reload(this.ready()).then((changed) => (changed ? this.#recompile() : undefined));
   }
 
   /**
@@ -257,110 +223,23 @@ export class ListRegistry {
 
   summary(): ListSummary[] {
     // The interval in force: the administrator's `updateHours` over the list's own ask.
-    const subscriptions = this.#subscriptions.map((subscription) => ({ ...subscription, refreshMinutes: this.#requiredMinutes(subscription.url) ?? subscription.refreshMinutes }));
+    const subscriptions = this.#subscriptions.map((subscription) => ({ ...subscription, refreshMinutes: this.#policySource.requiredMinutes(subscription.url) ?? subscription.refreshMinutes }));
     return summarizeLists(this.#sourcedLists(), subscriptions);
-  }
-
-  /** The refresh interval the administrator set for a managed subscription (`updateHours`), in minutes. */
-  #requiredMinutes(url: string): number | undefined {
-    const hours = this.#policy.listSubscriptions.find((managed) => managed.url === url)?.updateHours;
-    return hours === undefined ? undefined : hours * 60;
   }
 
   async #loadAll(): Promise<void> {
     // Each source loads on its own: a broken database must not cost the managed policy, and vice versa.
     // Readiness never waits on storage.managed: the last policy seen stands in for it, and the live
     // one applies as a change when it answers (at once, in the first compile, if it already has).
-    let live: RawPolicy | null = null;
-    const reading = this.#readLivePolicy().then((raw) => (live = raw));
-    const [cached] = await Promise.all([this.#readCachedPolicy(), this.#readSubscriptions(), this.#readUserEntries()]);
-    this.#setPolicy(live ?? cached);
+    const { live } = await this.#policySource.load(() => Promise.all([this.#readSubscriptions(), this.#readUserEntries()]));
     // Loading what was already stored is not a change: rules and badges from before still hold.
     this.#matcher = this.#compile();
-    const adopted = reading.then((raw) => this.#adoptLivePolicy(raw));
-    this.#awaitLive(adopted);
-    void adopted.then((changed) => (changed ? this.#recompile() : undefined));
-  }
-
-  /** What livePolicy() waits for: every read of storage.managed started so far, applied (not the listeners: they may ask for it). */
-  #awaitLive(adopted: Promise<boolean>): void {
-    this.#livePolicy = Promise.all([this.#livePolicy, adopted]);
-  }
-
-  /** Puts a policy read from storage.managed in force and keeps it for the next start; true when it differs from the one in force. */
-  #adoptLivePolicy(raw: RawPolicy): boolean {
-    const changed = raw.text !== this.#policyText;
-    this.#setPolicy(raw);
-    void this.#cachePolicy(raw);
-    return changed;
-  }
-
-  #setPolicy(raw: RawPolicy): void {
-    if (raw.text === this.#policyText) return;
-    const before = this.#policy;
-    this.#policyText = raw.text;
-    this.#policy = parseManagedPolicy(raw.value);
-    this.#policy.problems.forEach((problem) => this.#deps.report(`Managed policy: ${problem}`));
-    const kept = new Set(this.#policy.listSubscriptions.map((subscription) => subscription.url));
-    this.#syncManagedSubscriptions(before.listSubscriptions.map((subscription) => subscription.url).filter((url) => !kept.has(url)));
+    void live.then((changed) => (changed ? this.#recompile() : undefined));
   }
 
   /** Resolves once the policy's subscriptions seen so far are subscribed (or failed, recorded) and the dropped ones removed. */
   managedSubscriptionsSynced(): Promise<void> {
-    return this.#managedSync;
-  }
-
-  /**
-   * The policy's subscriptions need no action from the person: each is subscribed with its pinned
-   * keys (again when the keys change), refreshed like any other, and removed when the policy drops
-   * it. One sync at a time, after the lists are loaded.
-   */
-  #syncManagedSubscriptions(dropped: readonly string[]): void {
-    this.#managedSync = this.#managedSync
-      .then(async () => {
-        await this.ready();
-        for (const url of dropped) {
-          const subscription = this.#subscriptions.find((candidate) => candidate.url === url);
-          if (subscription && !this.#policy.listSubscriptions.some((managed) => managed.url === url)) await this.unsubscribe(subscription.id);
-        }
-        for (const { url, publicKeys } of this.#policy.listSubscriptions) {
-          const stored = this.#subscriptions.find((candidate) => candidate.url === url);
-          if (stored && sameKeys(stored.publicKeys ?? [], publicKeys)) continue;
-          const result = await this.subscribe(url, publicKeys);
-          if (!result.ok) this.#deps.report(`Managed list ${url}: ${result.error.message}`);
-        }
-      })
-      .catch((cause: unknown) => this.#deps.report(`Managed subscriptions not updated: ${String(cause)}`));
-  }
-
-  async #readLivePolicy(): Promise<RawPolicy> {
-    try {
-      return rawPolicy(await this.#deps.readManagedPolicy());
-    } catch {
-      // No managed storage (Firefox without policies, or none configured) means no policy.
-      return rawPolicy(undefined);
-    }
-  }
-
-  async #readCachedPolicy(): Promise<RawPolicy> {
-    try {
-      const cached = rawPolicy(await this.#deps.policyCache?.read());
-      this.#cachedPolicyText = cached.text;
-      return cached;
-    } catch (cause) {
-      this.#deps.report(`The last managed policy seen could not be read: ${String(cause)}`);
-      return rawPolicy(undefined);
-    }
-  }
-
-  async #cachePolicy(raw: RawPolicy): Promise<void> {
-    if (raw.text === this.#cachedPolicyText) return;
-    this.#cachedPolicyText = raw.text;
-    try {
-      await this.#deps.policyCache?.write(raw.value ?? null);
-    } catch (cause) {
-      this.#deps.report(`The managed policy could not be kept for the next start: ${String(cause)}`);
-    }
+    return this.#policySource.subscriptionsSynced();
   }
 
   async #userEntriesChanged(): Promise<void> {
@@ -414,11 +293,11 @@ export class ListRegistry {
   }
 
   #sourcedLists(): SourcedList[] {
-    return assembleLists({ policy: this.#policy, userList: this.#userList, subscriptions: this.#subscriptions, bundled: this.#deps.bundled });
+    return assembleLists({ policy: this.policy, userList: this.#userList, subscriptions: this.#subscriptions, bundled: this.#deps.bundled });
   }
 
   #compile(): Matcher {
-    return withPolicyLocks(compileMatcher(this.#sourcedLists()), this.#policy);
+    return this.#policySource.lock(compileMatcher(this.#sourcedLists()));
   }
 
   async #recompile(): Promise<void> {
@@ -429,23 +308,18 @@ export class ListRegistry {
     }
   }
 
-  /** Refuses a change to the person's lists while the live policy locks them (disableUserLists). */
-  async #unlessLocked(): Promise<void> {
-    if ((await this.livePolicy()).disableUserLists) throw new RequestError(LISTS_LOCKED);
-  }
-
   #handlers(): HandlerTable {
     return {
       'lists/subscribe': async ({ url, publicKeys }) => {
-        await this.#unlessLocked();
+        await this.#policySource.refuseWhileListsLocked();
         const result = await this.subscribe(url, publicKeys ?? []);
         if (!result.ok) throw new RequestError(this.#deps.describeProblem?.(result.error) ?? result.error.message);
         return result.value;
       },
       'lists/unsubscribe': async ({ id }) => {
-        await this.#unlessLocked();
+        await this.#policySource.refuseWhileListsLocked();
         const subscription = this.#subscriptions.find((candidate) => candidate.id === id);
-        if (subscription && this.#policy.listSubscriptions.some((managed) => managed.url === subscription.url)) {
+        if (subscription && this.#policySource.subscribes(subscription.url)) {
           throw new RequestError('Your organisation subscribed RelayGuard to this list; it cannot be removed here.');
         }
         return { removed: await this.unsubscribe(id) };
@@ -456,10 +330,10 @@ export class ListRegistry {
       },
       'user-entries/list': async () => {
         const entries = await this.userEntries();
-        return { entries, managed: managedView(this.#policy) };
+        return { entries, managed: managedView(this.policy) };
       },
       'user-entries/put': async ({ pattern, level, note }) => {
-        await this.#unlessLocked();
+        await this.#policySource.refuseWhileListsLocked();
         // An entry the organisation's policy outranks would change nothing but look as if it did.
         const target = parseHostPattern(pattern);
         if (target.ok && this.manages(target.value)) throw new RequestError('Your organisation manages this site; your own entry would not change it.');
@@ -468,11 +342,11 @@ export class ListRegistry {
         return stored.value;
       },
       'user-entries/remove': async ({ pattern }) => {
-        await this.#unlessLocked();
+        await this.#policySource.refuseWhileListsLocked();
         return { removed: await this.removeUserEntry(pattern) };
       },
       'user-entries/import': async ({ text }) => {
-        await this.#unlessLocked();
+        await this.#policySource.refuseWhileListsLocked();
         const parsed = parseUserEntriesFile(text);
         if (!parsed.ok) throw new RequestError(parsed.error.message);
         await this.importUserEntries(parsed.value);
