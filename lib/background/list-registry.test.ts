@@ -1,7 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { DATABASE_NAME, DATABASE_VERSION, loadUserEntries, openListDatabase, putUserEntry, storeFetchedList, subscriptionId } from '../lists/list-store.ts';
 import { parseList, type RelayList } from '../lists/list-schema.ts';
@@ -10,26 +8,11 @@ import { ok } from '../core/result.ts';
 import { fetchListUpdate } from '../lists/subscription-update.ts';
 import { EMPTY_POLICY } from '../lists/policy.ts';
 import { ListRegistry, type ListRegistryDeps } from './list-registry.ts';
+import { serveForSuite } from '../../tests/support/route-server.ts';
 
 // A real HTTP server serving the subscribed lists; each test sets what a path answers.
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-const routes = new Map<string, Handler>();
-let server: Server;
-let origin: string;
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    const handler = routes.get(request.url!);
-    if (handler) handler(request, response);
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const lists = serveForSuite();
+const routes = lists.routes;
 
 const serveJson = (path: string, body: unknown, etag?: string) =>
   routes.set(path, (request, response) => {
@@ -98,7 +81,7 @@ describe('before and after ready()', () => {
   beforeEach(async () => {
     // A previous session left a subscription and an entry of the person's own; the administrator set a policy.
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     await putUserEntry(db, { pattern: 'openrouter.ai', level: 'blocked', added: '2026-11-21T09:00:00Z', note: 'my company forbids it' });
     db.close();
     policy = { allowlist: ['corp-gateway.example'], blocklist: '["managed-block.example"]' };
@@ -126,7 +109,7 @@ describe('before and after ready()', () => {
     expect(decide(registry, 'eu.relay.example')).toEqual({
       source: 'subscribed',
       level: 'blocked',
-      listId: subscriptionId(`${origin}/community.json`),
+      listId: subscriptionId(`${lists.origin}/community.json`),
       pattern: 'relay.example',
     });
     expect(decide(registry, 'api.openai.com')?.level).toBe('official');
@@ -135,12 +118,12 @@ describe('before and after ready()', () => {
       { id: 'managed', source: 'managed', name: 'Managed policy', version: '1', entryCount: 2 },
       { id: 'user', source: 'user', name: 'Your entries', version: '2026-11-21', entryCount: 1 },
       {
-        id: subscriptionId(`${origin}/community.json`),
+        id: subscriptionId(`${lists.origin}/community.json`),
         source: 'subscribed',
         name: 'Community relays',
         version: '7',
         entryCount: 2,
-        url: `${origin}/community.json`,
+        url: `${lists.origin}/community.json`,
         fetchedAt: 500,
         lastTriedAt: 500,
         nextUpdateAt: 500 + TWELVE_HOURS,
@@ -230,10 +213,10 @@ describe('policy, user entries and change notification', () => {
     const seen: (string | null)[] = [];
     const stop = registry.onChange(() => seen.push(decide(registry, 'relay.example')?.source ?? null));
     await registry.ready();
-    await registry.subscribe(`${origin}/community.json`);
+    await registry.subscribe(`${lists.origin}/community.json`);
     policy = { allowlist: ['relay.example'] };
     await registry.reloadPolicy();
-    await registry.unsubscribe(subscriptionId(`${origin}/community.json`));
+    await registry.unsubscribe(subscriptionId(`${lists.origin}/community.json`));
     // The listener sees the new matcher, not the old one.
     expect(seen).toEqual(['subscribed', 'managed', 'managed']);
     stop();
@@ -243,7 +226,7 @@ describe('policy, user entries and change notification', () => {
 
   test('corrupt stored records are skipped and reported; the rest still load', async () => {
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     const raw = db as unknown as { put(store: string, value: unknown): Promise<unknown> };
     await raw.put('subscriptions', { id: 'subscription:https://old.example/l.json', url: 'https://old.example/l.json', list: { name: 'Old' } });
     await raw.put('userEntries', { pattern: 'relay.example', level: 'official', added: '2026-11-21T09:00:00Z' });
@@ -254,16 +237,16 @@ describe('policy, user entries and change notification', () => {
       'Stored entry skipped: relay.example: Invalid option: expected one of "vetted"|"blocked"',
       'Stored list skipped: subscription:https://old.example/l.json: Invalid input: expected number, received undefined',
     ]);
-    expect(registry.summary().map((list) => list.id)).toEqual([subscriptionId(`${origin}/community.json`), ...BUNDLED_SUMMARY.map((list) => list.id)]);
+    expect(registry.summary().map((list) => list.id)).toEqual([subscriptionId(`${lists.origin}/community.json`), ...BUNDLED_SUMMARY.map((list) => list.id)]);
   });
 });
 
 describe('a stored copy that fails its checksum', () => {
   test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
     const db = await openListDatabase(factory);
-    await storeFetchedList(db, { url: `${origin}/community.json`, list: parsed(COMMUNITY), etag: '"v7"', at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), etag: '"v7"', at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
     const raw = db as unknown as { get(store: string, key: string): Promise<{ packed: { patterns: string } }>; put(store: string, value: unknown): Promise<unknown> };
-    const record = await raw.get('subscriptions', subscriptionId(`${origin}/community.json`));
+    const record = await raw.get('subscriptions', subscriptionId(`${lists.origin}/community.json`));
     // One flipped character on disk: a relay would stop being blocked if the copy were trusted.
     await raw.put('subscriptions', { ...record, packed: { ...record.packed, patterns: record.packed.patterns.replace('relay.example', 'relay.exampla') } });
     db.close();
@@ -278,21 +261,21 @@ describe('a stored copy that fails its checksum', () => {
     const registry = createRegistry();
     const changed = new Promise<void>((resolve) => registry.onChange(resolve));
     await registry.ready();
-    const problem = `The stored copy of ${origin}/community.json could not be used (the stored list failed its checksum (damaged on disk)); it was dropped and is downloaded again.`;
-    expect(reports).toEqual([`Stored list skipped: ${subscriptionId(`${origin}/community.json`)}: ${problem}`]);
+    const problem = `The stored copy of ${lists.origin}/community.json could not be used (the stored list failed its checksum (damaged on disk)); it was dropped and is downloaded again.`;
+    expect(reports).toEqual([`Stored list skipped: ${subscriptionId(`${lists.origin}/community.json`)}: ${problem}`]);
     expect(decide(registry, 'relay.exampla')).toBeNull();
 
     await changed;
     // Asked for without If-None-Match: a 304 must not confirm a copy that is gone.
     expect(requests).toEqual([undefined]);
     expect(decide(registry, 'relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
-    expect(registry.summary().find((list) => list.id === subscriptionId(`${origin}/community.json`))).toEqual({
-      id: subscriptionId(`${origin}/community.json`),
+    expect(registry.summary().find((list) => list.id === subscriptionId(`${lists.origin}/community.json`))).toEqual({
+      id: subscriptionId(`${lists.origin}/community.json`),
       source: 'subscribed',
       name: 'Community relays',
       version: '7',
       entryCount: 2,
-      url: `${origin}/community.json`,
+      url: `${lists.origin}/community.json`,
       fetchedAt: 1_000,
       lastTriedAt: 1_000,
       nextUpdateAt: 1_000 + TWELVE_HOURS,
@@ -322,7 +305,7 @@ describe('a database that fails to open', () => {
     policy = { allowlist: ['relay.example'] };
     await registry.reloadPolicy();
     expect(decide(registry, 'relay.example')?.level).toBe('vetted');
-    await expect(registry.subscribe(`${origin}/community.json`)).rejects.toHaveProperty('name', 'VersionError');
+    await expect(registry.subscribe(`${lists.origin}/community.json`)).rejects.toHaveProperty('name', 'VersionError');
   });
 });
 

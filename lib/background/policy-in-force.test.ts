@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { commitPage, createDnrStandIn, type DnrStandIn } from '../../tests/support/extension-apis.ts';
 import { ask, refusal, startTestBackground, type TestBackground } from '../../tests/support/test-background.ts';
+import { serveForSuite } from '../../tests/support/route-server.ts';
 import type { RelayList } from '../lists/list-schema.ts';
 import { openListDatabase, putUserEntry, storeFetchedList } from '../lists/list-store.ts';
 import type { UserEntry } from '../lists/user-entry.ts';
@@ -234,24 +233,12 @@ describe('listSubscriptions', () => {
   const fixture = (name: string) => readFileSync(new URL(`../lists/testdata/minisign/${name}`, import.meta.url));
   const SIGNER = fixture('signer.pub').toString('utf8').split('\n')[1]!.trim();
   const OTHER = fixture('other.pub').toString('utf8').split('\n')[1]!.trim();
-  let server: Server;
-  let origin: string;
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const body = request.url === '/corp.json' ? fixture('list.json') : request.url === '/corp.json.minisig' ? fixture('list.json.minisig') : null;
-      if (body) response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-      else response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const lists = serveForSuite();
+  lists.routes.set('/corp.json', (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(fixture('list.json')));
+  lists.routes.set('/corp.json.minisig', (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(fixture('list.json.minisig')));
 
   test('a signed managed list is subscribed with no action from the person, ranks as managed, and cannot be removed; dropped from the policy, it goes', async () => {
-    const url = `${origin}/corp.json`;
+    const url = `${lists.origin}/corp.json`;
     await fakeBrowser.storage.managed.set({ listSubscriptions: [{ url, publicKeys: [SIGNER] }], organization: { name: 'Example Corp IT' } });
     await startWorker();
     await worker.registry.managedSubscriptionsSynced();
@@ -269,7 +256,7 @@ describe('listSubscriptions', () => {
   });
 
   test('pinned to another key, the list is refused and nothing of it applies; the problem is reported', async () => {
-    const url = `${origin}/corp.json`;
+    const url = `${lists.origin}/corp.json`;
     const reports: string[] = [];
     await fakeBrowser.storage.managed.set({ listSubscriptions: [{ url, publicKeys: [OTHER] }] });
     worker = startTestBackground({ indexedDB: factory, dnr, reports });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { parseSecretKey, signMessage, type MinisignSecretKey } from '../lists/cli/secret-key.ts';
@@ -12,6 +10,7 @@ import type { DownloadLimits } from '../lists/subscriptions.ts';
 import { ListRefresh, LIST_REFRESH_ALARM } from './list-refresh.ts';
 import { ListRegistry } from './list-registry.ts';
 import { ask, refusal, startTestBackground } from '../../tests/support/test-background.ts';
+import { serveForSuite } from '../../tests/support/route-server.ts';
 
 /**
  * Every outcome of a subscribed list's update, through the real registry, the real downloader
@@ -19,26 +18,9 @@ import { ask, refusal, startTestBackground } from '../../tests/support/test-back
  * failure the last good copy must still be in force, in the matcher and in storage.
  */
 
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-const routes = new Map<string, Handler>();
-let server: Server;
-let origin: string;
 let requests: { url: string; ifNoneMatch?: string | undefined }[];
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    requests.push({ url: request.url!, ifNoneMatch: request.headers['if-none-match'] });
-    const handler = routes.get(request.url!);
-    if (handler) handler(request, response);
-    else response.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+const lists = serveForSuite((request) => requests.push({ url: request.url!, ifNoneMatch: request.headers['if-none-match'] }));
+const routes = lists.routes;
 
 const testdata = (name: string) => readFileSync(new URL(`../lists/testdata/minisign/${name}`, import.meta.url), 'utf8');
 const SIGNER_PUB = testdata('signer.pub').trim().split('\n')[1]!;
@@ -121,7 +103,7 @@ describe('every update outcome keeps the last good copy', () => {
 
   /** v1 subscribed at START, with an ETag; the test then changes what the server answers. */
   beforeEach(async () => {
-    url = `${origin}/community.json`;
+    url = `${lists.origin}/community.json`;
     serve('/community.json', JSON.stringify(listV('1')), { etag: '"v1"' });
     registry = createRegistry();
     expect(await registry.subscribe(url)).toMatchObject({ ok: true, value: { version: '1', entryCount: 1 } });
@@ -215,7 +197,7 @@ describe('every update outcome keeps the last good copy', () => {
 describe('signed lists', () => {
   const path = '/signed.json';
   let url: string;
-  beforeEach(() => (url = `${origin}${path}`));
+  beforeEach(() => (url = `${lists.origin}${path}`));
 
   test('a list signed by the pinned key is accepted, and the summary names the signer', async () => {
     const text = JSON.stringify(listV('1'));
@@ -334,13 +316,13 @@ describe('the refresh alarm', () => {
   test('every 12 hours by default, pushed later by up to a tenth of that at random', async () => {
     serve('/a.json', JSON.stringify(listV('1')), { etag: '"a1"' });
     random = 0.5;
-    await registry.subscribe(`${origin}/a.json`);
+    await registry.subscribe(`${lists.origin}/a.json`);
     await vi.waitFor(async () => expect(await alarmTime()).toBe(START + 12 * HOUR + 0.5 * 0.1 * 12 * HOUR));
 
     serve('/a.json', JSON.stringify(listV('2')), { etag: '"a2"' });
     random = 0;
     await fire();
-    expect(summaryOf(registry, `${origin}/a.json`)).toMatchObject({ version: '2', fetchedAt: START + 12.6 * HOUR });
+    expect(summaryOf(registry, `${lists.origin}/a.json`)).toMatchObject({ version: '2', fetchedAt: START + 12.6 * HOUR });
     expect(requests.at(-1)).toEqual({ url: '/a.json', ifNoneMatch: '"a1"' });
     expect(await alarmTime()).toBe(START + 24.6 * HOUR);
   });
@@ -357,9 +339,9 @@ describe('the refresh alarm', () => {
   test('a list may ask for another interval; the alarm serves the earliest list', async () => {
     serve('/a.json', JSON.stringify(listV('1')));
     serve('/b.json', JSON.stringify(listV('1', 'relay-b.example', { refreshMinutes: 90 })));
-    await registry.subscribe(`${origin}/a.json`);
-    await registry.subscribe(`${origin}/b.json`);
-    expect(summaryOf(registry, `${origin}/b.json`)).toMatchObject({ refreshMinutes: 90, nextUpdateAt: START + 1.5 * HOUR });
+    await registry.subscribe(`${lists.origin}/a.json`);
+    await registry.subscribe(`${lists.origin}/b.json`);
+    expect(summaryOf(registry, `${lists.origin}/b.json`)).toMatchObject({ refreshMinutes: 90, nextUpdateAt: START + 1.5 * HOUR });
     await vi.waitFor(async () => expect(await alarmTime()).toBe(START + 1.5 * HOUR));
 
     await fire();
@@ -371,16 +353,16 @@ describe('the refresh alarm', () => {
 
   test('a failed refresh is tried again after an hour, and the alarm follows', async () => {
     serve('/a.json', JSON.stringify(listV('1')));
-    await registry.subscribe(`${origin}/a.json`);
+    await registry.subscribe(`${lists.origin}/a.json`);
     routes.set('/a.json', (_request, response) => response.writeHead(500).end());
     await fire();
-    expect(summaryOf(registry, `${origin}/a.json`)).toMatchObject({ version: '1', problem: { code: 'http-status' }, nextUpdateAt: START + 13 * HOUR });
+    expect(summaryOf(registry, `${lists.origin}/a.json`)).toMatchObject({ version: '1', problem: { code: 'http-status' }, nextUpdateAt: START + 13 * HOUR });
     expect(await alarmTime()).toBe(START + 13 * HOUR);
   });
 
   test('a worker that starts after the time has passed fetches at once and re-arms', async () => {
     serve('/a.json', JSON.stringify(listV('1')), { etag: '"a1"' });
-    await registry.subscribe(`${origin}/a.json`);
+    await registry.subscribe(`${lists.origin}/a.json`);
     // The browser was closed for two days; alarms were lost with it.
     await fakeBrowser.alarms.clearAll();
     vi.setSystemTime(START + 48 * HOUR);
@@ -388,15 +370,15 @@ describe('the refresh alarm', () => {
     const again = new ListRefresh({ registry: restarted, alarms: fakeBrowser.alarms, now: () => Date.now(), report: (problem) => reports.push(problem) });
     await again.start();
     expect(requests.at(-1)).toEqual({ url: '/a.json', ifNoneMatch: '"a1"' });
-    expect(summaryOf(restarted, `${origin}/a.json`)).toMatchObject({ fetchedAt: START + 48 * HOUR });
+    expect(summaryOf(restarted, `${lists.origin}/a.json`)).toMatchObject({ fetchedAt: START + 48 * HOUR });
     expect(await alarmTime()).toBe(START + 60 * HOUR);
   });
 
   test('unsubscribing the last list clears the alarm', async () => {
     serve('/a.json', JSON.stringify(listV('1')));
-    await registry.subscribe(`${origin}/a.json`);
+    await registry.subscribe(`${lists.origin}/a.json`);
     await vi.waitFor(async () => expect(await alarmTime()).toBeDefined());
-    await registry.unsubscribe(subscriptionId(`${origin}/a.json`));
+    await registry.unsubscribe(subscriptionId(`${lists.origin}/a.json`));
     await vi.waitFor(async () => expect(await alarmTime()).toBeUndefined());
   });
 });
@@ -411,7 +393,7 @@ describe('through the worker’s wiring (createBackground)', () => {
     startTestBackground({ indexedDB: factory });
     const text = JSON.stringify(listV('1'));
     serve('/wired.json', text, { signature: await sign(text.replace('relay.example', 'relay.exampla')) });
-    const url = `${origin}/wired.json`;
+    const url = `${lists.origin}/wired.json`;
     expect(await refusal(ask({ type: 'lists/subscribe', url, publicKeys: [SIGNER_PUB] }, options()))).toBe(
       'The signature does not match: the list was changed after it was signed.',
     );
@@ -429,7 +411,7 @@ describe('managed subscriptions (policy listSubscriptions)', () => {
   test('apply with no one acting: fetched, checked with the policy’s keys, on the administrator’s interval', async () => {
     const text = JSON.stringify(listV('1'));
     serve('/managed.json', text, { signature: await sign(text) });
-    const url = `${origin}/managed.json`;
+    const url = `${lists.origin}/managed.json`;
     policy = { listSubscriptions: [{ url, publicKeys: [SIGNER_PUB], updateHours: 2 }] };
     const registry = createRegistry();
     await registry.ready();
@@ -454,7 +436,7 @@ describe('managed subscriptions (policy listSubscriptions)', () => {
   test('a managed list signed by another key is refused and reported, and nothing is stored', async () => {
     const text = JSON.stringify(listV('1'));
     serve('/managed.json', text, { signature: await sign(text) });
-    const url = `${origin}/managed.json`;
+    const url = `${lists.origin}/managed.json`;
     policy = { listSubscriptions: [{ url, publicKeys: [OTHER_PUB] }] };
     const registry = createRegistry();
     await registry.ready();
