@@ -11,7 +11,7 @@ import type { ExtensionBrowser } from './support/browser.ts';
 import { WARNING_SELECTOR, warningLevel } from './support/in-page.ts';
 import { InterstitialPage } from './support/interstitial-page.ts';
 import { ManagedPolicyFile } from './support/managed-policy.ts';
-import { readWatch, watchPage, type PageWatch } from './support/page-watch.ts';
+import { watchPage, watchUntilPastDomContentLoaded } from './support/page-watch.ts';
 import { pollUntil } from './support/poll.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
@@ -25,8 +25,6 @@ import { describe, expect, test as base } from './support/fixtures.ts';
  */
 
 const ORGANIZATION = { name: 'Example Corp IT', supportUrl: 'https://help.corp.example/ai-gateways' };
-/** Past the content script's second look (2 s after DOM ready), with margin: a warning would be there by then. */
-const PAST_SECOND_LOOK_MS = 3_000;
 
 declare const chrome: {
   declarativeNetRequest: { getDynamicRules(): Promise<Array<{ action: { type: string }; condition: { requestDomains?: string[] } }>> };
@@ -67,21 +65,6 @@ async function waitForRedirectRule(browser: ExtensionBrowser, host: string): Pro
   );
 }
 
-/** Waits until the page's own clock is past the content script's second look; returns its record then. */
-async function watchPastSecondLook(page: Page): Promise<PageWatch> {
-  let watch: PageWatch | undefined;
-  await expect
-    .poll(
-      async () => {
-        watch = await readWatch(page);
-        return watch.domContentLoaded === null ? 0 : watch.now - watch.domContentLoaded;
-      },
-      { timeout: PAST_SECOND_LOOK_MS + 10_000, interval: 250 },
-    )
-    .toBeGreaterThanOrEqual(PAST_SECOND_LOOK_MS);
-  return watch!;
-}
-
 describe('a managed policy written to Chromium’s policy folder', () => {
   test('a managed allowlist vets a relay: no warning, and the popup names the organisation', async ({ browser, policy, openWatched, openPopup }) => {
     await policy.apply(browser, { allowlist: [HOSTS.oneApi], organization: ORGANIZATION });
@@ -93,7 +76,7 @@ describe('a managed policy written to Chromium’s policy folder', () => {
     expect(await managedBy.locator('a[data-testid="managed-by-support"]').getAttribute('href')).toBe(ORGANIZATION.supportUrl);
 
     // Not merely absent now: never added, past the content script's second look.
-    const watch = await watchPastSecondLook(page);
+    const watch = await watchUntilPastDomContentLoaded(page);
     expect(watch.hosts.filter((event) => event.kind === 'warning')).toEqual([]);
     expect(await page.locator(WARNING_SELECTOR).count()).toBe(0);
   });

@@ -1,8 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { chars, sampleKeys } from '../support/generated-keys.ts';
 import { secretWindows } from '../support/key-formats.ts';
-import { startCollector, type Collector } from '../support/report-collector.ts';
 import { chatCompletion } from './support/api-answers.ts';
 import { RealClipboard } from './support/clipboard.ts';
 import { ExtensionAudit, findSecret, plantCanary } from './support/extension-audit.ts';
@@ -11,6 +9,7 @@ import { PasteGuardDialog } from './support/in-page.ts';
 import type { TestList } from './support/lists.ts';
 import { HOSTS } from './support/sites.ts';
 import { expect, test } from './support/fixtures.ts';
+import { collectorForSuite } from './support/collector.ts';
 
 /**
  * THE PRIVACY TEST. Over one full scenario a person could live through (the worker starting,
@@ -36,18 +35,7 @@ const LIST: TestList = {
 const CHAT_ENDPOINT = `http://${HOSTS.openAiRelayEndpoint}/v1/chat/completions`;
 const POLL = { timeout: 15_000 };
 
-let collector: Collector;
-/** The browser resolves every name but `localhost` to the fixture server, so the worker reaches the collector by that name. */
-let collectorUrl: string;
-
-beforeAll(async () => {
-  collector = await startCollector();
-  collectorUrl = collector.url.replace('127.0.0.1', 'localhost');
-});
-
-afterAll(async () => {
-  await collector.close();
-});
+const reports = collectorForSuite();
 
 /** Whether `text` holds six consecutive characters of the key's secret body (its last four alone never do). */
 function holdsKey(text: string): boolean {
@@ -70,7 +58,7 @@ function allowed(request: ExtensionRequest): boolean {
   const bare = `${url.origin}${url.pathname}`;
   if (request.source === 'service-worker') {
     const listFetch = request.method === 'GET' && (bare === LIST_URL || bare === `${LIST_URL}.minisig`);
-    const reportDelivery = request.method === 'POST' && request.url === collectorUrl;
+    const reportDelivery = request.method === 'POST' && request.url === reports.url;
     return listFetch || reportDelivery;
   }
   if (request.source === 'content-script') {
@@ -105,9 +93,9 @@ test('over a full scenario the extension sends only list fetches, report deliver
   testPages.push(options);
   const endpointInput = options.locator('[data-testid="report-endpoint"]');
   await expect.poll(() => endpointInput.isEnabled(), POLL).toBe(true);
-  await endpointInput.fill(collectorUrl);
+  await endpointInput.fill(reports.url);
   await options.locator('[data-testid="report-endpoint-save"]').click();
-  await options.getByText(`Reports go to ${collectorUrl}`).waitFor();
+  await options.getByText(`Reports go to ${reports.url}`).waitFor();
   await options.locator('[data-testid="subscribe-url"]').fill(LIST_URL);
   await options.locator('[data-testid="subscribe"]').click();
   await options.locator(`[data-testid="subscription"][data-url="${LIST_URL}"][data-state="ok"]`).waitFor();
@@ -166,12 +154,12 @@ test('over a full scenario the extension sends only list fetches, report deliver
   expect(requests.filter((request) => !allowed(request)).map(describeRequest)).toEqual([]);
   // Not blind: the recorder saw the list fetch and the report delivery the scenario caused.
   expect(requests.some((request) => request.source === 'service-worker' && request.url.startsWith(LIST_URL))).toBe(true);
-  expect(requests.some((request) => request.source === 'service-worker' && request.method === 'POST' && request.url === collectorUrl)).toBe(true);
+  expect(requests.some((request) => request.source === 'service-worker' && request.method === 'POST' && request.url === reports.url)).toBe(true);
   // …and the content scripts' status probes on the suspect relay front ends.
   expect(requests.some((request) => request.source === 'content-script')).toBe(true);
-  expect(collector.requests.length).toBeGreaterThan(0);
+  expect(reports.collector.requests.length).toBeGreaterThan(0);
   expect(requests.filter((request) => holdsKey(`${request.url} ${JSON.stringify(request.headers)} ${request.body}`)).map(describeRequest)).toEqual([]);
-  expect(collector.requests.filter((request) => holdsKey(`${JSON.stringify(request.headers)} ${request.body}`))).toEqual([]);
+  expect(reports.collector.requests.filter((request) => holdsKey(`${JSON.stringify(request.headers)} ${request.body}`))).toEqual([]);
 
   // ——— What the extension keeps ———
   const dump = await audit.dump();

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { sampleKeys } from '../support/generated-keys.ts';
-import { startCollector, type Collector } from '../support/report-collector.ts';
 import type { ExtensionBrowser } from './support/browser.ts';
 import { WarningCard } from './support/in-page.ts';
 import { interstitialScene } from './support/scenes.ts';
@@ -10,6 +8,7 @@ import { pollUntil } from './support/poll.ts';
 import type { PopupPage } from './support/popup-page.ts';
 import { HOSTS } from './support/sites.ts';
 import { expect, test } from './support/fixtures.ts';
+import { collectorForSuite } from './support/collector.ts';
 
 /**
  * Reports in the real browser, made the way a person makes them: the endpoint set on the options
@@ -28,21 +27,7 @@ const KEY = sampleKeys.openai;
 /** expect.poll's own default (1 s) is too short for an extension page on a busy machine. */
 const POLL = { timeout: 10_000 };
 
-let collector: Collector;
-/**
- * The browser resolves every host but `localhost` through the fixture rules (support/browser.ts),
- * so the worker reaches the collector by that name.
- */
-let collectorUrl: string;
-
-beforeAll(async () => {
-  collector = await startCollector();
-  collectorUrl = collector.url.replace('127.0.0.1', 'localhost');
-});
-
-afterAll(async () => {
-  await collector.close();
-});
+const reports = collectorForSuite();
 
 /** Sets (or, with '', removes) the report endpoint on the options page, as a person would. */
 async function setEndpoint(browser: ExtensionBrowser, endpoint: string): Promise<void> {
@@ -77,7 +62,7 @@ test('a report made in the popup on a relay arrives at the collector with the co
   openSite,
   openPopup,
 }) => {
-  await setEndpoint(browser, collectorUrl);
+  await setEndpoint(browser, reports.url);
   const page = await openSite(`http://${HOSTS.oneApi}/?key=${KEY}#access_token=${KEY}`);
   const popup = await openPopup(page);
   await popup.waitForLevel('unvetted');
@@ -90,7 +75,7 @@ test('a report made in the popup on a relay arrives at the collector with the co
   await form.locator('[data-testid="report-send"]').click();
 
   await expect.poll(() => status(popup).getAttribute('data-state'), { timeout: 15_000 }).toBe('sent');
-  const arrived = collector.requests.filter((request) => request.id === shown.id);
+  const arrived = reports.collector.requests.filter((request) => request.id === shown.id);
   expect(arrived).toHaveLength(1);
   expect(arrived[0]?.headers['content-type']).toBe('application/json');
   expect(arrived[0]?.headers.cookie).toBeUndefined();
@@ -113,27 +98,27 @@ test(
   'with the collector down the report stays queued across a worker restart and is delivered once when it is back',
   { timeout: 120_000 },
   async ({ browser, openSite, openPopup }) => {
-    await setEndpoint(browser, collectorUrl);
+    await setEndpoint(browser, reports.url);
     const page = await openSite(`http://${HOSTS.newApiRebranded}/`);
     const popup = await openPopup(page);
     await popup.waitForLevel('unvetted');
 
-    collector.fallback = 503;
+    reports.collector.fallback = 503;
     const { form, previewText } = await openReportForm(popup);
     const { id } = JSON.parse(await previewText()) as { id: string };
     await form.locator('[data-testid="report-send"]').click();
     await expect.poll(() => status(popup).textContent(), { timeout: 15_000 }).toBe('Queued, will be retried: The endpoint answered HTTP 503; will retry.');
     expect(await status(popup).getAttribute('data-state')).toBe('queued');
-    expect(collector.requests.filter((request) => request.id === id)).toHaveLength(1);
+    expect(reports.collector.requests.filter((request) => request.id === id)).toHaveLength(1);
 
     // Only the alarm the worker left may wake it: close the popup (it polls), then stop the worker.
     await popup.close();
     const control = await browser.stopServiceWorker();
     expect(control.status).toBe('stopped');
-    collector.fallback = 200;
+    reports.collector.fallback = 200;
 
     const deliveries = await pollUntil(
-      async () => collector.requests.filter((request) => request.id === id),
+      async () => reports.collector.requests.filter((request) => request.id === id),
       (requests) => requests.length >= 2,
       { timeout: 60_000, interval: 500, message: 'the queued report was never retried after the worker restart' },
     );
@@ -144,14 +129,14 @@ test(
     await again.page.locator('[data-testid="report"]').click();
     await expect.poll(() => status(again).getAttribute('data-state'), POLL).toBe('sent');
     expect(await status(again).getAttribute('data-attempts')).toBe('2');
-    expect(collector.maxInFlightPerId()).toBe(1);
-    expect(collector.requests.filter((request) => request.id === id)).toHaveLength(2);
+    expect(reports.collector.maxInFlightPerId()).toBe(1);
+    expect(reports.collector.requests.filter((request) => request.id === id)).toHaveLength(2);
   },
 );
 
 test('with no endpoint the person sees the preview and exports the report; nothing is sent', async ({ browser, openSite, openPopup }) => {
   await setEndpoint(browser, '');
-  const before = collector.requests.length;
+  const before = reports.collector.requests.length;
   const page = await openSite(`http://${HOSTS.oneApiChannelForm}/`);
   const popup = await openPopup(page);
   await popup.waitForLevel('unvetted');
@@ -171,7 +156,7 @@ test('with no endpoint the person sees the preview and exports the report; nothi
   await expect.poll(() => popup.verdict.getAttribute('data-level'), POLL).toBe('blocked');
   await form.locator('[data-testid="report-undo"]').click();
   await expect.poll(() => popup.verdict.getAttribute('data-level'), POLL).toBe('unvetted');
-  expect(collector.requests.length).toBe(before);
+  expect(reports.collector.requests.length).toBe(before);
 });
 
 /** The extension tab that opened for `tabId` with the report form requested, once it shows the form. */

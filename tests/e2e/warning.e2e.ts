@@ -4,7 +4,7 @@ import { chatCompletion } from './support/api-answers.ts';
 import { WARNING_SELECTOR, warningHost, warningLevel } from './support/in-page.ts';
 import { InterstitialPage } from './support/interstitial-page.ts';
 import { subscribeList, type TestList } from './support/lists.ts';
-import { firstAdded, readWatch, watchPage, type PageWatch } from './support/page-watch.ts';
+import { firstAdded, PAST_SECOND_LOOK_MS, readWatch, watchPage, watchUntilPastDomContentLoaded, type PageWatch } from './support/page-watch.ts';
 import { HOSTS } from './support/sites.ts';
 import { describe, expect, test as base } from './support/fixtures.ts';
 
@@ -20,8 +20,6 @@ import { describe, expect, test as base } from './support/fixtures.ts';
 
 /** The contract's bound, for DOMContentLoaded and for the first relay evidence alike. */
 const WARNING_WITHIN_MS = 2_000;
-/** Past the content script's second look (SECOND_LOOK_DELAY_MS, 2 s after DOM ready), with margin. */
-const PAST_SECOND_LOOK_MS = 3_000;
 
 const BLOCKLIST_URL = 'http://lists.test/warning-blocklist.json';
 const BLOCKLIST: TestList = {
@@ -55,21 +53,6 @@ function warningDelayAfterDomContentLoaded(watch: PageWatch): number {
   const first = firstAdded(watch, 'warning');
   if (!first || watch.domContentLoaded === null) throw new Error(`no warning or no DOMContentLoaded in ${JSON.stringify(watch)}`);
   return first.at - watch.domContentLoaded;
-}
-
-/** Waits until the page's own clock is `ms` past DOMContentLoaded; returns the record then. */
-async function watchUntilPastDomContentLoaded(page: Page, ms: number): Promise<PageWatch> {
-  let watch: PageWatch | undefined;
-  await expect
-    .poll(
-      async () => {
-        watch = await readWatch(page);
-        return watch.domContentLoaded === null ? 0 : watch.now - watch.domContentLoaded;
-      },
-      { timeout: ms + 10_000, interval: 250 },
-    )
-    .toBeGreaterThanOrEqual(ms);
-  return watch!;
 }
 
 describe('where the warning shows, and how soon', () => {

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * What a page itself sees of RelayGuard, recorded from the page's own (main) world by a script
@@ -121,4 +122,22 @@ export async function readWatch(page: Page): Promise<PageWatch> {
 /** The first time a host of `kind` arrived, or null. */
 export function firstAdded(watch: PageWatch, kind: string): HostEvent | null {
   return watch.hosts.find((event) => event.type === 'added' && event.kind === kind) ?? null;
+}
+
+/** Past the content script's second look (SECOND_LOOK_DELAY_MS, 2 s after DOM ready), with margin: a warning would be there by then. */
+export const PAST_SECOND_LOOK_MS = 3_000;
+
+/** Waits until the page's own clock is `ms` past DOMContentLoaded; returns the record then. */
+export async function watchUntilPastDomContentLoaded(page: Page, ms = PAST_SECOND_LOOK_MS): Promise<PageWatch> {
+  let watch: PageWatch | undefined;
+  await expect
+    .poll(
+      async () => {
+        watch = await readWatch(page);
+        return watch.domContentLoaded === null ? 0 : watch.now - watch.domContentLoaded;
+      },
+      { timeout: ms + 10_000, interval: 250 },
+    )
+    .toBeGreaterThanOrEqual(ms);
+  return watch!;
 }
