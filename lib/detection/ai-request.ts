@@ -7,13 +7,16 @@
  * module only says "this is AI API traffic, of this protocol, carrying this kind of credential".
  * The credential's value never leaves this module.
  *
- * About 400 lines, kept in one file: the four protocols' shapes, the credential carriers and the
- * header reading make one decision per request, and every part is a small named function.
+ * About 470 lines, kept in one file: the four protocols' shapes and the credential carriers make
+ * one decision per request, and every part is a small named function. Header reading
+ * (request-headers.ts) and the URL's bounds (bounded-url.ts) live beside it.
  */
 import { normalizeHost } from '../core/host.ts';
 import { canonicalPath } from '../core/url-path.ts';
 import { accountOfCall } from '../core/gateway-accounts.ts';
+import { boundedUrl } from './bounded-url.ts';
 import { classifySecret, findSecrets } from './keys.ts';
+import { bearerToken, nonBlank, readHeaderFacts, type HeaderFacts } from './request-headers.ts';
 import type { GatewayId, SecretFormat, SecretKind, SecretMatch, VendorId } from './keys.ts';
 
 export type AiProtocol = 'openai' | 'anthropic' | 'gemini' | 'azure-openai';
@@ -78,24 +81,6 @@ export interface BodyCredential {
 interface RequestShape {
   protocol: AiProtocol;
   operation: string;
-}
-
-/** What the classifier needs from the headers, gathered in one pass. */
-interface HeaderFacts {
-  /** False when the caller had no headers to give (onBeforeRequest). */
-  known: boolean;
-  /** Header values; '' when the header is present but its value is unreadable (binaryValue). */
-  authorization?: string;
-  xApiKey?: string;
-  xGoogApiKey?: string;
-  apiKey?: string;
-  /** The realtime API's browser credential: a `openai-insecure-api-key.<key>` WebSocket subprotocol. */
-  websocketKey?: string;
-  anthropicVersion: boolean;
-  anthropicBrowserAccess: boolean;
-  stainless: boolean;
-  /** `Accept: text/event-stream`: what EventSource sends, and the only header it can. */
-  eventStream: boolean;
 }
 
 /**
@@ -174,7 +159,6 @@ const CARRIER_PREFERENCE: Readonly<Record<AiProtocol, readonly CredentialCarrier
 
 /** Query parameters that carry a key where no header can (EventSource, a WebSocket, a link). */
 const QUERY_KEY_PARAMETERS = ['key', 'api_key', 'api-key', 'apikey'] as const;
-const WEBSOCKET_KEY_PREFIX = 'openai-insecure-api-key.';
 /**
  * Operations a page may stream with EventSource, which can only GET: a relay that offers them
  * that way takes the prompt and the key in the query.
@@ -184,23 +168,6 @@ const EVENT_STREAM_OPERATIONS: ReadonlySet<string> = new Set(['chat.completions'
 const PUBLIC_BY_DESIGN_VENDORS: ReadonlySet<VendorId> = new Set(['google']);
 /** How much of a request body is read for a credential: keys sit near the start of what pages send. */
 export const MAX_BODY_CHARS = 32 * 1024;
-
-const BEARER_PREFIX = 'bearer ';
-
-/**
- * Bounds on what a page can make this read (it runs in the service worker on every request, and
- * a URL can be 2 MB): only the last MAX_PATH_CHARS of a path and the first MAX_QUERY_CHARS of a
- * query are read (every API path shape is decided at the path's end; the query holds only `key`
- * and `api-version`), an authority longer than MAX_AUTHORITY_CHARS is no host, and a header
- * value is read up to MAX_HEADER_VALUE_CHARS (no credential is that long: it stays 'unknown').
- */
-const MAX_PATH_CHARS = 2048;
-const MAX_QUERY_CHARS = 2048;
-const MAX_AUTHORITY_CHARS = 1024;
-const MAX_HEADER_VALUE_CHARS = 8192;
-/** Stands for the cut-off start of a path: a segment that is no marker (`/_v1/…` is not `/v1/`). */
-const CUT_PATH_PREFIX = '/_';
-const MAX_HEADER_NAME_CHARS = 64;
 
 export interface ClassifyOptions {
   /** Add a vendor credential's format and last four characters (AiCredential's `last4`). */
@@ -481,121 +448,11 @@ function describeCredential(carrier: CredentialCarrier, value: string, host: str
 }
 
 /** Only the Bearer scheme carries an API key; Basic and others are site logins. */
-function bearerToken(authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined;
-  if (authorization === '') return ''; // present, value not exposed to us
-  const trimmed = authorization.trim();
-  if (trimmed.length <= BEARER_PREFIX.length) return undefined;
-  if (trimmed.slice(0, BEARER_PREFIX.length).toLowerCase() !== BEARER_PREFIX) return undefined;
-  return nonBlank(trimmed.slice(BEARER_PREFIX.length));
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return value;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** The key in `realtime, openai-insecure-api-key.<key>` (the realtime API's in-browser form). */
-function websocketKey(value: string): string | undefined {
-  for (const protocol of value.split(',')) {
-    const trimmed = protocol.trim();
-    if (trimmed.startsWith(WEBSOCKET_KEY_PREFIX)) return nonBlank(trimmed.slice(WEBSOCKET_KEY_PREFIX.length));
-  }
-  return undefined;
-}
-
 function detectSdk(headers: HeaderFacts): SdkHint | undefined {
   // The Anthropic browser SDK is itself Stainless-generated; the more specific hint wins.
   if (headers.anthropicBrowserAccess) return 'anthropic-browser';
   if (headers.stainless) return 'stainless';
   return undefined;
-}
-
-function readHeaderFacts(raw: unknown): HeaderFacts {
-  const facts: HeaderFacts = {
-    known: false,
-    anthropicVersion: false,
-    anthropicBrowserAccess: false,
-    stainless: false,
-    eventStream: false,
-  };
-  if (Array.isArray(raw)) {
-    facts.known = true;
-    for (const entry of raw) {
-      if (entry && typeof entry.name === 'string') {
-        noteHeader(facts, entry.name, typeof entry.value === 'string' ? entry.value.slice(0, MAX_HEADER_VALUE_CHARS) : '');
-      }
-    }
-  } else if (raw !== null && typeof raw === 'object') {
-    facts.known = true;
-    for (const [name, value] of Object.entries(raw)) {
-      noteHeader(facts, name, typeof value === 'string' ? value.slice(0, MAX_HEADER_VALUE_CHARS) : '');
-    }
-  }
-  return facts;
-}
-
-function noteHeader(facts: HeaderFacts, rawName: string, value: string): void {
-  // No header this reads has a long name; a long one is lower-cased no further than that.
-  const name = rawName.slice(0, MAX_HEADER_NAME_CHARS).toLowerCase();
-  switch (name) {
-    case 'authorization':
-      facts.authorization = value;
-      return;
-    case 'x-api-key':
-      facts.xApiKey = value;
-      return;
-    case 'x-goog-api-key':
-      facts.xGoogApiKey = value;
-      return;
-    case 'api-key':
-      facts.apiKey = value;
-      return;
-    case 'anthropic-version':
-      facts.anthropicVersion = true;
-      return;
-    case 'anthropic-dangerous-direct-browser-access':
-      facts.anthropicBrowserAccess = true;
-      return;
-    case 'accept':
-      facts.eventStream = value.toLowerCase().includes('text/event-stream');
-      return;
-    case 'sec-websocket-protocol':
-      facts.websocketKey = websocketKey(value);
-      return;
-  }
-  if (name.startsWith('x-stainless-')) facts.stainless = true;
-}
-
-/**
- * The URL cut to what is read (see MAX_PATH_CHARS); null when its authority is too long to be
- * a host. URLs from webRequest are already canonical (no dot segments, no backslashes), so
- * cutting the path's start changes nothing the end says.
- */
-function boundedUrl(raw: string): string | null {
-  if (raw.length <= MAX_PATH_CHARS) return raw;
-  const schemeEnd = raw.indexOf('://');
-  if (schemeEnd < 0 || schemeEnd > 16) return null;
-  const authorityStart = schemeEnd + 3;
-  const searchTo = authorityStart + MAX_AUTHORITY_CHARS + 1;
-  const authorityEnd = firstIndexOf(raw, ['/', '?', '#'], authorityStart, searchTo);
-  if (authorityEnd < 0) return null;
-  const pathEnd = firstIndexOf(raw, ['?', '#'], authorityEnd, raw.length);
-  const path = raw.slice(authorityEnd, pathEnd < 0 ? raw.length : pathEnd);
-  const boundedPath = path.length > MAX_PATH_CHARS ? CUT_PATH_PREFIX + path.slice(-MAX_PATH_CHARS) : path;
-  const rest = pathEnd < 0 ? '' : raw.slice(pathEnd, pathEnd + MAX_QUERY_CHARS);
-  return raw.slice(0, authorityEnd) + boundedPath + rest;
-}
-
-/** The first index of any of `needles` in `text` within [from, to), or -1. */
-function firstIndexOf(text: string, needles: readonly string[], from: number, to: number): number {
-  let first = -1;
-  for (const needle of needles) {
-    const index = text.indexOf(needle, from);
-    if (index >= 0 && index < to && (first < 0 || index < first)) first = index;
-  }
-  return first;
 }
 
 function parseHttpUrl(raw: string): URL | null {
