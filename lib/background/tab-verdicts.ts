@@ -54,6 +54,9 @@ interface PendingDocument {
  * Tracks each tab's page and evidence, and answers what the tab's verdict is. Listeners are
  * registered in the constructor, synchronously, because MV3 only delivers events to listeners
  * that exist when the service worker's first task ends.
+ *
+ * About 340 lines, kept in one class: every write to a tab's record goes through its one queue
+ * (commit, adoption of a tab whose commit was missed, evidence), which is what keeps them ordered.
  */
 export class TabVerdicts {
   readonly #deps: TabVerdictsDeps;

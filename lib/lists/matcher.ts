@@ -10,6 +10,9 @@ import { comparePrecedence, type ListSource, type RankedHit } from './precedence
  * hashing them; here every suffix hash comes from one right-to-left pass over the host, a slot
  * holds the stored hash beside the key id (a missed probe touches one slot), and entries are
  * referenced by index instead of one wrapper object each. `npm run bench` measures the result.
+ *
+ * About 330 lines, kept in one file: the table's layout, its hashing and every question asked of
+ * it (host, host and subdomains, gateway account) must change together to stay correct.
  */
 
 export interface SourcedList {

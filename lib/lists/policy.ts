@@ -18,6 +18,9 @@ import { MAX_PINNED_KEYS, parsePublicKey } from './minisign.ts';
  * JSON string of it, and validated here anyway. Each key is read on its own, and inside a list
  * each item on its own: a bad value is ignored and named in `problems`, never costs another key
  * or item, and nothing here throws.
+ *
+ * About 400 lines, kept in one file: the key table, the reader that walks it and the locks it
+ * implies are one definition; split, the documentation and the parser could drift apart.
  */
 
 /** Bounds of a managed subscription's refresh interval, in hours. */
