@@ -1,7 +1,7 @@
+import { parseReportEndpoint } from '../core/report-endpoint.ts';
 import { buildReport, newReportId } from '../reports/report-document.ts';
 import {
   createReportQueue,
-  parseReportEndpoint,
   type AlarmsApi,
   type ReportDatabase,
   type ReportQueue,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { normalizeHost } from '../core/host.ts';
-import { parseReportEndpoint } from '../reports/report-queue.ts';
+import { parseReportEndpoint } from '../core/report-endpoint.ts';
 import type { ListEntry, RelayList } from './list-schema.ts';
 import type { ListHit, Matcher } from './matcher.ts';
 import { MANAGED_POLICY_LIST_NAME, winningHit } from './precedence.ts';

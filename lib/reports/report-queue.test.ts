@@ -7,7 +7,6 @@ import {
   createReportQueue,
   DEFAULT_QUEUE_OPTIONS,
   openReportDatabase,
-  parseReportEndpoint,
   REPORT_ALARM,
   retryDelay,
   type QueueOptions,
@@ -103,20 +102,6 @@ async function enqueue(queue: ReportQueue, document = report()) {
   await queue.whenIdle();
   return document;
 }
-
-describe('parseReportEndpoint', () => {
-  test.each([
-    ['https://collector.example/reports', true],
-    ['http://127.0.0.1:8080/reports', true],
-    ['http://localhost/r', true],
-    ['http://collector.example/reports', false],
-    ['https://user:pw@collector.example/', false],
-    ['ftp://collector.example/', false],
-    ['not a url', false],
-  ])('%s → %s', (text, accepted) => {
-    expect(parseReportEndpoint(text).ok).toBe(accepted);
-  });
-});
 
 describe('retryDelay', () => {
   test('doubles from the base, capped, with equal jitter between half and all of it', () => {

@@ -2,8 +2,8 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 // zod/mini, as the message protocol that carries report states is (lib/protocol/messages.ts).
 import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
-import { normalizeHost } from '../core/host.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { parseReportEndpoint } from '../core/report-endpoint.ts';
 import { REPORT_KINDS, reportDocumentSchema, type ReportDocument } from './report-document.ts';
 
 /**
@@ -115,24 +115,6 @@ export interface ReportQueueDeps {
   /** In [0, 1): the jitter. */
   readonly random: () => number;
   readonly options?: Partial<QueueOptions>;
-}
-
-/**
- * A report endpoint must be https, or http on the person's own machine (a local collector).
- * Never sends cookies or credentials: the document is all it carries.
- */
-export function parseReportEndpoint(text: string): Result<string, string> {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return err('The report endpoint is not a URL.');
-  }
-  if (url.username || url.password) return err('The report endpoint must not hold a user name or password.');
-  const host = normalizeHost(url.href);
-  if (url.protocol === 'https:') return ok(url.href);
-  if (url.protocol === 'http:' && host.ok && host.value.scope === 'loopback') return ok(url.href);
-  return err('The report endpoint must be an https URL (http only on this machine).');
 }
 
 /**

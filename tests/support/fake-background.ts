@@ -16,7 +16,8 @@ import { tabVerdictView } from '../../lib/verdicts/tab-view.ts';
 import type { HistoryEntry } from '../../lib/history/key-history.ts';
 import type { Reason } from '../../lib/verdicts/verdict.ts';
 import { buildReport, newReportId } from '../../lib/reports/report-document.ts';
-import { parseReportEndpoint, type ReportStatus } from '../../lib/reports/report-queue.ts';
+import { parseReportEndpoint } from '../../lib/core/report-endpoint.ts';
+import type { ReportStatus } from '../../lib/reports/report-queue.ts';
 
 /**
  * A small in-memory background for component tests of the popup and the options page. It speaks
