@@ -118,4 +118,10 @@ describe('a family’s start-up calls to the page’s own origin', () => {
     await settle();
     expect(await signals()).toEqual([{ id: 'gateway-api-call', detail: 'GET /apiStats/models', family: 'claude-relay-service' }]);
   });
+
+  test('a start-up route behind a 2 MB URL is not parsed, so not counted', async () => {
+    call(`https://panel.rebranded.example/apiStats/service-rates?pad=${'x'.repeat(2 * 1024 * 1024)}`);
+    await settle();
+    expect(await signals()).toEqual([]);
+  });
 });

@@ -243,7 +243,11 @@ function bodyText(body: RequestBody): string {
   return text.slice(0, MAX_BODY_CHARS);
 }
 
+/** No gateway start-up call is longer; a page's longer URL (up to 2 MB) is not parsed for one. */
+const MAX_STARTUP_CALL_URL_CHARS = 2048;
+
 function pathnameOf(url: string): string | undefined {
+  if (url.length > MAX_STARTUP_CALL_URL_CHARS) return undefined;
   try {
     return new URL(url).pathname;
   } catch {
