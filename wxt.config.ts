@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import type { Plugin } from 'vite';
+import { bundledListProblems } from './lib/lists/bundled-lists.ts';
 
 /**
  * zod probes once whether `new Function` works, to learn whether its JIT may run. RelayGuard sets
@@ -19,6 +20,42 @@ function zodWithoutEvalProbe(): Plugin {
       if (!id.replaceAll('\\', '/').endsWith('/zod/v4/core/util.js')) return null;
       if (!probe.test(code)) throw new Error(`zod's \`new Function\` probe changed in ${id}: update zodWithoutEvalProbe in wxt.config.ts`);
       return { code: code.replace(probe, 'return false;'), map: null };
+    },
+  };
+}
+
+/**
+ * The service worker takes the bundled lists as they ship, without validating them on every start
+ * (lib/lists/bundled-lists.ts): they are validated here instead, and a list that is invalid, or
+ * that validation would change, stops the build.
+ */
+function bundledListsValidated(): Plugin {
+  return {
+    name: 'relayguard:bundled-lists-validated',
+    buildStart() {
+      const problems = bundledListProblems();
+      if (problems.length > 0) this.error(`A bundled list (assets/lists/) cannot ship:\n${problems.join('\n')}`);
+    },
+  };
+}
+
+/**
+ * The service worker's script is written in ASCII, every other character as a \u escape (the
+ * Chinese relay vocabulary, the English catalogue's typographic quotes). One non-ASCII character
+ * makes V8 read the whole 590 KB script as two-byte text, which measurably slows every start of
+ * the worker. An escape means the same character in a string, template, regular expression or
+ * identifier; only a tagged template's raw text would differ, so a String.raw over non-ASCII text
+ * stops the build. After minification, which would write the characters back.
+ */
+function asciiOnlyServiceWorker(): Plugin {
+  return {
+    name: 'relayguard:ascii-only-service-worker',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const worker = bundle['background.js'];
+      if (worker?.type !== 'chunk' || !/[^\0-\x7f]/.test(worker.code)) return;
+      if (/String\.raw`[^`]*[^\0-\x7f]/.test(worker.code)) this.error('background.js: a String.raw template holds non-ASCII text, which escaping would change');
+      worker.code = worker.code.replace(/[^\0-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
     },
   };
 }
@@ -41,7 +78,7 @@ export default defineConfig({
     },
   },
   vite: ({ command }) => ({
-    plugins: [preact(), zodWithoutEvalProbe()],
+    plugins: [preact(), zodWithoutEvalProbe(), bundledListsValidated(), asciiOnlyServiceWorker()],
     // Built bundles get the same polyfill object without the bundler's CommonJS interop walking
     // every extension API on every page (see lib/platform/wxt-browser.cjs). Overrides
     // @wxt-dev/webextension-polyfill's alias of the same name (a module's vite config is merged

@@ -1,5 +1,6 @@
 import type { browser as browserApi } from 'wxt/browser';
 import { createTranslator } from '../core/i18n.ts';
+import { lazy } from '../core/lazy.ts';
 import { createLookalikeDetector, lookalikeCheck } from '../detection/lookalike.ts';
 import { loadBundledLists } from '../lists/bundled-lists.ts';
 import { openListDatabase } from '../lists/list-store.ts';
@@ -65,7 +66,6 @@ const LISTS_READY_MARK = 'relayguard:lists-ready';
 export function createBackground(apis: BackgroundApis) {
   const { browser, report } = apis;
   const bundled = loadBundledLists();
-  bundled.problems.forEach(report);
 
   const router = new MessageRouter(browser.runtime, report);
   // The policy's pasteGuard (warn | off) sets the person's setting; `registry` is built just below.
@@ -92,7 +92,12 @@ export function createBackground(apis: BackgroundApis) {
 
   const listRefresh = new ListRefresh({ registry, alarms: browser.alarms, now: () => (apis.now?.() ?? new Date()).getTime(), report, router });
 
-  const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
+  // Built on the first public page it judges, not at every start: most wakes (alarms, the
+  // options page, a page the lists already decide) never need it, and it normalises every vendor host.
+  const lookalike = lazy(() => {
+    const officialHosts = bundled.lists.flatMap(({ list }) => list.entries.filter((entry) => entry.level === 'official').map((entry) => entry.pattern.replace(/^\./, '')));
+    return lookalikeCheck(createLookalikeDetector(officialHosts));
+  });
   // The block page's address under the extension's fixed id. With use_dynamic_url (wxt.config.ts)
   // getURL('/blocked.html') answers a per-session address instead, which dynamic rules would keep
   // after a browser restart; redirects to this one work all the same (docs/hostile-pages.md).
@@ -102,7 +107,7 @@ export function createBackground(apis: BackgroundApis) {
     registry,
     interstitialUrl,
     store: createTabStateStore(browser.storage.session),
-    lookalike: lookalikeCheck(createLookalikeDetector(officialHosts)),
+    lookalike: (host) => lookalike()(host),
     router,
   });
   const history = new HistoryRecorder({
