@@ -549,6 +549,33 @@ describe('buildBlockRules: determinism', () => {
     expect(first.rules.map((rule) => rule.id)).toEqual(first.rules.map((_, index) => index + 1));
   });
 
+  it('names failed and unexpressible hosts in one order whatever the order of the patterns: fewer labels first, then code-unit order', () => {
+    // More of each than a problem sentence names (10), so which ones it names depends on the order.
+    const failing = Array.from({ length: 14 }, (_, i) => `${'x.'.repeat(i % 3)}f${String.fromCharCode(122 - i)}.example`);
+    const tooLong = Array.from({ length: 12 }, (_, i) => `${'x.'.repeat(i % 2)}${'s'.repeat(12 - i)}.${Array.from({ length: 15 }, (_, n) => `label${n}`).join('.')}.example`);
+    const matcher = compileMatcher([sourced('bundled', tooLong.map((host): EntrySpec => [`.${host}`, 'blocked']))]);
+    const results = [0, 1, 2].map((seed) => {
+      const random = seededRandom(seed);
+      const patterns = [...failing, ...matcher.patterns()].map((pattern) => [random(), pattern] as const).sort(([a], [b]) => a - b).map(([, pattern]) => pattern);
+      const input = { patterns, interstitialUrl: INTERSTITIAL, blockApiRequests: true };
+      const fail = (host: string) => failing.includes(host);
+      return [
+        buildBlockRules({ ...input, decide: (host) => (fail(host.replace(/^rg-probe-subdomain\./, '')) ? kaput() : matcher.decide(host)) }),
+        buildBlockRules({ ...input, decide: (host) => matcher.decide(host), decideHostAndSubdomains: (host) => (fail(host) ? kaput() : matcher.decideHostAndSubdomains(host)) }),
+      ];
+    });
+    const byVisit = (hosts: string[]) => [...hosts].sort((a, b) => a.split('.').length - b.split('.').length || (a < b ? -1 : a > b ? 1 : 0));
+    for (const [twoCalls, onePass] of results) {
+      expect(twoCalls).toEqual(results[0]![0]);
+      expect(onePass).toEqual(results[0]![1]);
+      expect(onePass!.problems[0]).toBe(`14 host(s) could not be decided and were skipped: ${byVisit(failing).slice(0, 10).map((host) => `${host}: kaput`).join('; ')}; … and 4 more`);
+      expect(onePass!.problems[1]).toBe(`12 exact host(s) are too long for a Chrome regexFilter: ${byVisit(tooLong).slice(0, 10).map((host) => `${host} is blocked but not its subdomains; it is left unblocked`).join('; ')}; … and 2 more`);
+    }
+    function kaput(): never {
+      throw new Error('kaput');
+    }
+  });
+
   it('numbers rules from firstRuleId', () => {
     const { rules } = build(compileMatcher([sourced('bundled', entries)]), { firstRuleId: 500 });
     expect(rules.map((rule) => rule.id)).toEqual(rules.map((_, index) => 500 + index));

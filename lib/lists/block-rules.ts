@@ -1,5 +1,6 @@
 import { normalizeHost } from '../core/host.ts';
 import { parseHostPattern } from '../core/host-pattern.ts';
+import { HostTable, sortText } from './host-table.ts';
 
 /**
  * Turns the compiled lists into declarativeNetRequest rules, so that a top-level navigation to a
@@ -268,81 +269,6 @@ function readPatternHosts(patterns: readonly string[] | undefined, problems: str
   return { domains, ips };
 }
 
-/**
- * The domain pattern hosts, each once, by index, in an open-addressing table of typed arrays: a
- * million hosts cost a few array slots each, no object or Map entry per host. Hashing runs right
- * to left (FNV-1a, then murmur3's finaliser), so one pass over a host yields the hash of every
- * parent domain too, and the parents are looked up without slicing a string per parent.
- */
-class HostTable {
-  /** Every host once, in the order added. */
-  readonly hosts: string[] = [];
-  /** `labels[i]`: how many labels `hosts[i]` has. */
-  readonly labels: Int32Array;
-  readonly #hashes: Int32Array;
-  /** index + 1 of the host in each slot; 0 is empty. */
-  readonly #slots: Int32Array;
-  readonly #mask: number;
-
-  constructor(most: number) {
-    this.labels = new Int32Array(most);
-    this.#hashes = new Int32Array(most);
-    let size = 16;
-    while (size < most * 2) size *= 2;
-    this.#slots = new Int32Array(size);
-    this.#mask = size - 1;
-  }
-
-  /** Adds `host` unless it is in already (at most as many hosts as the constructor was told). */
-  add(host: string, labels: number): void {
-    const hash = hashOfSuffix(host, 0);
-    let slot = hash & this.#mask;
-    for (let ref = this.#slots[slot]!; ref !== 0; slot = (slot + 1) & this.#mask, ref = this.#slots[slot]!) {
-      if (this.#hashes[ref - 1] === hash && this.hosts[ref - 1] === host) return;
-    }
-    const index = this.hosts.length;
-    this.hosts.push(host);
-    this.labels[index] = labels;
-    this.#hashes[index] = hash;
-    this.#slots[slot] = index + 1;
-  }
-
-  has(host: string): boolean {
-    return this.find(host, 0, hashOfSuffix(host, 0)) !== -1;
-  }
-
-  /** Index of `host.slice(from)`, whose hash is given, or -1; slices nothing. */
-  find(host: string, from: number, hash: number): number {
-    const length = host.length - from;
-    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const ref = this.#slots[slot]!;
-      if (ref === 0) return -1;
-      if (this.#hashes[ref - 1] === hash) {
-        const key = this.hosts[ref - 1]!;
-        if (key.length === length && host.endsWith(key)) return ref - 1;
-      }
-    }
-  }
-
-  /**
-   * Index of the closest parent domain of `host` in the table whose `marks` slot is not 0, or -1.
-   * One right-to-left pass: the parents come top-level first, the last one found is the closest.
-   */
-  closestMarkedParent(host: string, marks: Uint8Array): number {
-    let closest = -1;
-    let hash = HASH_SEED;
-    for (let i = host.length - 1; i > 0; i--) {
-      const code = host.charCodeAt(i);
-      if (code === DOT) {
-        const index = this.find(host, i + 1, finalizeHash(hash));
-        if (index !== -1 && marks[index] !== 0) closest = index;
-      }
-      hash = hashStep(hash, code);
-    }
-    return closest;
-  }
-}
-
 /** A decision failed: what to report, about which host (the probe, if it failed), and for which pattern host. */
 interface FailedDecision {
   readonly item: string;
@@ -516,8 +442,7 @@ function draftHostRules(
   drafting: Drafting,
 ): void {
   const { drafts } = drafting;
-  // The default sort is code-unit order, and much cheaper than a comparator at a million hosts.
-  const sorted = hosts.sort();
+  const sorted = sortText(hosts);
   const chunksOf = (withRegex: boolean) => chunked(sorted, withRegex ? drafting.maxDomainsPerRegexRule : drafting.maxDomainsPerRule);
   if (verdict === 'allow') {
     const resourceTypes = drafting.blockApiRequests ? [...NAVIGATION_RESOURCE_TYPES, ...API_RESOURCE_TYPES] : [...NAVIGATION_RESOURCE_TYPES];
@@ -752,29 +677,6 @@ function patternHost(text: string): { ok: true; host: string; ip: boolean } | { 
 }
 
 const DOT = 46;
-
-const HASH_SEED = 0x811c9dc5 | 0;
-
-/** FNV-1a step: cheap, and good enough once finalised by `finalizeHash`. */
-function hashStep(hash: number, charCode: number): number {
-  return Math.imul(hash ^ charCode, 0x01000193);
-}
-
-/** murmur3's finaliser: spreads FNV's weak low bits, which pick the slot. */
-function finalizeHash(hash: number): number {
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) | 0;
-}
-
-/** Hash of `text.slice(from)`, computed right to left like HostTable.closestMarkedParent. */
-function hashOfSuffix(text: string, from: number): number {
-  let hash = HASH_SEED;
-  for (let i = text.length - 1; i >= from; i--) hash = hashStep(hash, text.charCodeAt(i));
-  return finalizeHash(hash);
-}
 
 /**
  * How many labels a pattern already in canonical domain form has (`example.com`, `.example.com`:
