@@ -245,10 +245,13 @@ describe('a stored copy that fails its checksum', () => {
   test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
     const db = await openListDatabase(factory);
     await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), etag: '"v7"', at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
-    const raw = db as unknown as { get(store: string, key: string): Promise<{ packed: { patterns: string } }>; put(store: string, value: unknown): Promise<unknown> };
+    const raw = db as unknown as { get(store: string, key: string): Promise<{ packed: { body: ArrayBuffer } }>; put(store: string, value: unknown): Promise<unknown> };
     const record = await raw.get('subscriptions', subscriptionId(`${lists.origin}/community.json`));
     // One flipped character on disk: a relay would stop being blocked if the copy were trusted.
-    await raw.put('subscriptions', { ...record, packed: { ...record.packed, patterns: record.packed.patterns.replace('relay.example', 'relay.exampla') } });
+    const body = new Uint8Array(record.packed.body.slice(0));
+    const at = Buffer.from(body).indexOf('relay.example\n') + 'relay.exampl'.length;
+    body[at] = 'a'.charCodeAt(0);
+    await raw.put('subscriptions', { ...record, packed: { ...record.packed, body: body.buffer } });
     db.close();
 
     const requests: (string | undefined)[] = [];

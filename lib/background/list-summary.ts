@@ -1,5 +1,5 @@
 import { MANAGED_POLICY_LIST_ID } from '../lists/precedence.ts';
-import type { SourcedList } from '../lists/matcher.ts';
+import { entryCountOf, type SourcedList } from '../lists/matcher.ts';
 import type { StoredSubscription } from '../lists/list-store.ts';
 import { managedByOf, policyAsList, type ManagedPolicy } from '../lists/policy.ts';
 import type { ListSummary, ResponseFor } from '../protocol/messages.ts';
@@ -11,7 +11,7 @@ import { refreshIntervalMinutes } from '../lists/refresh-schedule.ts';
 export function assembleLists(parts: {
   readonly policy: ManagedPolicy;
   readonly userList: SourcedList | null;
-  readonly subscriptions: readonly (Pick<StoredSubscription, 'id' | 'list'> & { readonly url?: string })[];
+  readonly subscriptions: readonly (Pick<SourcedList, 'id' | 'list'> & { readonly url?: string })[];
   readonly bundled: readonly SourcedList[];
 }): SourcedList[] {
   const { policy, userList, subscriptions, bundled } = parts;
@@ -39,7 +39,7 @@ export function summarizeLists(lists: readonly SourcedList[], subscriptions: rea
       source,
       name: list.name,
       version: list.version,
-      entryCount: list.entries.length,
+      entryCount: entryCountOf(list),
       ...(list.reportUrl !== undefined && { reportUrl: list.reportUrl }),
       ...(subscription && {
         url: subscription.url,

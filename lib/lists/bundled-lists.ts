@@ -23,7 +23,7 @@ const BUNDLED: readonly BundledFile[] = [
 ];
 
 export interface BundledLists {
-  readonly lists: SourcedList[];
+  readonly lists: SourcedList<RelayList>[];
 }
 
 /** The bundled lists, without validation at run time (see above). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
 import { listSchema, type RelayList } from './list-schema.ts';
 import { LIST_PROBLEM_CODES, type ListProblem } from './list-problem.ts';
+import { IndexedList } from './indexed-list.ts';
 import { packList, unpackList, type PackedList } from './stored-list.ts';
 import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -42,8 +43,8 @@ const subscriptionMetaSchema = z.object({
 });
 type SubscriptionMeta = z.infer<typeof subscriptionMetaSchema>;
 
-/** A subscription in memory: its metadata and the list, unpacked. */
-export type StoredSubscription = SubscriptionMeta & { readonly list: RelayList };
+/** A subscription in memory: its metadata and the list, in the matcher's indexed form. */
+export type StoredSubscription = SubscriptionMeta & { readonly list: IndexedList };
 
 /**
  * A subscription as IndexedDB holds it. `packed` is absent while the subscription waits for a
@@ -114,9 +115,12 @@ export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): 
     ...(fetched.refreshMinutes !== undefined && { refreshMinutes: fetched.refreshMinutes }),
   };
   // Packing awaits WebCrypto, which would end a transaction: pack first, then write.
-  const packed = await packList(fetched.list);
+  const packed = await packList(IndexedList.of(fetched.list));
   await db.put('subscriptions', { ...meta, packed });
-  return { ...meta, list: fetched.list };
+  // The copy in memory reads the packed body (IndexedDB keeps its own): the validated entries can go.
+  const stored = IndexedList.fromBody(packed.body);
+  if (!stored.ok) throw new Error(`A list just packed could not be read back: ${stored.error}`);
+  return { ...meta, list: stored.value };
 }
 
 /**
@@ -202,7 +206,7 @@ export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscri
 }
 
 /** The list a record holds, and the record to write back when it was migrated. */
-async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta): Promise<Result<{ list: RelayList; rewrite?: SubscriptionRecord }, string>> {
+async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta): Promise<Result<{ list: IndexedList; rewrite?: SubscriptionRecord }, string>> {
   if ('packed' in raw) {
     const unpacked = await unpackList(raw.packed);
     return unpacked.ok ? ok({ list: unpacked.value }) : unpacked;
@@ -211,13 +215,13 @@ async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta):
   // Migration from the form before packing: validate this one last time, then store it packed.
   const legacy = legacySubscriptionSchema.safeParse(raw);
   if (!legacy.success) return err(`it is not a valid list: ${legacy.error.issues[0]?.message ?? 'invalid record'}`);
-  const { list } = legacy.data;
+  const list = IndexedList.of(legacy.data.list);
   return ok({ list, rewrite: { ...meta, packed: await packList(list) } });
 }
 
 /** The empty stand-in for a subscription whose stored copy was dropped: it names the URL, blocks nothing. */
-function awaitingList(url: string): RelayList {
-  return { name: url, version: '—', updated: '1970-01-01', entries: [] };
+function awaitingList(url: string): IndexedList {
+  return IndexedList.of({ name: url, version: '—', updated: '1970-01-01', entries: [] });
 }
 
 export async function removeSubscription(db: ListDatabase, id: string): Promise<boolean> {

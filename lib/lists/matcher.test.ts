@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseList, type ListEntry, type RelayList } from './list-schema.ts';
+import { IndexedList } from './indexed-list.ts';
 import { compileMatcher, type ListHit, type SourcedList } from './matcher.ts';
 import { winningHit, type ListSource } from './precedence.ts';
 
@@ -12,7 +13,14 @@ function list(name: string, entries: readonly Record<string, unknown>[], version
   return parsed.value;
 }
 
-function sourced(id: string, source: ListSource, relayList: RelayList): SourcedList {
+/** A list as IndexedDB hands it back: its packed body, read without the entries it was built from. */
+function storedCopy(relayList: RelayList): IndexedList {
+  const read = IndexedList.fromBody(structuredClone(IndexedList.of(relayList).toBody()));
+  if (!read.ok) throw new Error(read.error);
+  return read.value;
+}
+
+function sourced(id: string, source: ListSource, relayList: RelayList): SourcedList<RelayList> {
   return { id, source, list: relayList };
 }
 
@@ -273,7 +281,7 @@ describe('compileMatcher: bookkeeping', () => {
 
 describe('compileMatcher agrees with a naive scan', () => {
   // The reference: every entry of every list, checked one by one the obvious way.
-  function naiveMatch(lists: readonly SourcedList[], host: string): ListHit[] {
+  function naiveMatch(lists: readonly SourcedList<RelayList>[], host: string): ListHit[] {
     const isIp = host.includes(':') || /^\d+\.\d+\.\d+\.\d+$/.test(host);
     const hits: { hit: ListHit; depth: number }[] = [];
     for (const { id, source, list: relayList } of lists) {
@@ -335,12 +343,17 @@ describe('compileMatcher agrees with a naive scan', () => {
       return sourced(`list-${index}`, source, { name: `L${index}`, version: String(index), updated: '2026-11-26', entries });
     });
     const matcher = compileMatcher(lists);
+    // The same lists as a cold worker reads them back from storage: one buffer each, no entries.
+    const stored = compileMatcher(lists.map(({ id, source, list: relayList }) => ({ id, source, list: storedCopy(relayList) })));
     for (let i = 0; i < 300; i++) {
       const host = random() < 0.05 ? '10.0.0.1' : hostOf();
       const expected = naiveMatch(lists, host);
       expect(matcher.match(host)).toEqual(expected);
       expect(matcher.decide(host)).toEqual(winningHit(expected));
+      expect(stored.match(host)).toEqual(expected);
+      expect(stored.decideHostAndSubdomains(host)).toEqual(matcher.decideHostAndSubdomains(host));
     }
+    expect(stored.patterns()).toEqual(matcher.patterns());
   });
 });
 

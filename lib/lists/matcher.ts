@@ -1,25 +1,45 @@
 import { namesAccountsInPath } from '../core/gateway-accounts.ts';
-import { patternSpecificity } from '../core/host-pattern.ts';
-import type { ListEntry, ListLevel, RelayList } from './list-schema.ts';
+import { finalizeHash, HASH_SEED, hashOfSuffix, hashStep, IndexedList } from './indexed-list.ts';
+import type { ListLevel, RelayList } from './list-schema.ts';
 import { comparePrecedence, type ListSource, type RankedHit } from './precedence.ts';
 
 /**
- * Compiles any number of lists into one open-addressing hash table keyed by pattern host, so a
- * lookup costs one probe per label of the host (api.example.com → 3) however many entries
- * there are. At a million entries a JS Map spends most of a lookup slicing suffix strings and
- * hashing them; here every suffix hash comes from one right-to-left pass over the host, a slot
- * holds the stored hash beside the key id (a missed probe touches one slot), and entries are
- * referenced by index instead of one wrapper object each. `npm run bench` measures the result.
+ * Answers every question asked of the lists at once, over each list's own open-addressing hash
+ * table keyed by pattern host (indexed-list.ts), so a lookup costs one probe per label of the
+ * host (api.example.com → 3) and list, however many entries there are. At a million entries a
+ * JS Map spends most of a lookup slicing suffix strings and hashing them; here every suffix hash
+ * comes from one right-to-left pass over the host, and a missed probe touches one slot. Tables
+ * are built when a list is validated and stored with it, so compiling costs nothing per entry.
+ * `npm run bench` measures the result.
  *
- * About 330 lines, kept in one file: the table's layout, its hashing and every question asked of
- * it (host, host and subdomains, gateway account) must change together to stay correct.
+ * About 300 lines, kept in one file: the precedence walk and every question asked of the tables
+ * (host, host and subdomains, gateway account) must change together to stay correct.
  */
 
-export interface SourcedList {
+export interface SourcedList<L extends RelayList | IndexedList = RelayList | IndexedList> {
   /** Stable id of the stored list (e.g. `bundled:vendors`, `subscription:<url>`, `user`). */
   readonly id: string;
   readonly source: ListSource;
-  readonly list: RelayList;
+  /** A validated list, indexed on first use; stored lists come back from storage already indexed. */
+  readonly list: L;
+}
+
+/** Lists built in this worker (bundled, the person's, the policy's) are indexed once each. */
+const indexedLists = new WeakMap<RelayList, IndexedList>();
+
+/** The indexed form of a list, built once per list object. */
+export function indexedOf(list: RelayList | IndexedList): IndexedList {
+  if (list instanceof IndexedList) return list;
+  let indexed = indexedLists.get(list);
+  if (!indexed) {
+    indexed = IndexedList.of(list);
+    indexedLists.set(list, indexed);
+  }
+  return indexed;
+}
+
+export function entryCountOf(list: RelayList | IndexedList): number {
+  return list instanceof IndexedList ? list.count : list.entries.length;
 }
 
 export interface ListHit {
@@ -69,30 +89,6 @@ export interface HostAndSubdomainLevels {
 const DOT = 46;
 /** A host has at most 253 characters, so at most 127 labels. */
 const MAX_LABELS = 128;
-const EMPTY_SLOT = 0;
-
-/** FNV-1a step: cheap, and good enough once finalised by `finalizeHash`. */
-function hashStep(hash: number, charCode: number): number {
-  return Math.imul(hash ^ charCode, 0x01000193);
-}
-
-/** murmur3's finaliser: spreads FNV's weak low bits, which pick the slot. */
-function finalizeHash(hash: number): number {
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) | 0;
-}
-
-const HASH_SEED = 0x811c9dc5 | 0;
-
-/** Hash of `text.slice(from)`, computed right to left like the suffix pass below. */
-function hashOfSuffix(text: string, from: number): number {
-  let hash = HASH_SEED;
-  for (let i = text.length - 1; i >= from; i--) hash = hashStep(hash, text.charCodeAt(i));
-  return finalizeHash(hash);
-}
 
 function isIpLiteral(host: string): boolean {
   // A domain's last label (a TLD) is never all digits: only a host ending in a digit can be IPv4.
@@ -109,86 +105,34 @@ function accountSpecificity(pattern: string): number {
   return 2 * segments;
 }
 
-function isExactHostOnly(entry: ListEntry): boolean {
-  return entry.pattern.charCodeAt(0) === DOT;
+/** Two points per label of `host.slice(offset)`, one more for an exact-host pattern (host-pattern.ts's patternSpecificity, without the slice). */
+function specificityAt(host: string, offset: number, exact: boolean): number {
+  let labels = 1;
+  for (let i = offset; i < host.length; i++) if (host.charCodeAt(i) === DOT) labels++;
+  return labels * 2 + (exact ? 1 : 0);
 }
 
-/** The pattern host keys and their entries, in an open-addressing table. */
-class PatternTable {
-  /** Pairs of [hash, keyId + 1]; keyId + 1 === 0 marks an empty slot. */
-  readonly #slots: Int32Array;
-  readonly #mask: number;
-  /** Per key id: the pattern host, and its entry index or indexes (in list order). */
-  readonly keys: string[] = [];
-  readonly entriesOf: (number | number[])[] = [];
-
-  constructor(entryCount: number) {
-    let capacity = 16;
-    while (capacity < entryCount * 2) capacity *= 2; // load factor ≤ ½ keeps probe chains short
-    this.#slots = new Int32Array(capacity * 2);
-    this.#mask = capacity - 1;
-  }
-
-  add(patternHost: string, hash: number, entryIndex: number): void {
-    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const ref = this.#slots[slot * 2 + 1]!;
-      if (ref === EMPTY_SLOT) {
-        this.#slots[slot * 2] = hash;
-        this.#slots[slot * 2 + 1] = this.keys.push(patternHost);
-        this.entriesOf.push(entryIndex);
-        return;
-      }
-      if (this.#slots[slot * 2] === hash && this.keys[ref - 1] === patternHost) {
-        const existing = this.entriesOf[ref - 1]!;
-        if (typeof existing === 'number') this.entriesOf[ref - 1] = [existing, entryIndex];
-        else existing.push(entryIndex);
-        return;
-      }
-    }
-  }
-
-  /** Key id of `host.slice(offset)` (whose hash is given), or -1; slices nothing. */
-  find(host: string, offset: number, hash: number): number {
-    const length = host.length - offset;
-    for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const ref = this.#slots[slot * 2 + 1]!;
-      if (ref === EMPTY_SLOT) return -1;
-      if (this.#slots[slot * 2] === hash) {
-        const key = this.keys[ref - 1]!;
-        if (key.length === length && host.endsWith(key)) return ref - 1;
-      }
-    }
-  }
+/** A gateway account entry of one list, by host. */
+interface AccountRef {
+  readonly pathPrefix: string;
+  readonly list: number;
+  readonly at: number;
 }
 
 export function compileMatcher(lists: readonly SourcedList[]): Matcher {
-  const entryCount = lists.reduce((count, { list }) => count + list.entries.length, 0);
-  const entries: ListEntry[] = new Array(entryCount);
-  const listIndexOf = new Uint32Array(entryCount);
-  const table = new PatternTable(entryCount);
-  let hasSingleLabelKey = false;
+  const tables = lists.map(({ list }) => indexedOf(list));
+  const entryCount = tables.reduce((count, table) => count + table.count, 0);
+  // Only lists with entries are probed: an empty subscription costs a lookup nothing.
+  const probed = tables.flatMap((table, index) => (table.count > 0 ? [index] : []));
+  const hasSingleLabelKey = tables.some((table) => table.hasSingleLabelKey);
 
   /** Gateway account patterns by host: few, so a list per host, searched by prefix. */
-  const accountEntries = new Map<string, { pathPrefix: string; at: number }[]>();
-
-  let entryIndex = 0;
-  lists.forEach(({ list }, listIndex) => {
-    for (const entry of list.entries) {
-      entries[entryIndex] = entry;
-      listIndexOf[entryIndex] = listIndex;
-      const slash = entry.pattern.indexOf('/');
-      if (slash > 0) {
-        const host = entry.pattern.slice(0, slash);
-        const known = accountEntries.get(host) ?? [];
-        known.push({ pathPrefix: entry.pattern.slice(slash), at: entryIndex });
-        accountEntries.set(host, known);
-        entryIndex++;
-        continue;
-      }
-      const patternHost = isExactHostOnly(entry) ? entry.pattern.slice(1) : entry.pattern;
-      table.add(patternHost, hashOfSuffix(patternHost, 0), entryIndex);
-      if (!patternHost.includes('.')) hasSingleLabelKey = true;
-      entryIndex++;
+  const accountEntries = new Map<string, AccountRef[]>();
+  tables.forEach((table, list) => {
+    for (const { host, pathPrefix, at } of table.accountEntries()) {
+      const known = accountEntries.get(host) ?? [];
+      known.push({ pathPrefix, list, at });
+      accountEntries.set(host, known);
     }
   });
 
@@ -225,43 +169,50 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     return !hasSingleLabelKey && labels > 1 ? labels - 1 : labels;
   };
 
-  const rankOf = (at: number, patternHost: string): RankedHit => {
-    const entry = entries[at]!;
-    return {
-      source: lists[listIndexOf[at]!]!.source,
-      level: entry.level,
-      specificity: patternSpecificity(patternHost, isExactHostOnly(entry) || isIpLiteral(patternHost)) + accountSpecificity(entry.pattern),
-    };
+  /** Precedence of entry `at` of list `list`, whose pattern host is `host.slice(offset)`. */
+  const rankOf = (list: number, at: number, host: string, offset: number, ipHost: boolean): RankedHit => {
+    const table = tables[list]!;
+    const account = table.accountEntries().length > 0 ? accountSpecificity(table.patternAt(at)) : 0;
+    // An IP address has no subdomains: its pattern counts as exact (a suffix of a name never is one).
+    const ipPattern = offset === 0 ? ipHost : isIpLiteral(host.slice(offset));
+    return { source: lists[list]!.source, level: table.levelAt(at), specificity: specificityAt(host, offset, table.isExactHostOnlyAt(at) || ipPattern) + account };
   };
 
-  const toHit = (at: number, patternHost: string): ListHit => {
-    const entry = entries[at]!;
-    const { id, source, list } = lists[listIndexOf[at]!]!;
+  const toHit = (list: number, at: number, rank: RankedHit): ListHit => {
+    const { id, source } = lists[list]!;
+    const table = tables[list]!;
+    const { category, reason, evidence } = table.detailsAt(at);
     return {
       listId: id,
-      listName: list.name,
-      listVersion: list.version,
+      listName: table.name,
+      listVersion: table.version,
       source,
-      pattern: entry.pattern,
-      level: entry.level,
-      specificity: rankOf(at, patternHost).specificity,
-      ...(entry.category !== undefined && { category: entry.category }),
-      ...(entry.reason !== undefined && { reason: entry.reason }),
-      ...(entry.evidence !== undefined && { evidence: entry.evidence }),
+      pattern: table.patternAt(at),
+      level: rank.level,
+      specificity: rank.specificity,
+      ...(category !== undefined && { category }),
+      ...(reason !== undefined && { reason }),
+      ...(evidence !== undefined && { evidence }),
     };
   };
 
-  /** Calls `visit` for every entry that applies to `host`, longest pattern host first. */
-  const forEachApplicable = (host: string, visit: (entryIndex: number, patternHost: string) => void): void => {
+  /**
+   * Calls `visit` for every entry that applies to `host`, longest pattern host first, list order
+   * within one. `offset` is where the entry's pattern host starts in `host`.
+   */
+  const forEachApplicable = (host: string, visit: (list: number, at: number, offset: number, ipHost: boolean) => void): void => {
+    const ipHost = isIpLiteral(host);
     const probes = prepareSuffixes(host);
     for (let probe = 0; probe < probes; probe++) {
-      const keyId = table.find(host, suffixOffsets[probe]!, suffixHashes[probe]!);
-      if (keyId === -1) continue;
-      const patternHost = table.keys[keyId]!;
-      const indexes = table.entriesOf[keyId]!;
-      for (const at of typeof indexes === 'number' ? [indexes] : indexes) {
-        // An exact-host pattern (`.example.com`) applies to its own host, not to subdomains.
-        if (probe === 0 || !isExactHostOnly(entries[at]!)) visit(at, patternHost);
+      const offset = suffixOffsets[probe]!;
+      const hash = suffixHashes[probe]!;
+      for (const list of probed) {
+        const table = tables[list]!;
+        for (let slot = table.firstSlot(host, offset, hash); slot !== -1; slot = table.nextSlot(host, offset, hash, slot)) {
+          const at = table.entryAtSlot(slot);
+          // An exact-host pattern (`.example.com`) applies to its own host, not to subdomains.
+          if (probe === 0 || !table.isExactHostOnlyAt(at)) visit(list, at, offset, ipHost);
+        }
       }
     }
   };
@@ -271,38 +222,43 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
    * already known to apply). Ranks in place and builds a ListHit only for the winner: this runs
    * on every navigation and AI call, and nearly every host misses.
    */
-  const decideAmong = (host: string, skip?: (at: number) => boolean, extra: readonly number[] = []): ListHit | null => {
-    let winner = -1;
-    let winnerHost = '';
+  const decideAmong = (host: string, skip?: (list: number, at: number) => boolean, extra: readonly AccountRef[] = []): ListHit | null => {
+    let winnerList = -1;
+    let winnerAt = -1;
     let best: RankedHit | null = null;
-    const consider = (at: number, patternHost: string) => {
-      const rank = rankOf(at, patternHost);
+    const consider = (list: number, at: number, offset: number, ipHost: boolean) => {
+      const rank = rankOf(list, at, host, offset, ipHost);
       if (best === null || comparePrecedence(rank, best) > 0) {
         best = rank;
-        winner = at;
-        winnerHost = patternHost;
+        winnerList = list;
+        winnerAt = at;
       }
     };
-    forEachApplicable(host, (at, patternHost) => {
-      if (!skip?.(at)) consider(at, patternHost);
+    forEachApplicable(host, (list, at, offset, ipHost) => {
+      if (!skip?.(list, at)) consider(list, at, offset, ipHost);
     });
-    for (const at of extra) consider(at, host);
-    return winner === -1 ? null : toHit(winner, winnerHost);
+    for (const { list, at } of extra) consider(list, at, 0, isIpLiteral(host));
+    return best === null ? null : toHit(winnerList, winnerAt, best);
   };
 
   const decide = (host: string): ListHit | null => decideAmong(host);
 
+  const anyListHasKey = (host: string): boolean => {
+    const hash = hashOfSuffix(host, 0);
+    return probed.some((list) => tables[list]!.firstSlot(host, 0, hash) !== -1);
+  };
+
   /** A subdomain of `host` that no pattern names: its lookup sees only what `host` passes down. */
   const unnamedSubdomainOf = (host: string): string => {
     let probe = `rg-probe-subdomain.${host}`;
-    for (let n = 2; table.find(probe, 0, hashOfSuffix(probe, 0)) !== -1; n++) probe = `rg-probe-subdomain-${n}.${host}`;
+    for (let n = 2; anyListHasKey(probe); n++) probe = `rg-probe-subdomain-${n}.${host}`;
     return probe;
   };
 
   return {
     match(host) {
       const hits: ListHit[] = [];
-      forEachApplicable(host, (at, patternHost) => hits.push(toHit(at, patternHost)));
+      forEachApplicable(host, (list, at, offset, ipHost) => hits.push(toHit(list, at, rankOf(list, at, host, offset, ipHost))));
       return hits;
     },
     decide,
@@ -315,22 +271,26 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
       // sees exactly host's entries minus its exact-host ones, so both winners come from one pass.
       let hostBest: RankedHit | null = null;
       let subBest: RankedHit | null = null;
-      forEachApplicable(host, (at, patternHost) => {
-        const rank = rankOf(at, patternHost);
+      forEachApplicable(host, (list, at, offset, ipHost) => {
+        const rank = rankOf(list, at, host, offset, ipHost);
         if (hostBest === null || comparePrecedence(rank, hostBest) > 0) hostBest = rank;
-        if (patternHost === host && isExactHostOnly(entries[at]!)) return;
+        if (offset === 0 && tables[list]!.isExactHostOnlyAt(at)) return;
         if (subBest === null || comparePrecedence(rank, subBest) > 0) subBest = rank;
       });
       return { host: (hostBest as RankedHit | null)?.level ?? null, subdomains: (subBest as RankedHit | null)?.level ?? null };
     },
     decideEndpoint(host, accountPathPrefix) {
       if (!namesAccountsInPath(host)) return decideAmong(host);
-      const accounts = accountPathPrefix === undefined ? [] : (accountEntries.get(host) ?? []).filter((entry) => accountPathPrefix.startsWith(entry.pathPrefix)).map((entry) => entry.at);
+      const accounts = accountPathPrefix === undefined ? [] : (accountEntries.get(host) ?? []).filter((entry) => accountPathPrefix.startsWith(entry.pathPrefix));
       // A host-wide `vetted` entry says who runs the gateway, not whose account the call goes through.
-      return decideAmong(host, (at) => entries[at]!.level === 'vetted', accounts);
+      return decideAmong(host, (list, at) => tables[list]!.levelAt(at) === 'vetted', accounts);
     },
     entryCount,
-    patterns: () => [...new Set(entries.filter((entry) => !entry.pattern.includes('/')).map((entry) => entry.pattern))],
+    patterns: () => {
+      const distinct = new Set<string>();
+      for (const table of tables) for (const pattern of table.patterns()) if (!pattern.includes('/')) distinct.add(pattern);
+      return [...distinct];
+    },
     lists: lists.map(({ id, source }) => ({ id, source })),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { IndexedList } from './indexed-list.ts';
 import { parseList, type RelayList } from './list-schema.ts';
 import { packList, STORED_LIST_FORM, unpackList, type PackedList } from './stored-list.ts';
 
@@ -20,40 +21,50 @@ const LIST = validated({
     { pattern: '.api.gateway.example', level: 'vetted' },
     { pattern: 'xn--bcher-kva.example', level: 'official', added: '2026-11-20' },
     { pattern: '10.1.2.3', level: 'vetted', reason: '内部网关' },
+    { pattern: 'gateway.ai.cloudflare.com/v1/0123456789abcdef0123456789abcdef/', level: 'vetted', reason: 'our account' },
   ],
 });
 
-describe('packList / unpackList', () => {
-  test('a list\'s reportUrl is kept, is covered by the checksum, and a list without one packs as before', async () => {
-    const withTracker = validated({ ...plain(LIST), reportUrl: 'https://lists.example.org/issues/new' });
-    const packed = await packList(withTracker);
-    const unpacked = await unpackList(packed);
-    expect(unpacked.ok && unpacked.value.reportUrl).toBe('https://lists.example.org/issues/new');
-    expect((await unpackList({ ...packed, reportUrl: 'https://elsewhere.example/new' })).ok).toBe(false);
-    const { reportUrl: _dropped, ...without } = packed;
-    expect((await packList(LIST)).checksum).not.toBe(packed.checksum);
-    expect(await unpackList(without)).toEqual({ ok: false, error: 'the stored list failed its checksum (damaged on disk)' });
-  });
+const pack = (list: RelayList) => packList(IndexedList.of(list));
 
+/** What IndexedDB does to a record: a structured clone, in a fresh buffer. */
+const throughStorage = (packed: PackedList): PackedList => structuredClone(packed);
+
+const metaOf = ({ name, version, updated, homepage, reportUrl }: RelayList | IndexedList) => plain({ name, version, updated, homepage, reportUrl });
+
+describe('packList / unpackList', () => {
   test('round trip: the same list comes back, entry for entry, without validation', async () => {
-    const packed = await packList(LIST);
-    expect(packed).toMatchObject({ form: STORED_LIST_FORM, count: 4, levels: 'bvov', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const unpacked = await unpackList(packed);
+    const packed = await pack(LIST);
+    expect(packed).toMatchObject({ form: STORED_LIST_FORM, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const unpacked = await unpackList(throughStorage(packed));
     expect(unpacked.ok).toBe(true);
     if (!unpacked.ok) return;
-    expect(plain(unpacked.value)).toEqual(plain(LIST));
-    // An entry's details read like a plain entry's, parsed on first use.
-    const [first, second] = unpacked.value.entries;
-    expect(first!.reason).toBe('kept keys\nand resold them "quietly"');
-    expect(first!.evidence).toEqual(['https://evidence.example.org/1', 'https://evidence.example.org/2']);
-    expect(first!.added).toBeUndefined();
-    expect(second).toEqual({ pattern: '.api.gateway.example', level: 'vetted' });
+    expect(unpacked.value.count).toBe(5);
+    expect(metaOf(unpacked.value)).toEqual(metaOf(LIST));
+    expect(plain(unpacked.value.toEntries())).toEqual(plain(LIST.entries));
+    // An entry's details are read when asked for, from the stored bytes.
+    expect(unpacked.value.detailsAt(0)).toEqual({ category: 'reseller', reason: 'kept keys\nand resold them "quietly"', evidence: ['https://evidence.example.org/1', 'https://evidence.example.org/2'] });
+    expect(unpacked.value.detailsAt(1)).toEqual({});
+    expect(unpacked.value.patterns()).toEqual(LIST.entries.map((entry) => entry.pattern));
+    expect(unpacked.value.accountEntries()).toEqual([{ host: 'gateway.ai.cloudflare.com', pathPrefix: '/v1/0123456789abcdef0123456789abcdef/', at: 4 }]);
+  });
+
+  test('a list\'s reportUrl is kept and covered by the checksum', async () => {
+    const withTracker = validated({ ...plain(LIST), reportUrl: 'https://lists.example.org/issues/new' });
+    const packed = await pack(withTracker);
+    const unpacked = await unpackList(throughStorage(packed));
+    expect(unpacked.ok && unpacked.value.reportUrl).toBe('https://lists.example.org/issues/new');
+    expect((await pack(LIST)).checksum).not.toBe(packed.checksum);
   });
 
   test('an empty list and a list without homepage round-trip too', async () => {
     const empty = validated({ name: 'Empty', version: '1', updated: '2026-11-26', entries: [] });
-    const unpacked = await unpackList(await packList(empty));
-    expect(unpacked).toEqual({ ok: true, value: empty });
+    const unpacked = await unpackList(throughStorage(await pack(empty)));
+    expect(unpacked.ok).toBe(true);
+    if (!unpacked.ok) return;
+    expect(metaOf(unpacked.value)).toEqual(metaOf(empty));
+    expect(unpacked.value.toEntries()).toEqual([]);
+    expect(unpacked.value.patterns()).toEqual([]);
   });
 
   test('canonical: the same list packs to the same bytes and checksum, whatever order its fields came in', async () => {
@@ -61,36 +72,54 @@ describe('packList / unpackList', () => {
       ...plain(LIST),
       entries: plain(LIST).entries.map((entry) => Object.fromEntries(Object.entries(entry).reverse())),
     });
-    expect(await packList(reordered)).toEqual(await packList(LIST));
+    expect(await pack(reordered)).toEqual(await pack(LIST));
   });
 
-  test('the checksum covers the metadata as well as the columns', async () => {
-    const packed = await packList(LIST);
-    const edits: Partial<PackedList>[] = [
-      { name: 'Other' },
-      { version: '2026.11.27' },
-      { updated: '2026-11-27' },
-      { homepage: 'https://evil.example/' },
-      { levels: 'bbov' },
-      { patterns: packed.patterns.replace('relay', 'relax') },
-      { details: packed.details.replace('kept', 'lost') },
-      { checksum: '0'.repeat(64) },
-    ];
-    for (const edit of edits) {
-      expect(await unpackList({ ...packed, ...edit }), JSON.stringify(edit)).toEqual({ ok: false, error: 'the stored list failed its checksum (damaged on disk)' });
+  test('a list read back packs to the same bytes again (what a migration or a rewrite stores)', async () => {
+    const packed = await pack(LIST);
+    const unpacked = await unpackList(throughStorage(packed));
+    if (!unpacked.ok) throw new Error(unpacked.error);
+    expect(await packList(unpacked.value)).toEqual(packed);
+  });
+
+  test('the checksum covers every byte: metadata, patterns, levels, table and details', async () => {
+    const packed = await pack(LIST);
+    const length = packed.body.byteLength;
+    // One flipped byte at a time, across the whole body (each section lies somewhere in it).
+    for (let at = 0; at < length; at += Math.max(1, Math.floor(length / 97))) {
+      const damaged = throughStorage(packed);
+      const bytes = new Uint8Array(damaged.body);
+      bytes[at] = bytes[at]! ^ 0x20;
+      expect(await unpackList(damaged), `byte ${at}`).toEqual({ ok: false, error: 'the stored list failed its checksum (damaged on disk)' });
     }
+    expect(await unpackList({ ...packed, checksum: '0'.repeat(64) })).toEqual({ ok: false, error: 'the stored list failed its checksum (damaged on disk)' });
   });
 
   test('another form is refused by its number, before anything else is read', async () => {
-    const packed = await packList(LIST);
-    expect(await unpackList({ ...packed, form: 1 })).toEqual({ ok: false, error: `the stored list has form 1, this version of RelayGuard reads form ${STORED_LIST_FORM}` });
+    const packed = await pack(LIST);
+    expect(await unpackList({ ...packed, form: 2 })).toEqual({ ok: false, error: `the stored list has form 2, this version of RelayGuard reads form ${STORED_LIST_FORM}` });
+    // The form before this one: text columns instead of one buffer.
+    expect(await unpackList({ form: 2, patterns: 'relay.example', levels: 'b', details: '', count: 1, checksum: '0'.repeat(64) })).toEqual({
+      ok: false,
+      error: `the stored list has form 2, this version of RelayGuard reads form ${STORED_LIST_FORM}`,
+    });
     expect(await unpackList({ patterns: 'relay.example' })).toEqual({ ok: false, error: `the stored list has form undefined, this version of RelayGuard reads form ${STORED_LIST_FORM}` });
   });
 
   test('a malformed record is refused, never half read', async () => {
-    const packed = await packList(LIST);
+    const packed = await pack(LIST);
     expect(await unpackList(null)).toEqual({ ok: false, error: 'the stored list is missing' });
-    expect(await unpackList({ ...packed, count: '4' })).toEqual({ ok: false, error: 'the stored list is malformed' });
-    expect(await unpackList({ ...packed, levels: undefined })).toEqual({ ok: false, error: 'the stored list is malformed' });
+    expect(await unpackList({ ...packed, body: 'not a buffer' })).toEqual({ ok: false, error: 'the stored list is malformed' });
+    expect(await unpackList({ ...packed, checksum: undefined })).toEqual({ ok: false, error: 'the stored list is malformed' });
+  });
+
+  test('a body whose checksum holds but whose layout does not add up is refused', () => {
+    const body = IndexedList.of(LIST).toBody();
+    const cut = body.slice(0, body.byteLength - 1);
+    expect(IndexedList.fromBody(cut)).toEqual({ ok: false, error: 'the stored list is malformed' });
+    expect(IndexedList.fromBody(new ArrayBuffer(2))).toEqual({ ok: false, error: 'the stored list is malformed' });
+    const hugeHeader = body.slice(0);
+    new DataView(hugeHeader).setUint32(0, 0xffff_fff0, true);
+    expect(IndexedList.fromBody(hugeHeader)).toEqual({ ok: false, error: 'the stored list is malformed' });
   });
 });

@@ -141,7 +141,7 @@ function makeList(name: string, entries: ListEntry[]): RelayList {
  * `total` entries over the three LIST_SPECS lists. The result goes through a JSON round trip,
  * so its strings are flat and fresh, as lists read from storage or a subscription are.
  */
-export function generateLists(rng: Rng, total: number): SourcedList[] {
+export function generateLists(rng: Rng, total: number): SourcedList<RelayList>[] {
   const factory = createEntryFactory(rng);
   const overlaps = Math.round(total * OVERLAP_SHARE);
   const unique = total - overlaps;
@@ -214,7 +214,7 @@ function randomHost(rng: Rng): string {
 }
 
 /** `count` query hosts mixed per QUERY_MIX, drawn from the compiled lists' entries. */
-export function generateQueries(rng: Rng, lists: readonly SourcedList[], count: number): string[] {
+export function generateQueries(rng: Rng, lists: readonly SourcedList<RelayList>[], count: number): string[] {
   const pools = lists.map(({ list }) => list.entries).filter((entries) => entries.length > 0);
   const pickPool = weightedPicker(pools.map((entries) => [entries, entries.length] as const));
   const pickPattern = (exactOnly: boolean | null): string => {

@@ -1,5 +1,5 @@
 import { patternSpecificity } from '../../lib/core/host-pattern.ts';
-import type { ListEntry } from '../../lib/lists/list-schema.ts';
+import type { ListEntry, RelayList } from '../../lib/lists/list-schema.ts';
 import type { ListHit, SourcedList } from '../../lib/lists/matcher.ts';
 import { winningHit } from '../../lib/lists/precedence.ts';
 
@@ -23,7 +23,7 @@ export interface NaiveMatcher {
   decide(host: string): ListHit | null;
 }
 
-export function compileNaive(lists: readonly SourcedList[]): NaiveMatcher {
+export function compileNaive(lists: readonly SourcedList<RelayList>[]): NaiveMatcher {
   const entries: NaiveEntry[] = [];
   lists.forEach(({ list }, listIndex) => {
     for (const entry of list.entries) {

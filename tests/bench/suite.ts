@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { parseList } from '../../lib/lists/list-schema.ts';
+import { parseList, type RelayList } from '../../lib/lists/list-schema.ts';
 import { compileMatcher, type ListHit, type SourcedList } from '../../lib/lists/matcher.ts';
 import { generateListJson, generateLists, generateQueries, QUERY_MIX } from './generate.ts';
 import { compileNaive } from './naive.ts';
@@ -29,7 +29,7 @@ function sameDecision(a: ListHit | null, b: ListHit | null): boolean {
 }
 
 /** Generated lists must be what parseList accepts and outputs unchanged (canonical patterns). */
-function assertCanonical(lists: readonly SourcedList[]): void {
+function assertCanonical(lists: readonly SourcedList<RelayList>[]): void {
   for (const { id, list } of lists) {
     const parsed = parseList(structuredClone(list));
     if (!parsed.ok) throw new Error(`generated list ${id} is invalid: ${parsed.error.issues.join('; ')}`);

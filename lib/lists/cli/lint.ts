@@ -57,7 +57,7 @@ function writtenPattern(raw: unknown): string | undefined {
 
 const hostOf = (pattern: string): string => (pattern.startsWith('.') ? pattern.slice(1) : pattern);
 
-export function lintListText(text: string, vendorLists: readonly SourcedList[]): LintReport {
+export function lintListText(text: string, vendorLists: readonly SourcedList<RelayList>[]): LintReport {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -67,7 +67,7 @@ export function lintListText(text: string, vendorLists: readonly SourcedList[]):
   return lintListValue(raw, vendorLists);
 }
 
-function lintListValue(raw: unknown, vendorLists: readonly SourcedList[]): LintReport {
+function lintListValue(raw: unknown, vendorLists: readonly SourcedList<RelayList>[]): LintReport {
   if (!isRecord(raw)) return { problems: [{ severity: 'error', message: 'a list is a JSON object with name, version, updated and entries' }], validEntries: 0, totalEntries: 0 };
   const problems: LintProblem[] = [];
 
@@ -171,7 +171,7 @@ function vendorBlocks(
   entries: readonly { index: number; entry: ListEntry }[],
   match: (host: string) => ListHit[],
   vendorMatcher: Matcher,
-  officialLists: readonly SourcedList[],
+  officialLists: readonly SourcedList<RelayList>[],
 ): LintProblem[] {
   const reached = new Map<number, string[]>();
   const note = (index: number, vendorPattern: string): void => {

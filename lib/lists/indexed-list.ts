@@ -1,0 +1,410 @@
+import { err, ok, type Result } from '../core/result.ts';
+import { LIST_LEVELS, type ListEntry, type ListLevel, type RelayList } from './list-schema.ts';
+
+/**
+ * A list in the matcher's own form: its pattern texts as bytes, a level per entry, and an
+ * open-addressing hash table from pattern host to entry, all in typed arrays. Built once when a
+ * list is validated (download, import, the bundled lists on first use), stored as one ArrayBuffer
+ * (stored-list.ts) and read back without touching a single entry: a cold service worker pays a
+ * copy and a checksum, not a parse, a validation or a compile. At 100k entries, re-validating
+ * took a second of every start and compiling the matcher 50–70 ms.
+ *
+ * A lookup hashes each suffix of the host once (the matcher's right-to-left pass, hashOfSuffix
+ * here) and probes each list's table: a slot holds the pattern host's hash and the entry index,
+ * so a missed probe touches one slot and no string. Two entries may share a pattern host
+ * (`example.com` and `.example.com`); they sit in the table in list order along one probe run.
+ */
+
+const DOT = 46;
+const NEWLINE = 10;
+const EMPTY_SLOT = 0;
+
+/** FNV-1a step: cheap, and good enough once finalised by `finalizeHash`. */
+export function hashStep(hash: number, charCode: number): number {
+  return Math.imul(hash ^ charCode, 0x01000193);
+}
+
+/** murmur3's finaliser: spreads FNV's weak low bits, which pick the slot. */
+export function finalizeHash(hash: number): number {
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) | 0;
+}
+
+export const HASH_SEED = 0x811c9dc5 | 0;
+
+/**
+ * Hash of `text.slice(from)`, computed right to left like the matcher's suffix pass. Stored
+ * tables hold these hashes: changing this function changes the stored form (STORED_LIST_FORM).
+ */
+export function hashOfSuffix(text: string, from: number): number {
+  let hash = HASH_SEED;
+  for (let i = text.length - 1; i >= from; i--) hash = hashStep(hash, text.charCodeAt(i));
+  return finalizeHash(hash);
+}
+
+/** What a list says of itself. */
+export interface ListMeta {
+  readonly name: string;
+  readonly version: string;
+  readonly updated: string;
+  readonly homepage?: string;
+  readonly reportUrl?: string;
+}
+
+type EntryDetails = Pick<ListEntry, 'category' | 'reason' | 'evidence' | 'added'>;
+
+/** A gateway account entry (`host/v1/<account>/`): not in the host table, looked up by host and path prefix. */
+export interface AccountEntry {
+  readonly host: string;
+  readonly pathPrefix: string;
+  readonly at: number;
+}
+
+interface Columns {
+  /** Every pattern's UTF-8 text followed by `\n` (a validated pattern has none). */
+  readonly patternBytes: Uint8Array;
+  /** count + 1 byte offsets: pattern i is [starts[i], starts[i + 1] - 1). */
+  readonly patternStarts: Uint32Array;
+  /** Index into LIST_LEVELS per entry. */
+  readonly levels: Uint8Array;
+  /** Pairs of [pattern host hash, entry index + 1]; entry index + 1 === 0 marks an empty slot. */
+  readonly slots: Int32Array;
+  /** Entry indexes of gateway account patterns, in list order. */
+  readonly accounts: Uint32Array;
+  readonly hasSingleLabelKey: boolean;
+}
+
+/** Details as the JSON of the fields that are set, one line per entry (empty: none), like patterns. */
+interface DetailColumns {
+  readonly detailBytes: Uint8Array;
+  readonly detailStarts: Uint32Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class IndexedList implements ListMeta {
+  readonly name: string;
+  readonly version: string;
+  readonly updated: string;
+  readonly homepage?: string;
+  readonly reportUrl?: string;
+  readonly count: number;
+  readonly hasSingleLabelKey: boolean;
+  readonly #columns: Columns;
+  readonly #mask: number;
+  /** A list built in this worker keeps its validated entries for details; a stored one has the detail columns. */
+  readonly #details: readonly ListEntry[] | DetailColumns;
+  #accountEntries: readonly AccountEntry[] | null = null;
+
+  private constructor(meta: ListMeta, count: number, columns: Columns, details: readonly ListEntry[] | DetailColumns) {
+    this.name = meta.name;
+    this.version = meta.version;
+    this.updated = meta.updated;
+    if (meta.homepage !== undefined) this.homepage = meta.homepage;
+    if (meta.reportUrl !== undefined) this.reportUrl = meta.reportUrl;
+    this.count = count;
+    this.hasSingleLabelKey = columns.hasSingleLabelKey;
+    this.#columns = columns;
+    this.#mask = columns.slots.length / 2 - 1;
+    this.#details = details;
+  }
+
+  /** Indexes an already validated list (parseList's output, or the bundled and the person's lists). */
+  static of(list: RelayList): IndexedList {
+    const { entries } = list;
+    const count = entries.length;
+    let text = '';
+    for (let i = 0; i < count; i++) text += `${entries[i]!.pattern}\n`;
+    const patternBytes = encoder.encode(text);
+    const patternStarts = lineStarts(patternBytes, count);
+    const levels = new Uint8Array(count);
+    const accounts: number[] = [];
+    let hostCount = 0;
+    for (let i = 0; i < count; i++) {
+      levels[i] = LEVEL_INDEX[entries[i]!.level];
+      if (entries[i]!.pattern.includes('/')) accounts.push(i);
+      else hostCount++;
+    }
+    let capacity = 16;
+    while (capacity < hostCount * 2) capacity *= 2; // load factor ≤ ½ keeps probe chains short
+    const slots = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    let hasSingleLabelKey = false;
+    for (let i = 0; i < count; i++) {
+      const pattern = entries[i]!.pattern;
+      if (pattern.includes('/')) continue;
+      const from = pattern.charCodeAt(0) === DOT ? 1 : 0;
+      if (!pattern.includes('.', from)) hasSingleLabelKey = true;
+      const hash = hashOfSuffix(pattern, from);
+      let slot = hash & mask;
+      while (slots[slot * 2 + 1] !== EMPTY_SLOT) slot = (slot + 1) & mask;
+      slots[slot * 2] = hash;
+      slots[slot * 2 + 1] = i + 1;
+    }
+    const meta = metaOf(list);
+    return new IndexedList(meta, count, { patternBytes, patternStarts, levels, slots, accounts: Uint32Array.from(accounts), hasSingleLabelKey }, entries);
+  }
+
+  /** The list a body made by `toBody` holds, or why it cannot be one (a malformed body). */
+  static fromBody(body: ArrayBuffer): Result<IndexedList, string> {
+    const malformed = err('the stored list is malformed');
+    if (body.byteLength < 4) return malformed;
+    const headerLength = new DataView(body).getUint32(0, true);
+    if (headerLength > body.byteLength - 4) return malformed;
+    let header: unknown;
+    try {
+      header = JSON.parse(decoder.decode(new Uint8Array(body, 4, headerLength)));
+    } catch {
+      return malformed;
+    }
+    const parsed = readHeader(header);
+    if (!parsed) return malformed;
+    const { meta, count, capacity, hasSingleLabelKey, sizes } = parsed;
+    if (capacity < 16 || (capacity & (capacity - 1)) !== 0) return malformed;
+    let offset = align4(4 + headerLength);
+    const take = (bytes: number) => {
+      const at = offset;
+      offset = align4(offset + bytes);
+      return at;
+    };
+    const at = {
+      patternStarts: take((count + 1) * 4),
+      detailStarts: take((count + 1) * 4),
+      slots: take(capacity * 8),
+      accounts: take(sizes.accounts * 4),
+      levels: take(count),
+      patternBytes: take(sizes.patternBytes),
+      detailBytes: take(sizes.detailBytes),
+    };
+    if (offset !== align4(body.byteLength) || at.detailBytes + sizes.detailBytes !== body.byteLength) return malformed;
+    const columns: Columns = {
+      patternStarts: new Uint32Array(body, at.patternStarts, count + 1),
+      slots: new Int32Array(body, at.slots, capacity * 2),
+      accounts: new Uint32Array(body, at.accounts, sizes.accounts),
+      levels: new Uint8Array(body, at.levels, count),
+      patternBytes: new Uint8Array(body, at.patternBytes, sizes.patternBytes),
+      hasSingleLabelKey,
+    };
+    const details: DetailColumns = { detailStarts: new Uint32Array(body, at.detailStarts, count + 1), detailBytes: new Uint8Array(body, at.detailBytes, sizes.detailBytes) };
+    // The ends of the columns must meet: the checksum vouches for everything in between.
+    if (columns.patternStarts[count] !== sizes.patternBytes || details.detailStarts[count] !== sizes.detailBytes) return malformed;
+    return ok(new IndexedList(meta, count, columns, details));
+  }
+
+  /** Everything in one buffer, in a fixed layout: what stored-list.ts checksums and IndexedDB keeps. */
+  toBody(): ArrayBuffer {
+    const { patternBytes, patternStarts, levels, slots, accounts, hasSingleLabelKey } = this.#columns;
+    const { detailBytes, detailStarts } = this.#detailColumns();
+    const meta: ListMeta = {
+      name: this.name,
+      version: this.version,
+      updated: this.updated,
+      ...(this.homepage !== undefined && { homepage: this.homepage }),
+      ...(this.reportUrl !== undefined && { reportUrl: this.reportUrl }),
+    };
+    const header: StoredHeader = {
+      meta,
+      count: this.count,
+      capacity: slots.length / 2,
+      hasSingleLabelKey,
+      sizes: { accounts: accounts.length, patternBytes: patternBytes.length, detailBytes: detailBytes.length },
+    };
+    const headerBytes = encoder.encode(JSON.stringify(header));
+    const parts: ArrayBufferView[] = [patternStarts, detailStarts, slots, accounts, levels, patternBytes, detailBytes];
+    let length = align4(4 + headerBytes.length);
+    const offsets = parts.map((part) => {
+      const at = length;
+      length = align4(length + part.byteLength);
+      return at;
+    });
+    // The last part ends the buffer exactly (fromBody checks it), padding only between parts.
+    length = offsets.at(-1)! + detailBytes.byteLength;
+    const body = new ArrayBuffer(length);
+    const bytes = new Uint8Array(body);
+    new DataView(body).setUint32(0, headerBytes.length, true);
+    bytes.set(headerBytes, 4);
+    parts.forEach((part, index) => bytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offsets[index]));
+    return body;
+  }
+
+  patternAt(at: number): string {
+    const { patternBytes, patternStarts } = this.#columns;
+    return decodeRange(patternBytes, patternStarts[at]!, patternStarts[at + 1]! - 1);
+  }
+
+  levelAt(at: number): ListLevel {
+    return LIST_LEVELS[this.#columns.levels[at]!]!;
+  }
+
+  /** `.example.com`: that host only, not its subdomains. */
+  isExactHostOnlyAt(at: number): boolean {
+    return this.#columns.patternBytes[this.#columns.patternStarts[at]!] === DOT;
+  }
+
+  /** The entry's category, reason, evidence and added date, as far as it has them. */
+  detailsAt(at: number): EntryDetails {
+    if (!('detailBytes' in this.#details)) {
+      const { category, reason, evidence, added } = this.#details[at]!;
+      return { ...(category !== undefined && { category }), ...(reason !== undefined && { reason }), ...(evidence !== undefined && { evidence }), ...(added !== undefined && { added }) };
+    }
+    const { detailBytes, detailStarts } = this.#details;
+    const start = detailStarts[at]!;
+    const end = detailStarts[at + 1]! - 1;
+    return end > start ? (JSON.parse(decodeRange(detailBytes, start, end)) as EntryDetails) : {};
+  }
+
+  entryAt(at: number): ListEntry {
+    return { pattern: this.patternAt(at), level: this.levelAt(at), ...this.detailsAt(at) };
+  }
+
+  /** Every entry, in list order (for the CLI, exports and tests; lookups never need it). */
+  toEntries(): ListEntry[] {
+    return Array.from({ length: this.count }, (_, at) => this.entryAt(at));
+  }
+
+  /** Serialises as the plain list it stands for (exports, logs and tests compare lists that way). */
+  toJSON(): RelayList {
+    return {
+      name: this.name,
+      version: this.version,
+      updated: this.updated,
+      ...(this.homepage !== undefined && { homepage: this.homepage }),
+      ...(this.reportUrl !== undefined && { reportUrl: this.reportUrl }),
+      entries: this.toEntries(),
+    };
+  }
+
+  /** Every pattern text in list order, decoded at once. */
+  patterns(): string[] {
+    if (this.count === 0) return [];
+    const text = decoder.decode(this.#columns.patternBytes);
+    return text.slice(0, -1).split('\n');
+  }
+
+  /** The gateway account entries, parsed on first use (few in any list). */
+  accountEntries(): readonly AccountEntry[] {
+    this.#accountEntries ??= Array.from(this.#columns.accounts, (at) => {
+      const pattern = this.patternAt(at);
+      const slash = pattern.indexOf('/');
+      return { host: pattern.slice(0, slash), pathPrefix: pattern.slice(slash), at };
+    });
+    return this.#accountEntries;
+  }
+
+  /**
+   * The first slot whose entry's pattern host is `host.slice(offset)` (hash given), or -1; then
+   * `nextSlot` from there. Slices nothing: this runs for every label of every host looked up.
+   */
+  firstSlot(host: string, offset: number, hash: number): number {
+    return this.#probe(host, offset, hash, hash & this.#mask);
+  }
+
+  nextSlot(host: string, offset: number, hash: number, slot: number): number {
+    return this.#probe(host, offset, hash, (slot + 1) & this.#mask);
+  }
+
+  entryAtSlot(slot: number): number {
+    return this.#columns.slots[slot * 2 + 1]! - 1;
+  }
+
+  #probe(host: string, offset: number, hash: number, from: number): number {
+    const { slots } = this.#columns;
+    for (let slot = from; ; slot = (slot + 1) & this.#mask) {
+      const ref = slots[slot * 2 + 1]!;
+      if (ref === EMPTY_SLOT) return -1;
+      if (slots[slot * 2] === hash && this.#hostIs(ref - 1, host, offset)) return slot;
+    }
+  }
+
+  /** Whether entry `at`'s pattern host (without its leading dot) equals `host.slice(offset)`. */
+  #hostIs(at: number, host: string, offset: number): boolean {
+    const { patternBytes, patternStarts } = this.#columns;
+    let start = patternStarts[at]!;
+    const end = patternStarts[at + 1]! - 1;
+    if (patternBytes[start] === DOT) start++;
+    if (end - start !== host.length - offset) return false;
+    for (let i = 0; i < end - start; i++) if (patternBytes[start + i] !== host.charCodeAt(offset + i)) return false;
+    return true;
+  }
+
+  #detailColumns(): DetailColumns {
+    if ('detailBytes' in this.#details) return this.#details;
+    let text = '';
+    for (const entry of this.#details) text += `${detailsLine(entry)}\n`;
+    const detailBytes = encoder.encode(text);
+    return { detailBytes, detailStarts: lineStarts(detailBytes, this.count) };
+  }
+}
+
+const LEVEL_INDEX: Readonly<Record<ListLevel, number>> = { official: LIST_LEVELS.indexOf('official'), vetted: LIST_LEVELS.indexOf('vetted'), blocked: LIST_LEVELS.indexOf('blocked') };
+
+interface StoredHeader {
+  readonly meta: ListMeta;
+  readonly count: number;
+  readonly capacity: number;
+  readonly hasSingleLabelKey: boolean;
+  readonly sizes: { readonly accounts: number; readonly patternBytes: number; readonly detailBytes: number };
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
+const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** The header's shape, checked by hand: it was written by toBody and vouched for by the checksum, so this only guards the arithmetic. */
+function readHeader(value: unknown): StoredHeader | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { meta, count, capacity, hasSingleLabelKey, sizes } = value as Partial<Record<keyof StoredHeader, unknown>>;
+  if (typeof meta !== 'object' || meta === null || typeof sizes !== 'object' || sizes === null) return null;
+  const { name, version, updated, homepage, reportUrl } = meta as Partial<Record<keyof ListMeta, unknown>>;
+  const { accounts, patternBytes, detailBytes } = sizes as Partial<Record<keyof StoredHeader['sizes'], unknown>>;
+  if (typeof name !== 'string' || typeof version !== 'string' || typeof updated !== 'string' || !isOptionalString(homepage) || !isOptionalString(reportUrl)) return null;
+  if (!isCount(count) || !isCount(capacity) || typeof hasSingleLabelKey !== 'boolean' || !isCount(accounts) || !isCount(patternBytes) || !isCount(detailBytes)) return null;
+  return {
+    meta: { name, version, updated, ...(homepage !== undefined && { homepage: homepage as string }), ...(reportUrl !== undefined && { reportUrl: reportUrl as string }) },
+    count,
+    capacity,
+    hasSingleLabelKey,
+    sizes: { accounts, patternBytes, detailBytes },
+  };
+}
+
+function metaOf(list: RelayList): ListMeta {
+  return {
+    name: list.name,
+    version: list.version,
+    updated: list.updated,
+    ...(list.homepage !== undefined && { homepage: list.homepage }),
+    ...(list.reportUrl !== undefined && { reportUrl: list.reportUrl }),
+  };
+}
+
+/** Only the fields that are set, in a fixed order, so the same entry always packs the same. */
+function detailsLine({ category, reason, evidence, added }: EntryDetails): string {
+  if (category === undefined && reason === undefined && evidence === undefined && added === undefined) return '';
+  return JSON.stringify({ category, reason, evidence, added });
+}
+
+/** count + 1 offsets of `count` lines each ending in `\n` (UTF-8 never has that byte inside a character). */
+function lineStarts(bytes: Uint8Array, count: number): Uint32Array {
+  const starts = new Uint32Array(count + 1);
+  let line = 1;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1 && line <= count; i = bytes.indexOf(NEWLINE, i + 1)) starts[line++] = i + 1;
+  return starts;
+}
+
+function decodeRange(bytes: Uint8Array, start: number, end: number): string {
+  // Patterns are nearly always ASCII: build short strings directly, leave the rest to the decoder.
+  if (end - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) ascii = false;
+    if (ascii) return String.fromCharCode(...bytes.subarray(start, end));
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+function align4(offset: number): number {
+  return (offset + 3) & ~3;
+}
