@@ -169,9 +169,9 @@ export class ListRegistry {
    * list is downloaded, its signature checked and the list validated before anything is stored;
    * subscribing again to the same URL updates it (with new keys: fetched whole and checked again).
    */
-  async subscribe(url: string, publicKeys: readonly string[] = []): Promise<Result<ListSummary, ListProblem>> {
+  async subscribe(url: string, publicKeys: readonly string[] = [], beforeWrite?: () => Promise<void>): Promise<Result<ListSummary, ListProblem>> {
     await this.ready();
-    return this.#update(url, publicKeys);
+    return this.#update(url, publicKeys, beforeWrite);
   }
 
   /** Fetches a subscribed list again now; the stored copy stays on any failure, with the reason. Null when there is no such subscription. */
@@ -186,8 +186,8 @@ export class ListRegistry {
     this.#scheduleListeners.add(listener);
   }
 
-  async #update(url: string, publicKeys?: readonly string[]): Promise<Result<ListSummary, ListProblem>> {
-    const applied = await this.#updates.update(url, publicKeys);
+  async #update(url: string, publicKeys?: readonly string[], beforeWrite?: () => Promise<void>): Promise<Result<ListSummary, ListProblem>> {
+    const applied = await this.#updates.update(url, publicKeys, beforeWrite);
     this.#follow(url, applied);
     if ('stored' in applied) await this.#recompile();
     this.#scheduleListeners.forEach((listener) => void listener());
@@ -311,8 +311,11 @@ export class ListRegistry {
   #handlers(): HandlerTable {
     return {
       'lists/subscribe': async ({ url, publicKeys }) => {
-        await this.#policySource.refuseWhileListsLocked();
-        const result = await this.subscribe(url, publicKeys ?? []);
+        // Refused at once when the policy in force locks the lists. The live policy, which Chromium
+        // can take seconds to answer after a start, is awaited alongside the download and checked
+        // before anything is stored: the person waits for the slower of the two, not for both.
+        this.#policySource.refuseWhileLockedNow();
+        const result = await this.subscribe(url, publicKeys ?? [], () => this.#policySource.refuseWhileListsLocked());
         if (!result.ok) throw new RequestError(this.#deps.describeProblem?.(result.error) ?? result.error.message);
         return result.value;
       },

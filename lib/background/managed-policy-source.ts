@@ -105,6 +105,11 @@ export class ManagedPolicySource {
     return withPolicyLocks(matcher, this.#policy);
   }
 
+  /** Refuses a change to the person's lists while the policy in force now (live or cached) locks them. */
+  refuseWhileLockedNow(): void {
+    if (this.#policy.disableUserLists) throw new RequestError(LISTS_LOCKED);
+  }
+
   /** Refuses a change to the person's lists while the live policy locks them (disableUserLists). */
   async refuseWhileListsLocked(): Promise<void> {
     if ((await this.live()).disableUserLists) throw new RequestError(LISTS_LOCKED);

@@ -71,6 +71,8 @@ beforeEach(() => {
 });
 
 describe('disableUserLists', () => {
+  const lockServer = serveForSuite();
+
   test('the background refuses every change to the person’s lists, from any page; their entries stay and still apply under "add"', async () => {
     await seed({ entries: [{ pattern: 'my-gateway.example', level: 'vetted', added: '2026-11-20T00:00:00Z' }], subscribed: true });
     await fakeBrowser.storage.managed.set({ disableUserLists: true });
@@ -95,6 +97,41 @@ describe('disableUserLists', () => {
     await startWorker();
     await commitPage(worker.tabs, 5, 'https://chat.unknown-relay.example/', 1_000);
     expect((await verdictOf(5))!.control).toEqual({ userEntry: null, managed: false, locked: true });
+  });
+
+  test('a subscription asked for before storage.managed answers is downloaded meanwhile, and stored only if the live policy allows it', async () => {
+    // The cached policy (the last one seen) did not lock the lists; the live one, slow to answer after a browser start, does.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const managed = fakeBrowser.storage.managed;
+    const readManaged = managed.get;
+    managed.get = (async (...args: Parameters<typeof readManaged>) => {
+      await answered;
+      return readManaged.apply(managed, args);
+    }) as typeof readManaged;
+    try {
+      await managed.set({ disableUserLists: true });
+      let served!: () => void;
+      const downloaded = new Promise<void>((resolve) => (served = resolve));
+      lockServer.routes.set('/while-starting.json', (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(COMMUNITY));
+        served();
+      });
+      fakeBrowser.runtime.onMessage.removeAllListeners();
+      worker = startTestBackground({ indexedDB: factory, dnr });
+      await worker.registry.ready();
+      const subscribing = refusal(ask({ type: 'lists/subscribe', url: `${lockServer.origin}/while-starting.json` }, options));
+      // The download goes ahead while the live policy is unknown (waiting for it first would hang here).
+      await downloaded;
+      answer();
+      expect(await subscribing).toBe(LOCKED);
+      expect(worker.registry.subscriptions()).toEqual([]);
+      const db = await openListDatabase(factory);
+      expect(await db.count('subscriptions')).toBe(0);
+      db.close();
+    } finally {
+      managed.get = readManaged;
+    }
   });
 
   test('a lock set while the browser runs holds for the very next request', async () => {

@@ -40,15 +40,16 @@ export class SubscriptionUpdates {
    * subscription, or subscribing again with other keys: then the whole list is fetched and checked
    * against them, and the old keys stay if it fails); absent, the stored ones apply.
    */
-  update(url: string, publicKeys?: readonly string[]): Promise<AppliedUpdate> {
-    return this.#serial(url, () => this.#update(url, publicKeys));
+  update(url: string, publicKeys?: readonly string[], beforeWrite?: () => Promise<void>): Promise<AppliedUpdate> {
+    return this.#serial(url, () => this.#update(url, publicKeys, beforeWrite));
   }
 
   remove(url: string): Promise<boolean> {
     return this.#serial(url, async () => removeSubscription(await this.#deps.db(), subscriptionId(url)));
   }
 
-  async #update(url: string, newKeys: readonly string[] | undefined): Promise<AppliedUpdate> {
+  /** `beforeWrite` may refuse the update (by throwing) once the download is in, before anything is written. */
+  async #update(url: string, newKeys: readonly string[] | undefined, beforeWrite?: () => Promise<void>): Promise<AppliedUpdate> {
     const { now, random } = this.#deps;
     const db = await this.#deps.db();
     // Read inside the queue: the update before this one may just have changed it.
@@ -58,6 +59,7 @@ export class SubscriptionUpdates {
     // Validators only for the copy these keys already vouch for; a 304 must not skip a new key's check.
     const validators = sameKeys ? { etag: previous.etag, lastModified: previous.lastModified } : {};
     const outcome = await this.#deps.fetchUpdate({ url, publicKeys: keys, ...validators });
+    await beforeWrite?.();
     const at = now();
 
     if (outcome.kind === 'failed') {
