@@ -55,6 +55,8 @@ export type Background = ReturnType<typeof createBackground>;
 
 /** The performance mark the worker sets once every stored and managed list is in its matcher. */
 const LISTS_READY_MARK = 'relayguard:lists-ready';
+/** The performance mark the worker sets once the policy storage.managed answers is in force (a browser start can take seconds). */
+const POLICY_LIVE_MARK = 'relayguard:policy-live';
 
 /**
  * Builds the service worker: every component, its event listeners and the one message router
@@ -239,6 +241,7 @@ export function createBackground(apis: BackgroundApis) {
 
   // A local timing mark (never sent anywhere): `npm run bench` reads it to measure cold starts.
   void registry.ready().then(() => globalThis.performance?.mark(LISTS_READY_MARK));
+  void registry.livePolicy().then(() => globalThis.performance?.mark(POLICY_LIVE_MARK));
   void listRefresh.start();
   return { router, registry, listRefresh, tabs, existingTabs, blockRules, blockPage, preferences, pageContexts, pageGuards, statusProbes, reportQueue, history, requests };
 }

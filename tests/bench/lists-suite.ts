@@ -26,6 +26,7 @@ const WARNING_LOADS = 5;
 const NAVIGATION_SAMPLE = 20;
 const SEED = 0x11_2026;
 const LISTS_READY_MARK = 'relayguard:lists-ready';
+const POLICY_LIVE_MARK = 'relayguard:policy-live';
 const LIST_HOST = 'lists.bench.test';
 const RELAY_URL = `http://${HOSTS.oneApi}/`;
 const WARNING_SELECTOR = '[data-relayguard="warning"]';
@@ -48,6 +49,8 @@ interface ScenarioResult {
   readonly label: string;
   readonly entries: number;
   readonly subscribeMs: number | null;
+  /** When the first worker had storage.managed's answer in force, ms after its time origin (subscribing waits for it). */
+  readonly policyLiveMs: number | null;
   readonly installedRules: number | null;
   readonly leftOut: number | null;
   readonly coldStartMs: number[];
@@ -112,16 +115,18 @@ async function workerHeapBytes(session: CDPSession, scriptUrl: string): Promise<
   }
 }
 
-/** Polls the (re)started worker for its lists-ready mark: ms after the worker's time origin. */
-async function listsReadyMs(worker: Worker): Promise<number> {
+/** Polls the (re)started worker for one of its performance marks: ms after the worker's time origin. */
+async function markMs(worker: Worker, name: string): Promise<number> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const mark = await worker.evaluate((name) => performance.getEntriesByName(name)[0]?.startTime ?? null, LISTS_READY_MARK);
+    const mark = await worker.evaluate((markName) => performance.getEntriesByName(markName)[0]?.startTime ?? null, name);
     if (mark !== null) return mark;
-    if (Date.now() > deadline) throw new Error('the worker set no lists-ready mark within 60 s');
+    if (Date.now() > deadline) throw new Error(`the worker set no ${name} mark within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+const listsReadyMs = (worker: Worker) => markMs(worker, LISTS_READY_MARK);
 
 async function serviceWorker(context: BrowserContext): Promise<Worker> {
   const worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
@@ -216,6 +221,9 @@ async function runScenario(scenario: Scenario, prepared: PreparedExtension, serv
     const worker = await serviceWorker(browser.context);
     const control = await ServiceWorkerControl.attach(browser.context, options, `chrome-extension://${browser.extensionId}/`);
     await listsReadyMs(worker);
+    // Chromium answers storage.managed seconds after a launch; a subscription waits for that answer
+    // before it stores anything (a lock may forbid it). Timed once it is in, so the figure is ours.
+    const policyLiveMs = await markMs(worker, POLICY_LIVE_MARK);
 
     let subscribeMs: number | null = null;
     if (scenario.entries > 0) {
@@ -264,6 +272,7 @@ async function runScenario(scenario: Scenario, prepared: PreparedExtension, serv
       label: scenario.label,
       entries: scenario.entries,
       subscribeMs,
+      policyLiveMs,
       installedRules: status.installed,
       leftOut: status.leftOut.reduce((sum, item) => sum + item.count, 0),
       coldStartMs,
@@ -301,7 +310,7 @@ export async function runListsSuite({ build }: { build: boolean }): Promise<{ te
       } catch (error) {
         const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         log(`${scenario.label}: FAILED: ${message}`);
-        results.push({ label: scenario.label, entries: scenario.entries, subscribeMs: null, installedRules: null, leftOut: null, coldStartMs: [], warningMs: [], heapBytes: null, enforcement: null, errors: [message] });
+        results.push({ label: scenario.label, entries: scenario.entries, subscribeMs: null, policyLiveMs: null, installedRules: null, leftOut: null, coldStartMs: [], warningMs: [], heapBytes: null, enforcement: null, errors: [message] });
       }
     }
   } finally {
@@ -311,10 +320,11 @@ export async function runListsSuite({ build }: { build: boolean }): Promise<{ te
 
   const ms = (value: number | null) => (value === null ? '—' : int(value));
   const table = markdownTable(
-    ['lists', 'subscribe → rules installed', 'rules installed', 'left out', 'cold start → lists ready (median, runs)', 'warning after DOMContentLoaded, cold (median, runs)', 'worker heap'],
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['lists', 'storage.managed in force after launch', 'subscribe → rules installed', 'rules installed', 'left out', 'cold start → lists ready (median, runs)', 'warning after DOMContentLoaded, cold (median, runs)', 'worker heap'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     results.map((result) => [
       result.label,
+      result.policyLiveMs === null ? '—' : `${int(result.policyLiveMs)} ms`,
       result.subscribeMs === null ? '—' : `${int(result.subscribeMs)} ms`,
       ms(result.installedRules),
       ms(result.leftOut),
@@ -340,7 +350,7 @@ export async function runListsSuite({ build }: { build: boolean }): Promise<{ te
   const text = [
     '## Lists in real Chromium: start-up, subscription, block rules (issue 11 targets)',
     '',
-    `Headless ${SCENARIOS.length} fresh browsers, the built extension; lists generated by tests/bench/generate.ts (seeded). Cold start: the worker stopped through CDP, woken by a message; ${COLD_STARTS} runs each. Warning: a one-api fixture page opened on a stopped worker; ${WARNING_LOADS} runs.`,
+    `Headless ${SCENARIOS.length} fresh browsers, the built extension; lists generated by tests/bench/generate.ts (seeded). Subscribe: timed from the options page's request to its answer, which comes once the block rules are installed, after the worker has the live managed policy (first column: how long Chromium took to answer storage.managed after the launch, out of RelayGuard's hands; a subscription asked for sooner downloads meanwhile and waits for it before storing). Cold start: the worker stopped through CDP, woken by a message; ${COLD_STARTS} runs each. Warning: a one-api fixture page opened on a stopped worker; ${WARNING_LOADS} runs.`,
     '',
     table,
     '',
