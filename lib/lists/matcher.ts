@@ -28,7 +28,7 @@ export interface SourcedList<L extends RelayList | IndexedList = RelayList | Ind
 const indexedLists = new WeakMap<RelayList, IndexedList>();
 
 /** The indexed form of a list, built once per list object. */
-export function indexedOf(list: RelayList | IndexedList): IndexedList {
+function indexedOf(list: RelayList | IndexedList): IndexedList {
   if (list instanceof IndexedList) return list;
   let indexed = indexedLists.get(list);
   if (!indexed) {
