@@ -14,6 +14,11 @@ const DOT = 46;
 const HYPHEN = 45;
 const MAX_HOST_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
+/**
+ * parseListPattern's public-suffix lookup, told what the scan below has proved: the text is a
+ * plain lower-case host name (nothing to extract from a URL) and never an IP address.
+ */
+const PUBLIC_SUFFIX_OPTIONS = { allowPrivateDomains: false, extractHostname: false, detectIp: false } as const;
 
 function isLowerLetter(code: number): boolean {
   return code >= 97 && code <= 122;
@@ -51,7 +56,7 @@ export function canonicalPatternFast(text: string): string | null {
     if (!isLowerLetter(text.charCodeAt(i))) return null;
   }
   const host = start === 1 ? text.slice(1) : text;
-  // The same call parseListPattern makes; a public suffix goes the slow way to get its error.
-  if (getDomain(host, { allowPrivateDomains: false }) === null) return null;
+  // The lookup parseListPattern makes; a public suffix goes the slow way to get its error.
+  if (getDomain(host, PUBLIC_SUFFIX_OPTIONS) === null) return null;
   return text;
 }
