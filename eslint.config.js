@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    // wxt-browser.cjs must stay CommonJS (see its header).
+    // wxt-browser.cjs and public-suffix.cjs must stay CommonJS (see their headers).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

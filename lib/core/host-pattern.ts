@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain } from './public-suffix.cjs';
 import { accountPathPrefix } from './gateway-accounts.ts';
 import { normalizeHost } from './host.ts';
 import { err, ok, type Result } from './result.ts';

@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain } from './public-suffix.cjs';
 import { hostToUnicode } from './punycode.ts';
 import { err, ok, type Result } from './result.ts';
 

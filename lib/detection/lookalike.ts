@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain } from '../core/public-suffix.cjs';
 import { normalizeHost, type NormalizedHost } from '../core/host.ts';
 import type { Reason } from '../verdicts/verdict.ts';
 import {

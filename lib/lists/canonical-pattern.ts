@@ -1,4 +1,4 @@
-import { getDomain } from 'tldts';
+import { getDomain } from '../core/public-suffix.cjs';
 
 /**
  * The fast path of the list schema's pattern check. Nearly every pattern in a real list is

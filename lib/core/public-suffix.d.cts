@@ -1,0 +1,2 @@
+/** tldts's getDomain, loaded on its first call (public-suffix.cjs says why). */
+export declare const getDomain: typeof import('tldts').getDomain;
