@@ -3,6 +3,7 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
 import { normalizeHost } from '../core/host.ts';
+import { lazy } from '../core/lazy.ts';
 import type { VendorId } from '../detection/keys.ts';
 
 /**
@@ -66,52 +67,65 @@ const host = () =>
     }),
   );
 
-const relayVisitShape = {
-  kind: z.literal('relay-visit'),
-  pageHost: host(),
-  level: z.enum(RISKY_LEVELS),
-};
-
-const aiCallShape = {
-  kind: z.literal('ai-call'),
-  pageHost: host(),
-  endpointHost: host(),
-  protocol: z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)),
-  level: z.enum(RISKY_LEVELS),
-};
-
-const keySentShape = {
-  kind: z.literal('key-sent'),
-  pageHost: host(),
-  endpointHost: host(),
-  vendor: z.enum(VENDOR_IDS),
-  credentialKind: z.enum(VENDOR_CREDENTIAL_KINDS),
-  /** The key format's stable id (lib/detection/keys.ts), e.g. `openai-project`. */
-  format: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)),
-  last4: z.string().check(z.regex(LAST_FOUR)),
-};
-const keySentSchema = z.strictObject(keySentShape);
+// Every schema here is built on first use: most wakes of the worker record nothing.
+const historySchemas = lazy(() => {
+  const relayVisitShape = {
+    kind: z.literal('relay-visit'),
+    pageHost: host(),
+    level: z.enum(RISKY_LEVELS),
+  };
+  const aiCallShape = {
+    kind: z.literal('ai-call'),
+    pageHost: host(),
+    endpointHost: host(),
+    protocol: z.string().check(z.regex(/^[a-z0-9-]{1,32}$/)),
+    level: z.enum(RISKY_LEVELS),
+  };
+  const keySentShape = {
+    kind: z.literal('key-sent'),
+    pageHost: host(),
+    endpointHost: host(),
+    vendor: z.enum(VENDOR_IDS),
+    credentialKind: z.enum(VENDOR_CREDENTIAL_KINDS),
+    /** The key format's stable id (lib/detection/keys.ts), e.g. `openai-project`. */
+    format: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/)),
+    last4: z.string().check(z.regex(LAST_FOUR)),
+  };
+  const timesShape = {
+    /** First and last time it was seen within one coalescing window, and how often. */
+    firstAt: z.number(),
+    lastAt: z.number(),
+    count: z.number().check(z.int(), z.positive()),
+  };
+  const keySent = z.strictObject(keySentShape);
+  const entry = z.discriminatedUnion('kind', [
+    z.strictObject({ ...relayVisitShape, ...timesShape }),
+    z.strictObject({ ...aiCallShape, ...timesShape }),
+    z.strictObject({ ...keySentShape, ...timesShape }),
+  ]);
+  return {
+    keySent,
+    event: z.discriminatedUnion('kind', [z.strictObject(relayVisitShape), z.strictObject(aiCallShape), keySent]),
+    entry,
+    export: z.strictObject({
+      schema: z.literal(HISTORY_EXPORT_SCHEMA),
+      exportedAt: z.string(),
+      retentionDays: z.number(),
+      entries: z.array(entry),
+    }),
+  };
+});
+type HistorySchemas = ReturnType<typeof historySchemas>;
 
 /** One thing RelayGuard saw, before it is stored. */
-export const historyEventSchema = z.discriminatedUnion('kind', [z.strictObject(relayVisitShape), z.strictObject(aiCallShape), keySentSchema]);
-export type HistoryEventInput = z.input<typeof historyEventSchema>;
-export type HistoryEvent = z.output<typeof historyEventSchema>;
-export type KeySentEvent = z.output<typeof keySentSchema>;
-
-const timesShape = {
-  /** First and last time it was seen within one coalescing window, and how often. */
-  firstAt: z.number(),
-  lastAt: z.number(),
-  count: z.number().check(z.int(), z.positive()),
-};
+const historyEventSchema = (): HistorySchemas['event'] => historySchemas().event;
+export type HistoryEventInput = z.input<HistorySchemas['event']>;
+export type HistoryEvent = z.output<HistorySchemas['event']>;
+export type KeySentEvent = z.output<HistorySchemas['keySent']>;
 
 /** A stored entry as surfaces receive it (the protocol's `history/get` answer carries these). */
-export const historyEntrySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...relayVisitShape, ...timesShape }),
-  z.strictObject({ ...aiCallShape, ...timesShape }),
-  z.strictObject({ ...keySentShape, ...timesShape }),
-]);
-export type HistoryEntry = z.output<typeof historyEntrySchema>;
+export const historyEntrySchema = (): HistorySchemas['entry'] => historySchemas().entry;
+export type HistoryEntry = z.output<HistorySchemas['entry']>;
 
 interface StoredEntry {
   id?: number;
@@ -166,7 +180,7 @@ export interface KeySentObservation {
 export function keySentEvent(observation: KeySentObservation): KeySentEvent | null {
   const { credential } = observation;
   if (observation.endpointLevel === 'official' || !credential?.vendor || credential.last4 === undefined) return null;
-  const parsed = keySentSchema.safeParse({
+  const parsed = historySchemas().keySent.safeParse({
     kind: 'key-sent',
     pageHost: observation.pageHost,
     endpointHost: observation.endpointHost,
@@ -190,13 +204,8 @@ function dedupeKey(event: HistoryEvent): string {
 }
 
 /** The export document (and the protocol's `history/export` answer). */
-export const historyExportSchema = z.strictObject({
-  schema: z.literal(HISTORY_EXPORT_SCHEMA),
-  exportedAt: z.string(),
-  retentionDays: z.number(),
-  entries: z.array(historyEntrySchema),
-});
-export type HistoryExport = z.output<typeof historyExportSchema>;
+export const historyExportSchema = (): HistorySchemas['export'] => historySchemas().export;
+export type HistoryExport = z.output<HistorySchemas['export']>;
 
 export interface KeyHistoryDeps {
   readonly db: HistoryDatabase;
@@ -215,7 +224,7 @@ export function parseRetentionDays(raw: unknown): number {
 
 function toEntry(stored: StoredEntry): HistoryEntry | null {
   const { id: _id, dedupeKey: _key, ...fields } = stored;
-  const parsed = historyEntrySchema.safeParse(fields);
+  const parsed = historyEntrySchema().safeParse(fields);
   return parsed.success ? parsed.data : null;
 }
 
@@ -258,7 +267,7 @@ export function createKeyHistory(deps: KeyHistoryDeps) {
      * counts on the existing entry. Returns the entry as stored, or null for an invalid event.
      */
     async record(input: HistoryEventInput): Promise<HistoryEntry | null> {
-      const parsed = historyEventSchema.safeParse(input);
+      const parsed = historyEventSchema().safeParse(input);
       if (!parsed.success) return null;
       const event = parsed.data;
       const at = now();

@@ -9,6 +9,7 @@ import { LIST_PROBLEM_CODES } from '../lists/list-problem.ts';
 import { LEFT_OUT_REASONS, MAX_LEFT_OUT_HOSTS } from '../lists/block-rules.ts';
 import { managedBySchema, pageRequestSchemas, pageResponseSchemas, tabVerdictSchema, type TabVerdictView } from './page-protocol.ts';
 import { sendValidated, type Envelope } from './send-validated.ts';
+import { lazy } from '../core/lazy.ts';
 import { USER_LEVELS, userEntrySchema } from '../lists/user-entry.ts';
 import { settingsChangesSchema, settingsSchema } from '../core/settings.ts';
 import { REPORT_KINDS, REPORT_LIMITS, reportDocumentSchema } from '../reports/report-document.ts';
@@ -126,30 +127,34 @@ const listSummarySchema = z.object({
 });
 export type ListSummary = z.infer<typeof listSummarySchema>;
 
-const interstitialInfoSchema = z.object({
-  url: z.string(),
-  /** False for javascript:, data: and every other non-web URL: the page offers no way to continue. */
-  navigable: z.boolean(),
-  hostUnicode: z.string(),
-  hostAscii: z.string(),
-  level: z.enum(VERDICT_LEVELS),
-  reasons: z.array(reasonSchema()),
-  /** Managed policy may forbid continuing (allowProceed: false). */
-  allowProceed: z.boolean(),
-  /** The organisation, when a managed entry blocked the host or the policy forbids continuing. */
-  managedBy: z.optional(z.nullable(managedBySchema())),
-});
-export type InterstitialInfo = z.infer<typeof interstitialInfoSchema>;
+const interstitialInfoSchema = lazy(() =>
+  z.object({
+    url: z.string(),
+    /** False for javascript:, data: and every other non-web URL: the page offers no way to continue. */
+    navigable: z.boolean(),
+    hostUnicode: z.string(),
+    hostAscii: z.string(),
+    level: z.enum(VERDICT_LEVELS),
+    reasons: z.array(reasonSchema()),
+    /** Managed policy may forbid continuing (allowProceed: false). */
+    allowProceed: z.boolean(),
+    /** The organisation, when a managed entry blocked the host or the policy forbids continuing. */
+    managedBy: z.optional(z.nullable(managedBySchema())),
+  }),
+);
+export type InterstitialInfo = z.infer<ReturnType<typeof interstitialInfoSchema>>;
 
-export const reportStateSchema = z.object({
-  /** The endpoint reports go to, or null: then the person can copy or export a report instead. */
-  endpoint: z.nullable(z.string()),
-  /** Set by the administrator (managed `reportEndpoint`): the person cannot change it. */
-  managed: z.boolean(),
-  /** Newest first. */
-  reports: z.array(reportStatusSchema),
-});
-export type ReportStateView = z.infer<typeof reportStateSchema>;
+export const reportStateSchema = lazy(() =>
+  z.object({
+    /** The endpoint reports go to, or null: then the person can copy or export a report instead. */
+    endpoint: z.nullable(z.string()),
+    /** Set by the administrator (managed `reportEndpoint`): the person cannot change it. */
+    managed: z.boolean(),
+    /** Newest first. */
+    reports: z.array(reportStatusSchema()),
+  }),
+);
+export type ReportStateView = z.infer<ReturnType<typeof reportStateSchema>>;
 
 export const blockRuleStatusSchema = z.object({
   /** Rules the last rebuild installed; null before the first rebuild of this browser session. */
@@ -165,59 +170,62 @@ export const blockRuleStatusSchema = z.object({
 export type BlockRuleStatus = z.infer<typeof blockRuleStatusSchema>;
 
 /** Response payload schema per request type; the envelope adds `ok`/`error`. */
-export const responseSchemas = {
-  'tab-verdict/get': z.nullable(tabVerdictSchema()),
-  'lists/subscribe': listSummarySchema,
-  'lists/unsubscribe': z.object({ removed: z.boolean() }),
-  'lists/summary': z.array(listSummarySchema),
-  'lists/update': listSummarySchema,
-  'block-rules/status': blockRuleStatusSchema,
-  'interstitial/info': interstitialInfoSchema,
-  'interstitial/proceed-once': z.object({ url: z.string() }),
-  'user-entries/list': z.object({
-    entries: z.array(userEntrySchema),
-    managed: z.object({
-      allowlist: z.array(z.string()),
-      blocklist: z.array(z.string()),
-      allowProceed: z.boolean(),
-      /** The URLs of the policy's subscriptions (their state is in lists/summary, source `managed`). */
-      listSubscriptions: z.array(z.string()),
-      listMode: z.enum(['add', 'overwrite']),
-      disableUserLists: z.boolean(),
-      pasteGuard: z.nullable(z.enum(['warn', 'off'])),
-      reportEndpoint: z.nullable(z.string()),
-      organization: z.nullable(managedBySchema()),
-      /** The keys the policy sets with a valid value. */
-      keys: z.array(z.string()),
-      /** Each value the policy holds that RelayGuard ignored: the key and why. */
-      problems: z.array(z.string()),
-    }),
-  }),
-  'user-entries/put': userEntrySchema,
-  'user-entries/remove': z.object({ removed: z.boolean() }),
-  'user-entries/import': z.object({ imported: z.number().check(z.int(), z.nonnegative()) }),
-  'settings/get': settingsInForceSchema,
-  'settings/set': settingsInForceSchema,
-  'report/preview': reportDocumentSchema,
-  'report/send': reportStatusSchema,
-  'report/state': reportStateSchema,
-  'report/retry': reportStatusSchema,
-  'report/set-endpoint': reportStateSchema,
-  'history/get': z.object({ entries: z.array(historyEntrySchema), retentionDays: z.number() }),
-  'history/keys-sent': z.array(historyEntrySchema),
-  'history/export': historyExportSchema,
-  'history/clear': z.object({ cleared: z.boolean() }),
-  'history/set-retention': z.object({ retentionDays: z.number() }),
-  ...pageResponseSchemas(),
-} satisfies Record<RequestType, z.core.$ZodType>;
+export const responseSchemas = lazy(
+  () =>
+    ({
+      'tab-verdict/get': z.nullable(tabVerdictSchema()),
+      'lists/subscribe': listSummarySchema,
+      'lists/unsubscribe': z.object({ removed: z.boolean() }),
+      'lists/summary': z.array(listSummarySchema),
+      'lists/update': listSummarySchema,
+      'block-rules/status': blockRuleStatusSchema,
+      'interstitial/info': interstitialInfoSchema(),
+      'interstitial/proceed-once': z.object({ url: z.string() }),
+      'user-entries/list': z.object({
+        entries: z.array(userEntrySchema),
+        managed: z.object({
+          allowlist: z.array(z.string()),
+          blocklist: z.array(z.string()),
+          allowProceed: z.boolean(),
+          /** The URLs of the policy's subscriptions (their state is in lists/summary, source `managed`). */
+          listSubscriptions: z.array(z.string()),
+          listMode: z.enum(['add', 'overwrite']),
+          disableUserLists: z.boolean(),
+          pasteGuard: z.nullable(z.enum(['warn', 'off'])),
+          reportEndpoint: z.nullable(z.string()),
+          organization: z.nullable(managedBySchema()),
+          /** The keys the policy sets with a valid value. */
+          keys: z.array(z.string()),
+          /** Each value the policy holds that RelayGuard ignored: the key and why. */
+          problems: z.array(z.string()),
+        }),
+      }),
+      'user-entries/put': userEntrySchema,
+      'user-entries/remove': z.object({ removed: z.boolean() }),
+      'user-entries/import': z.object({ imported: z.number().check(z.int(), z.nonnegative()) }),
+      'settings/get': settingsInForceSchema,
+      'settings/set': settingsInForceSchema,
+      'report/preview': reportDocumentSchema,
+      'report/send': reportStatusSchema(),
+      'report/state': reportStateSchema(),
+      'report/retry': reportStatusSchema(),
+      'report/set-endpoint': reportStateSchema(),
+      'history/get': z.object({ entries: z.array(historyEntrySchema()), retentionDays: z.number() }),
+      'history/keys-sent': z.array(historyEntrySchema()),
+      'history/export': historyExportSchema(),
+      'history/clear': z.object({ cleared: z.boolean() }),
+      'history/set-retention': z.object({ retentionDays: z.number() }),
+      ...pageResponseSchemas(),
+    }) satisfies Record<RequestType, z.core.$ZodType>,
+);
 
-export type ResponseFor<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
+export type ResponseFor<T extends RequestType> = z.infer<ReturnType<typeof responseSchemas>[T]>;
 
 export type { Envelope, TabVerdictView };
 
 function envelopeSchema<T extends RequestType>(type: T) {
   return z.union([
-    z.object({ ok: z.literal(true), data: responseSchemas[type] }),
+    z.object({ ok: z.literal(true), data: responseSchemas()[type] }),
     z.object({ ok: z.literal(false), error: z.string() }),
   ]);
 }

@@ -2,6 +2,7 @@ import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 // zod/mini, as the message protocol that carries report states is (lib/protocol/messages.ts).
 import { z } from 'zod/mini';
 import '../core/zod-setup.ts';
+import { lazy } from '../core/lazy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { parseReportEndpoint } from '../core/report-endpoint.ts';
 import { REPORT_KINDS, reportDocumentSchema, type ReportDocument } from './report-document.ts';
@@ -47,38 +48,43 @@ export type QueueOptions = typeof DEFAULT_QUEUE_OPTIONS;
 
 const count = () => z.number().check(z.int(), z.nonnegative());
 
-export const storedReportSchema = z.object({
-  id: z.uuid(),
-  document: reportDocumentSchema,
-  state: z.enum(REPORT_STATES),
-  createdAt: z.number(),
-  attempts: count(),
-  /** When the next attempt is due (queued reports only). */
-  nextAttemptAt: z.number(),
-  /** While an attempt is in flight: until when it holds the report. 0 when none is. */
-  leaseUntil: z.number(),
-  lastAttemptAt: z.optional(z.number()),
-  /** Why the last attempt failed, in words a person can act on. */
-  lastError: z.optional(z.string().check(z.maxLength(500))),
-  sentAt: z.optional(z.number()),
-  /** Where it was delivered. */
-  sentTo: z.optional(z.string()),
-});
-export type StoredReport = z.output<typeof storedReportSchema>;
+// Both schemas here are built on first use: most wakes of the worker touch no report.
+export const storedReportSchema = lazy(() =>
+  z.object({
+    id: z.uuid(),
+    document: reportDocumentSchema,
+    state: z.enum(REPORT_STATES),
+    createdAt: z.number(),
+    attempts: count(),
+    /** When the next attempt is due (queued reports only). */
+    nextAttemptAt: z.number(),
+    /** While an attempt is in flight: until when it holds the report. 0 when none is. */
+    leaseUntil: z.number(),
+    lastAttemptAt: z.optional(z.number()),
+    /** Why the last attempt failed, in words a person can act on. */
+    lastError: z.optional(z.string().check(z.maxLength(500))),
+    sentAt: z.optional(z.number()),
+    /** Where it was delivered. */
+    sentTo: z.optional(z.string()),
+  }),
+);
+export type StoredReport = z.output<ReturnType<typeof storedReportSchema>>;
 
 /** What a surface shows about one report (and the message protocol carries). */
-export const reportStatusSchema = z.object({
-  id: z.string(),
-  state: z.enum(REPORT_STATES),
-  kind: z.enum(REPORT_KINDS),
-  host: z.string(),
-  createdAt: z.number(),
-  attempts: count(),
-  nextAttemptAt: z.optional(z.number()),
-  lastError: z.optional(z.string()),
-  sentAt: z.optional(z.number()),
-});
-export type ReportStatus = z.output<typeof reportStatusSchema>;
+export const reportStatusSchema = lazy(() =>
+  z.object({
+    id: z.string(),
+    state: z.enum(REPORT_STATES),
+    kind: z.enum(REPORT_KINDS),
+    host: z.string(),
+    createdAt: z.number(),
+    attempts: count(),
+    nextAttemptAt: z.optional(z.number()),
+    lastError: z.optional(z.string()),
+    sentAt: z.optional(z.number()),
+  }),
+);
+export type ReportStatus = z.output<ReturnType<typeof reportStatusSchema>>;
 
 interface ReportDb extends DBSchema {
   reports: { key: string; value: StoredReport };
@@ -169,7 +175,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
   const loadAll = async (): Promise<StoredReport[]> => {
     const records: StoredReport[] = [];
     for (const raw of await (await database()).getAll('reports')) {
-      const parsed = storedReportSchema.safeParse(raw);
+      const parsed = storedReportSchema().safeParse(raw);
       if (parsed.success) records.push(parsed.data);
     }
     return records;
@@ -178,7 +184,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
   /** Claims a due report for one attempt, atomically; null when it is not due or already held. */
   const claim = async (id: string): Promise<StoredReport | null> => {
     const tx = (await database()).transaction('reports', 'readwrite');
-    const parsed = storedReportSchema.safeParse(await tx.store.get(id));
+    const parsed = storedReportSchema().safeParse(await tx.store.get(id));
     const at = now();
     if (!parsed.success || parsed.data.state !== 'queued' || parsed.data.nextAttemptAt > at || parsed.data.leaseUntil > at) {
       await tx.done;
@@ -192,7 +198,7 @@ export function createReportQueue(deps: ReportQueueDeps) {
 
   const settle = async (claimed: StoredReport, outcome: AttemptOutcome, endpoint: string | null): Promise<void> => {
     const tx = (await database()).transaction('reports', 'readwrite');
-    const parsed = storedReportSchema.safeParse(await tx.store.get(claimed.id));
+    const parsed = storedReportSchema().safeParse(await tx.store.get(claimed.id));
     // Removed by the person while in flight: nothing to record.
     if (!parsed.success) {
       await tx.done;
@@ -306,14 +312,14 @@ export function createReportQueue(deps: ReportQueueDeps) {
     const existing = await tx.store.get(record.id);
     if (existing !== undefined) {
       await tx.done;
-      const parsed = storedReportSchema.safeParse(existing);
+      const parsed = storedReportSchema().safeParse(existing);
       return parsed.success ? ok(parsed.data) : err('A damaged report with this id is already stored.');
     }
     const all = await tx.store.getAll();
     const excess = all.length + 1 - options.cap;
     if (excess > 0) {
       const rank = (raw: unknown): number => {
-        const parsed = storedReportSchema.safeParse(raw);
+        const parsed = storedReportSchema().safeParse(raw);
         if (!parsed.success) return 0;
         return parsed.data.state === 'sent' ? 1 : parsed.data.state === 'failed' ? 2 : Infinity;
       };
@@ -393,20 +399,20 @@ export function createReportQueue(deps: ReportQueueDeps) {
     },
 
     async get(id: string): Promise<ReportStatus | null> {
-      const parsed = storedReportSchema.safeParse(await (await database()).get('reports', id));
+      const parsed = storedReportSchema().safeParse(await (await database()).get('reports', id));
       return parsed.success ? toStatus(parsed.data) : null;
     },
 
     /** The stored document itself, for "copy" and "export". */
     async document(id: string): Promise<ReportDocument | null> {
-      const parsed = storedReportSchema.safeParse(await (await database()).get('reports', id));
+      const parsed = storedReportSchema().safeParse(await (await database()).get('reports', id));
       return parsed.success ? parsed.data.document : null;
     },
 
     /** Puts a failed report back in the queue, attempted at once. */
     async retry(id: string): Promise<Result<ReportStatus, string>> {
       const tx = (await database()).transaction('reports', 'readwrite');
-      const parsed = storedReportSchema.safeParse(await tx.store.get(id));
+      const parsed = storedReportSchema().safeParse(await tx.store.get(id));
       if (!parsed.success || parsed.data.state !== 'failed') {
         await tx.done;
         return err('Only a failed report can be sent again.');

@@ -1,5 +1,6 @@
 // zod/mini, as the protocol it shares the endpoint record with.
 import { z } from 'zod/mini';
+import { lazy } from '../core/lazy.ts';
 import { HOST_SCOPES } from '../core/host.ts';
 import { endpointRecordSchema } from '../protocol/page-protocol.ts';
 import { signalSchema } from '../detection/scoring.ts';
@@ -15,28 +16,31 @@ import { HIDDEN_HOWS, HIDDEN_SURFACES } from '../page/stay-on-top.ts';
 const MAX_SIGNALS = 32;
 const MAX_ENDPOINTS = 32;
 
-export const tabStateSchema = z.object({
-  tabId: z.number().check(z.int(), z.nonnegative()),
-  url: z.string(),
-  host: z.string(),
-  hostDisplay: z.string(),
-  scope: z.enum(HOST_SCOPES),
-  /** The browser's timestamp of the document's commit; evidence from before it belongs to another page. */
-  committedAt: z.number(),
-  /** Relay signals observed on the page itself (headers, fingerprints, probe). */
-  signals: z._default(z.array(signalSchema()).check(z.maxLength(MAX_SIGNALS)), []),
-  /** AI-API endpoints the page called, one record per host. */
-  endpoints: z._default(z.array(endpointRecordSchema()).check(z.maxLength(MAX_ENDPOINTS)), []),
-  /** Whether the one same-origin status probe was already granted for this document. */
-  probed: z._default(z.boolean(), false),
-  /** The browser's id for the committed document (Chromium), so scripts run in it and no other. */
-  documentId: z.optional(z.string()),
-  /** Whether the page guard was started in this document (lib/background/page-guards.ts). */
-  guarded: z._default(z.boolean(), false),
-  /** The page kept covering or removing RelayGuard's warning or paste question (hidden-warnings.ts). */
-  hiddenWarning: z.optional(z.object({ surface: z.enum(HIDDEN_SURFACES), how: z.enum(HIDDEN_HOWS) })),
-});
-export type TabState = z.output<typeof tabStateSchema>;
+// Built on first use: a wake that judges no tab (an alarm, the options page) never needs it.
+export const tabStateSchema = lazy(() =>
+  z.object({
+    tabId: z.number().check(z.int(), z.nonnegative()),
+    url: z.string(),
+    host: z.string(),
+    hostDisplay: z.string(),
+    scope: z.enum(HOST_SCOPES),
+    /** The browser's timestamp of the document's commit; evidence from before it belongs to another page. */
+    committedAt: z.number(),
+    /** Relay signals observed on the page itself (headers, fingerprints, probe). */
+    signals: z._default(z.array(signalSchema()).check(z.maxLength(MAX_SIGNALS)), []),
+    /** AI-API endpoints the page called, one record per host. */
+    endpoints: z._default(z.array(endpointRecordSchema()).check(z.maxLength(MAX_ENDPOINTS)), []),
+    /** Whether the one same-origin status probe was already granted for this document. */
+    probed: z._default(z.boolean(), false),
+    /** The browser's id for the committed document (Chromium), so scripts run in it and no other. */
+    documentId: z.optional(z.string()),
+    /** Whether the page guard was started in this document (lib/background/page-guards.ts). */
+    guarded: z._default(z.boolean(), false),
+    /** The page kept covering or removing RelayGuard's warning or paste question (hidden-warnings.ts). */
+    hiddenWarning: z.optional(z.object({ surface: z.enum(HIDDEN_SURFACES), how: z.enum(HIDDEN_HOWS) })),
+  }),
+);
+export type TabState = z.output<ReturnType<typeof tabStateSchema>>;
 
 /** The part of storage.session this module needs; WXT's fake browser and the real one both fit. */
 export interface SessionArea {
@@ -55,7 +59,7 @@ export function createTabStateStore(area: SessionArea) {
   const get = async (tabId: number): Promise<TabState | null> => {
     const stored = (await area.get(keyOf(tabId)))[keyOf(tabId)];
     if (stored === undefined) return null;
-    const parsed = tabStateSchema.safeParse(stored);
+    const parsed = tabStateSchema().safeParse(stored);
     // A record from an older version that no longer parses is dropped; the next navigation rebuilds it.
     return parsed.success ? parsed.data : null;
   };

@@ -130,7 +130,7 @@ export class FakeBackground {
       if (cause instanceof RequestError) return { ok: false, error: cause.message };
       throw cause;
     }
-    const checked = responseSchemas[request.type].safeParse(data);
+    const checked = responseSchemas()[request.type].safeParse(data);
     if (!checked.success) throw new Error(`The fake background's answer to ${request.type} is off-protocol: ${checked.error.message}`);
     return structuredClone({ ok: true, data });
   };
