@@ -144,7 +144,8 @@ export class BlockPageActions {
 
   async #describe(url: string): Promise<InterstitialInfo & { host: string | null }> {
     const { registry } = this.#deps;
-    await registry.ready();
+    // The block page shows the list's reason and evidence.
+    await registry.detailsReady();
     const normalized = normalizeHost(url);
     if (!normalized.ok) {
       return { url, host: null, navigable: false, hostUnicode: url, hostAscii: url, level: 'unknown', reasons: [], allowProceed: false };

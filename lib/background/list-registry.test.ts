@@ -241,6 +241,38 @@ describe('policy, user entries and change notification', () => {
   });
 });
 
+describe('a worker start reads each stored list\'s table first, its details after', () => {
+  test('decisions are ready from the table; reasons and evidence once detailsReady resolves', async () => {
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    db.close();
+    const registry = createRegistry();
+    await registry.ready();
+    expect(decide(registry, 'relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
+    await registry.detailsReady();
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ level: 'blocked', evidence: ['https://evidence.example.org/relay'] });
+    expect(reports).toEqual([]);
+  });
+
+  test('missing details: the list keeps deciding, it is said so and downloaded again, and then has them', async () => {
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), etag: '"v7"', at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    await db.delete('listDetails', subscriptionId(`${lists.origin}/community.json`));
+    db.close();
+    serveJson('/community.json', COMMUNITY, '"v7"');
+    const registry = createRegistry();
+    const changed = new Promise<void>((resolve) => registry.onChange(resolve));
+    await registry.detailsReady();
+    expect(reports).toEqual([
+      `Stored list details skipped: ${subscriptionId(`${lists.origin}/community.json`)}: The stored details of ${lists.origin}/community.json could not be used (its details are missing); the list still decides and is downloaded again.`,
+    ]);
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ level: 'blocked' });
+    expect(registry.matcher.decide('relay.example')?.evidence).toBeUndefined();
+    await changed;
+    expect(registry.matcher.decide('relay.example')).toMatchObject({ level: 'blocked', evidence: ['https://evidence.example.org/relay'] });
+  });
+});
+
 describe('a stored copy that fails its checksum', () => {
   test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
     const db = await openListDatabase(factory);

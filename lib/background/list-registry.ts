@@ -2,6 +2,7 @@ import { compileMatcher, type Matcher, type SourcedList } from '../lists/matcher
 import type { ListSummary } from '../protocol/messages.ts';
 import { assembleLists, managedView, summarizeLists } from './list-summary.ts';
 import {
+  loadListDetails,
   loadSubscriptions,
   loadUserEntries,
   putUserEntries,
@@ -72,6 +73,7 @@ export class ListRegistry {
   readonly #policySource: ManagedPolicySource;
   #matcher: Matcher;
   #loaded: Promise<void> | null = null;
+  #detailsLoaded: Promise<void> | null = null;
   /** URLs whose dropped stored copy is being downloaded again in this worker's life. */
   readonly #refetching = new Set<string>();
 
@@ -101,6 +103,15 @@ export class ListRegistry {
   ready(): Promise<void> {
     this.#loaded ??= this.#loadAll();
     return this.#loaded;
+  }
+
+  /**
+   * Resolves once the stored lists' details (category, reason, evidence) are read too: what
+   * anything that shows a hit waits for. Decisions need only `ready()`.
+   */
+  async detailsReady(): Promise<void> {
+    await this.ready();
+    await this.#detailsLoaded;
   }
 
   /** Called after every change to the lists (not for the initial load of what was stored). */
@@ -234,7 +245,19 @@ export class ListRegistry {
     const { live } = await this.#policySource.load(() => Promise.all([this.#readSubscriptions(), this.#readUserEntries()]));
     // Loading what was already stored is not a change: rules and badges from before still hold.
     this.#matcher = this.#compile();
+    this.#detailsLoaded = this.#readDetails();
     void live.then((changed) => (changed ? this.#recompile() : undefined));
+  }
+
+  /** The stored lists' details, read after the tables (they are most of the bytes and no decision needs them). */
+  async #readDetails(): Promise<void> {
+    try {
+      const { problems, refetch } = await loadListDetails(await this.#db(), this.#subscriptions);
+      problems.forEach((problem) => this.#deps.report(`Stored list details skipped: ${problem}`));
+      this.#downloadAgain(refetch);
+    } catch (cause) {
+      this.#deps.report(`The subscribed lists' details could not be read: ${String(cause)}`);
+    }
   }
 
   /** Resolves once the policy's subscriptions seen so far are subscribed (or failed, recorded) and the dropped ones removed. */
@@ -268,17 +291,21 @@ export class ListRegistry {
       const { records, problems, refetch } = await loadSubscriptions(await this.#db());
       this.#subscriptions = records;
       problems.forEach((problem) => this.#deps.report(`Stored list skipped: ${problem}`));
-      // A dropped copy is downloaded again once per worker life (not on every re-read, which a failed download causes).
-      for (const url of refetch) {
-        if (this.#refetching.has(url)) continue;
-        this.#refetching.add(url);
-        // With the keys it had: a dropped copy is no reason to stop checking signatures.
-        void this.ready().then(() => this.#update(url).then((result) => {
-          if (!result.ok) this.#deps.report(`Stored list ${url} could not be downloaded again: ${result.error.message}`);
-        }));
-      }
+      this.#downloadAgain(refetch);
     } catch (cause) {
       this.#deps.report(`Subscribed lists could not be read: ${String(cause)}`);
+    }
+  }
+
+  /** A dropped copy is downloaded again once per worker life (not on every re-read, which a failed download causes). */
+  #downloadAgain(urls: readonly string[]): void {
+    for (const url of urls) {
+      if (this.#refetching.has(url)) continue;
+      this.#refetching.add(url);
+      // With the keys it had: a dropped copy is no reason to stop checking signatures.
+      void this.ready().then(() => this.#update(url).then((result) => {
+        if (!result.ok) this.#deps.report(`Stored list ${url} could not be downloaded again: ${result.error.message}`);
+      }));
     }
   }
 

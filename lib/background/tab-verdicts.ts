@@ -105,7 +105,8 @@ export class TabVerdicts {
 
   /** The verdict for a tab, or null for tabs without a web page (new tab page, settings). */
   async get(tabId: number): Promise<TabVerdictView | null> {
-    await this.#deps.registry.ready();
+    // A view shows the lists' reasons and evidence, so it waits for them too.
+    await this.#deps.registry.detailsReady();
     const state = (await this.#deps.store.get(tabId)) ?? (await this.#adoptExistingTab(tabId));
     return state ? tabVerdictView(this.#deps.registry.matcher, this.#facts(state), this.#deps.registry.policy) : null;
   }

@@ -99,11 +99,16 @@ export class IndexedList implements ListMeta {
   readonly hasSingleLabelKey: boolean;
   readonly #columns: Columns;
   readonly #mask: number;
-  /** A list built in this worker keeps its validated entries for details; a stored one has the detail columns. */
-  readonly #details: readonly ListEntry[] | DetailColumns;
+  /**
+   * A list built in this worker keeps its validated entries for details; a stored one gets the
+   * detail columns when they are read (attachDetails), after the table: no decision needs them.
+   */
+  #details: readonly ListEntry[] | DetailColumns | null;
+  /** For a stored list: the SHA-256 its detail columns must have (the table's checksum covers it). */
+  readonly detailsChecksum?: string;
   #accountEntries: readonly AccountEntry[] | null = null;
 
-  private constructor(meta: ListMeta, count: number, columns: Columns, details: readonly ListEntry[] | DetailColumns) {
+  private constructor(meta: ListMeta, count: number, columns: Columns, details: readonly ListEntry[] | null, detailsChecksum?: string) {
     this.name = meta.name;
     this.version = meta.version;
     this.updated = meta.updated;
@@ -114,6 +119,7 @@ export class IndexedList implements ListMeta {
     this.#columns = columns;
     this.#mask = columns.slots.length / 2 - 1;
     this.#details = details;
+    if (detailsChecksum !== undefined) this.detailsChecksum = detailsChecksum;
   }
 
   /** Indexes an already validated list (parseList's output, or the bundled and the person's lists). */
@@ -166,7 +172,7 @@ export class IndexedList implements ListMeta {
     }
     const parsed = readHeader(header);
     if (!parsed) return malformed;
-    const { meta, count, capacity, hasSingleLabelKey, sizes } = parsed;
+    const { meta, count, capacity, hasSingleLabelKey, sizes, detailsChecksum } = parsed;
     if (capacity < 16 || (capacity & (capacity - 1)) !== 0) return malformed;
     let offset = align4(4 + headerLength);
     const take = (bytes: number) => {
@@ -176,14 +182,12 @@ export class IndexedList implements ListMeta {
     };
     const at = {
       patternStarts: take((count + 1) * 4),
-      detailStarts: take((count + 1) * 4),
       slots: take(capacity * 8),
       accounts: take(sizes.accounts * 4),
       levels: take(count),
       patternBytes: take(sizes.patternBytes),
-      detailBytes: take(sizes.detailBytes),
     };
-    if (offset !== align4(body.byteLength) || at.detailBytes + sizes.detailBytes !== body.byteLength) return malformed;
+    if (offset !== align4(body.byteLength) || at.patternBytes + sizes.patternBytes !== body.byteLength) return malformed;
     const columns: Columns = {
       patternStarts: new Uint32Array(body, at.patternStarts, count + 1),
       slots: new Int32Array(body, at.slots, capacity * 2),
@@ -192,16 +196,43 @@ export class IndexedList implements ListMeta {
       patternBytes: new Uint8Array(body, at.patternBytes, sizes.patternBytes),
       hasSingleLabelKey,
     };
-    const details: DetailColumns = { detailStarts: new Uint32Array(body, at.detailStarts, count + 1), detailBytes: new Uint8Array(body, at.detailBytes, sizes.detailBytes) };
     // The ends of the columns must meet: the checksum vouches for everything in between.
-    if (columns.patternStarts[count] !== sizes.patternBytes || details.detailStarts[count] !== sizes.detailBytes) return malformed;
-    return ok(new IndexedList(meta, count, columns, details));
+    if (columns.patternStarts[count] !== sizes.patternBytes) return malformed;
+    return ok(new IndexedList(meta, count, columns, null, detailsChecksum));
   }
 
-  /** Everything in one buffer, in a fixed layout: what stored-list.ts checksums and IndexedDB keeps. */
-  toBody(): ArrayBuffer {
-    const { patternBytes, patternStarts, levels, slots, accounts, hasSingleLabelKey } = this.#columns;
+  /**
+   * Gives a stored list its details from a body made by `detailsBody` (whose SHA-256 the caller
+   * checked against `detailsChecksum`); until then its hits carry no category, reason or evidence.
+   */
+  attachDetails(body: ArrayBuffer): Result<void, string> {
+    const malformed = err('its details are malformed');
+    if (body.byteLength < 4) return malformed;
+    const count = new DataView(body).getUint32(0, true);
+    const bytesAt = 4 + (count + 1) * 4;
+    if (count !== this.count || bytesAt > body.byteLength) return malformed;
+    const details: DetailColumns = { detailStarts: new Uint32Array(body, 4, count + 1), detailBytes: new Uint8Array(body, bytesAt) };
+    if (details.detailStarts[count] !== details.detailBytes.length) return malformed;
+    this.#details = details;
+    return ok(undefined);
+  }
+
+  /** The detail columns in one buffer: the entry count, count + 1 offsets, the JSON lines. */
+  detailsBody(): ArrayBuffer {
     const { detailBytes, detailStarts } = this.#detailColumns();
+    const body = new ArrayBuffer(4 + detailStarts.byteLength + detailBytes.byteLength);
+    new DataView(body).setUint32(0, this.count, true);
+    new Uint32Array(body, 4, this.count + 1).set(detailStarts);
+    new Uint8Array(body, 4 + detailStarts.byteLength).set(detailBytes);
+    return body;
+  }
+
+  /**
+   * The table in one buffer, in a fixed layout: what stored-list.ts checksums and IndexedDB keeps.
+   * `detailsChecksum` (of detailsBody) goes in its header, so the table vouches for its details.
+   */
+  toBody(detailsChecksum: string): ArrayBuffer {
+    const { patternBytes, patternStarts, levels, slots, accounts, hasSingleLabelKey } = this.#columns;
     const meta: ListMeta = {
       name: this.name,
       version: this.version,
@@ -214,10 +245,11 @@ export class IndexedList implements ListMeta {
       count: this.count,
       capacity: slots.length / 2,
       hasSingleLabelKey,
-      sizes: { accounts: accounts.length, patternBytes: patternBytes.length, detailBytes: detailBytes.length },
+      sizes: { accounts: accounts.length, patternBytes: patternBytes.length },
+      detailsChecksum,
     };
     const headerBytes = encoder.encode(JSON.stringify(header));
-    const parts: ArrayBufferView[] = [patternStarts, detailStarts, slots, accounts, levels, patternBytes, detailBytes];
+    const parts: ArrayBufferView[] = [patternStarts, slots, accounts, levels, patternBytes];
     let length = align4(4 + headerBytes.length);
     const offsets = parts.map((part) => {
       const at = length;
@@ -225,7 +257,7 @@ export class IndexedList implements ListMeta {
       return at;
     });
     // The last part ends the buffer exactly (fromBody checks it), padding only between parts.
-    length = offsets.at(-1)! + detailBytes.byteLength;
+    length = offsets.at(-1)! + patternBytes.byteLength;
     const body = new ArrayBuffer(length);
     const bytes = new Uint8Array(body);
     new DataView(body).setUint32(0, headerBytes.length, true);
@@ -250,6 +282,7 @@ export class IndexedList implements ListMeta {
 
   /** The entry's category, reason, evidence and added date, as far as it has them. */
   detailsAt(at: number): EntryDetails {
+    if (this.#details === null) return {};
     if (!('detailBytes' in this.#details)) {
       const { category, reason, evidence, added } = this.#details[at]!;
       return { ...(category !== undefined && { category }), ...(reason !== undefined && { reason }), ...(evidence !== undefined && { evidence }), ...(added !== undefined && { added }) };
@@ -335,6 +368,7 @@ export class IndexedList implements ListMeta {
   }
 
   #detailColumns(): DetailColumns {
+    if (this.#details === null) throw new Error('this list\'s details have not been read');
     if ('detailBytes' in this.#details) return this.#details;
     let text = '';
     for (const entry of this.#details) text += `${detailsLine(entry)}\n`;
@@ -350,7 +384,8 @@ interface StoredHeader {
   readonly count: number;
   readonly capacity: number;
   readonly hasSingleLabelKey: boolean;
-  readonly sizes: { readonly accounts: number; readonly patternBytes: number; readonly detailBytes: number };
+  readonly sizes: { readonly accounts: number; readonly patternBytes: number };
+  readonly detailsChecksum: string;
 }
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
@@ -359,18 +394,19 @@ const isOptionalString = (value: unknown) => value === undefined || typeof value
 /** The header's shape, checked by hand: it was written by toBody and vouched for by the checksum, so this only guards the arithmetic. */
 function readHeader(value: unknown): StoredHeader | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { meta, count, capacity, hasSingleLabelKey, sizes } = value as Partial<Record<keyof StoredHeader, unknown>>;
+  const { meta, count, capacity, hasSingleLabelKey, sizes, detailsChecksum } = value as Partial<Record<keyof StoredHeader, unknown>>;
   if (typeof meta !== 'object' || meta === null || typeof sizes !== 'object' || sizes === null) return null;
   const { name, version, updated, homepage, reportUrl } = meta as Partial<Record<keyof ListMeta, unknown>>;
-  const { accounts, patternBytes, detailBytes } = sizes as Partial<Record<keyof StoredHeader['sizes'], unknown>>;
+  const { accounts, patternBytes } = sizes as Partial<Record<keyof StoredHeader['sizes'], unknown>>;
   if (typeof name !== 'string' || typeof version !== 'string' || typeof updated !== 'string' || !isOptionalString(homepage) || !isOptionalString(reportUrl)) return null;
-  if (!isCount(count) || !isCount(capacity) || typeof hasSingleLabelKey !== 'boolean' || !isCount(accounts) || !isCount(patternBytes) || !isCount(detailBytes)) return null;
+  if (!isCount(count) || !isCount(capacity) || typeof hasSingleLabelKey !== 'boolean' || !isCount(accounts) || !isCount(patternBytes) || typeof detailsChecksum !== 'string') return null;
   return {
     meta: { name, version, updated, ...(homepage !== undefined && { homepage: homepage as string }), ...(reportUrl !== undefined && { reportUrl: reportUrl as string }) },
     count,
     capacity,
     hasSingleLabelKey,
-    sizes: { accounts, patternBytes, detailBytes },
+    sizes: { accounts, patternBytes },
+    detailsChecksum,
   };
 }
 

@@ -5,6 +5,7 @@ import { parseList, type RelayList } from './list-schema.ts';
 import {
   DATABASE_NAME,
   DATABASE_VERSION,
+  loadListDetails,
   loadSubscriptions,
   loadUserEntries,
   markListConfirmed,
@@ -55,6 +56,13 @@ function flipped(body: ArrayBuffer, text: string): ArrayBuffer {
   return copy.buffer;
 }
 
+/** What a worker start reads: every stored table, then the details they vouch for (which must all be there). */
+async function loadStored(database: ListDatabase) {
+  const loaded = await loadSubscriptions(database);
+  expect(await loadListDetails(database, loaded.records)).toEqual({ problems: [], refetch: [] });
+  return loaded;
+}
+
 let factory: IDBFactory;
 let db: ListDatabase;
 
@@ -74,12 +82,13 @@ async function storeGood(at = 1_000): Promise<StoredSubscription> {
 }
 
 describe('openListDatabase', () => {
-  test('creates both stores with their key paths in the factory it is given', async () => {
+  test('creates every store with its key path in the factory it is given', async () => {
     expect(db.name).toBe(DATABASE_NAME);
     expect(db.version).toBe(DATABASE_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['subscriptions', 'userEntries']);
-    const tx = db.transaction(['subscriptions', 'userEntries']);
+    expect([...db.objectStoreNames].sort()).toEqual(['listDetails', 'subscriptions', 'userEntries']);
+    const tx = db.transaction(['subscriptions', 'listDetails', 'userEntries']);
     expect(tx.objectStore('subscriptions').keyPath).toBe('id');
+    expect(tx.objectStore('listDetails').keyPath).toBe('id');
     expect(tx.objectStore('userEntries').keyPath).toBe('pattern');
     await tx.done;
     // The database lives in the given factory, not in the global one.
@@ -91,7 +100,7 @@ describe('openListDatabase', () => {
     await storeGood();
     db.close();
     db = await openListDatabase(factory);
-    const { records, problems } = await loadSubscriptions(db);
+    const { records, problems } = await loadStored(db);
     expect(problems).toEqual([]);
     expect(records.map((record) => record.id)).toEqual([subscriptionId(URL_A)]);
   });
@@ -148,7 +157,7 @@ describe('storeFetchedList', () => {
     const record = await rawStore(db).get('subscriptions', subscriptionId(URL_A));
     expect(record).toMatchObject({ ...meta, packed: { form: STORED_LIST_FORM, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(record && 'list' in record).toBe(false);
-    expect(plain(await loadSubscriptions(db))).toEqual({ records: [expected], problems: [], refetch: [] });
+    expect(plain(await loadStored(db))).toEqual({ records: [expected], problems: [], refetch: [] });
   });
 
   test('a new copy replaces the old one whole: old validators and error are gone', async () => {
@@ -156,7 +165,7 @@ describe('storeFetchedList', () => {
     await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: NEXT });
     const newer = { ...GOOD_LIST_PARSED, version: '4', entries: [GOOD_LIST_PARSED.entries[1]!] } as RelayList;
     await storeFetchedList(db, { url: URL_A, list: newer, at: 3_000, nextUpdateAt: NEXT });
-    const stored = (await loadSubscriptions(db)).records[0];
+    const stored = (await loadStored(db)).records[0];
     expect(plain(stored)).toEqual({ id: subscriptionId(URL_A), url: URL_A, list: newer, fetchedAt: 3_000, lastTriedAt: 3_000, nextUpdateAt: NEXT });
   });
 });
@@ -165,7 +174,7 @@ describe('recordFailedUpdate', () => {
   test('keeps the last good list and records when, why and when next', async () => {
     const good = await storeGood(1_000);
     expect(await recordFailedUpdate(db, URL_A, { at: 5_000, problem: FAILURE, nextUpdateAt: 8_000 })).toBe(true);
-    const loaded = await loadSubscriptions(db);
+    const loaded = await loadStored(db);
     expect(plain(loaded.records)).toEqual([plain({ ...good, lastTriedAt: 5_000, lastError: FAILURE.message, problem: FAILURE, nextUpdateAt: 8_000 })]);
     expect(loaded.problems).toEqual([]);
     expect(plain(loaded.records[0]!.list)).toEqual(GOOD_LIST_PARSED);
@@ -184,7 +193,7 @@ describe('markListConfirmed', () => {
     await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: 3_000 });
     expect((await db.get('subscriptions', subscriptionId(URL_A)))?.lastError).toBe(FAILURE.message);
     await markListConfirmed(db, URL_A, { at: 3_000, nextUpdateAt: 50_000 });
-    const stored = (await loadSubscriptions(db)).records[0];
+    const stored = (await loadStored(db)).records[0];
     expect(plain(stored)).toEqual(plain({ ...good, fetchedAt: 3_000, lastTriedAt: 3_000, nextUpdateAt: 50_000 }));
     expect(stored && ('lastError' in stored || 'problem' in stored)).toBe(false);
   });
@@ -201,7 +210,7 @@ describe('loadSubscriptions', () => {
     const record = (await rawStore(db).get('subscriptions', subscriptionId(URL_A)))!;
     await rawStore(db).put('subscriptions', { ...record, id: 'subscription:ftp://c.example/l.json', url: 'ftp://c.example/l.json' });
     await rawStore(db).put('subscriptions', { id: 'subscription:https://d.example/l.json' });
-    const { records, problems, refetch } = await loadSubscriptions(db);
+    const { records, problems, refetch } = await loadStored(db);
     expect(plain(records)).toEqual([plain(good)]);
     expect(problems).toEqual(['subscription:ftp://c.example/l.json: Invalid URL', 'subscription:https://d.example/l.json: Invalid input: expected string, received undefined']);
     expect(refetch).toEqual([]);
@@ -221,7 +230,7 @@ describe('loadSubscriptions', () => {
       await rawStore(db).put('subscriptions', { ...record, packed: damage(record.packed as Record<string, unknown>) });
 
       const problem = `The stored copy of ${URL_A} could not be used (${reason}); it was dropped and is downloaded again.`;
-      const loaded = await loadSubscriptions(db);
+      const loaded = await loadStored(db);
       expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
       expect(loaded.refetch).toEqual([URL_A]);
       // It stays subscribed, blocks nothing, and shows why; etag and lastModified are gone, so the next download is whole.
@@ -234,31 +243,31 @@ describe('loadSubscriptions', () => {
 
       // Still waiting on the next start (the download failed meanwhile): asked for again, its own last error kept.
       await recordFailedUpdate(db, URL_A, { at: 2_000, problem: FAILURE, nextUpdateAt: NEXT });
-      const again = await loadSubscriptions(db);
+      const again = await loadStored(db);
       expect(again.refetch).toEqual([URL_A]);
       expect(again.records[0]!.lastError).toBe('Could not download the list: the server answered 500.');
 
       // A good download replaces it.
       await storeGood(3_000);
-      expect(plain(await loadSubscriptions(db))).toMatchObject({ problems: [], refetch: [], records: [{ list: GOOD_LIST_PARSED, fetchedAt: 3_000 }] });
+      expect(plain(await loadStored(db))).toMatchObject({ problems: [], refetch: [], records: [{ list: GOOD_LIST_PARSED, fetchedAt: 3_000 }] });
     });
   }
 
   test('a record stored before the packed form is validated once, packed and rewritten, nothing lost', async () => {
     const legacy = { id: subscriptionId(URL_A), url: URL_A, list: GOOD_LIST_PARSED, fetchedAt: 1_000, lastTriedAt: 2_000, lastError: 'Could not download the list: the server answered 503.', etag: '"v3"' };
     await rawStore(db).put('subscriptions', legacy);
-    const first = await loadSubscriptions(db);
+    const first = await loadStored(db);
     expect(plain(first)).toEqual({ records: [legacy], problems: [], refetch: [] });
     const rewritten = (await rawStore(db).get('subscriptions', subscriptionId(URL_A)))!;
     expect('list' in rewritten).toBe(false);
     expect(rewritten).toMatchObject({ id: legacy.id, url: URL_A, fetchedAt: 1_000, lastTriedAt: 2_000, lastError: legacy.lastError, etag: '"v3"', packed: { form: STORED_LIST_FORM } });
     // The next load reads the packed form.
-    expect(plain(await loadSubscriptions(db))).toEqual({ records: [legacy], problems: [], refetch: [] });
+    expect(plain(await loadStored(db))).toEqual({ records: [legacy], problems: [], refetch: [] });
   });
 
   test('a record stored before the packed form that no longer validates is dropped and asked for again', async () => {
     await rawStore(db).put('subscriptions', { id: subscriptionId(URL_A), url: URL_A, list: { ...GOOD_LIST_PARSED, name: '' }, fetchedAt: 1_000, lastTriedAt: 1_000, etag: '"v3"' });
-    const loaded = await loadSubscriptions(db);
+    const loaded = await loadStored(db);
     const problem = `The stored copy of ${URL_A} could not be used (it is not a valid list: name must not be empty); it was dropped and is downloaded again.`;
     expect(loaded.problems).toEqual([`${subscriptionId(URL_A)}: ${problem}`]);
     expect(loaded.refetch).toEqual([URL_A]);
@@ -272,11 +281,62 @@ describe('loadSubscriptions', () => {
     });
   });
 
+  test('details that are missing or damaged leave the list deciding, and it is downloaded again', async () => {
+    await storeGood();
+    const raw = db as unknown as { get(store: string, key: string): Promise<{ body: ArrayBuffer }>; put(store: string, value: unknown): Promise<unknown>; delete(store: string, key: string): Promise<void> };
+    const details = await raw.get('listDetails', subscriptionId(URL_A));
+    const body = new Uint8Array(details.body.slice(0));
+    body[body.length - 2] = body[body.length - 2]! ^ 0x01;
+    await raw.put('listDetails', { ...details, body: body.buffer });
+    const loaded = await loadSubscriptions(db);
+    expect(loaded.problems).toEqual([]);
+    const damaged = await loadListDetails(db, loaded.records);
+    expect(damaged).toEqual({
+      problems: [`${subscriptionId(URL_A)}: The stored details of ${URL_A} could not be used (its details failed their checksum (damaged on disk)); the list still decides and is downloaded again.`],
+      refetch: [URL_A],
+    });
+    expect(loaded.records[0]!.list.toEntries()).toEqual([
+      { pattern: 'relay.example', level: 'blocked' },
+      { pattern: 'gateway.example.net', level: 'vetted' },
+    ]);
+
+    await raw.delete('listDetails', subscriptionId(URL_A));
+    const missing = await loadListDetails(db, (await loadSubscriptions(db)).records);
+    expect(missing.refetch).toEqual([URL_A]);
+    expect(missing.problems[0]).toContain('(its details are missing)');
+  });
+
+  test('an IndexedDB of the version before gets the details store and keeps its records', async () => {
+    db.close();
+    const old = new IDBFactory();
+    await new Promise<void>((resolve, reject) => {
+      const request = old.open(DATABASE_NAME, 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore('subscriptions', { keyPath: 'id' });
+        request.result.createObjectStore('userEntries', { keyPath: 'pattern' });
+      };
+      request.onsuccess = () => {
+        const tx = request.result.transaction('userEntries', 'readwrite');
+        tx.objectStore('userEntries').put({ pattern: 'mine.example', level: 'vetted', added: '2026-11-20T00:00:00Z' });
+        tx.oncomplete = () => {
+          request.result.close();
+          resolve();
+        };
+      };
+      request.onerror = () => reject(request.error);
+    });
+    db = await openListDatabase(old);
+    expect(db.version).toBe(DATABASE_VERSION);
+    expect([...db.objectStoreNames]).toContain('listDetails');
+    expect((await loadUserEntries(db)).records.map((entry) => entry.pattern)).toEqual(['mine.example']);
+  });
+
   test('removeSubscription deletes by id and says whether it existed', async () => {
     await storeGood();
     expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(true);
+    expect(await db.count('listDetails')).toBe(0);
     expect(await removeSubscription(db, subscriptionId(URL_A))).toBe(false);
-    expect(await loadSubscriptions(db)).toEqual({ records: [], problems: [], refetch: [] });
+    expect(await loadStored(db)).toEqual({ records: [], problems: [], refetch: [] });
   });
 });
 

@@ -4,7 +4,7 @@ import { parseHostPattern } from '../core/host-pattern.ts';
 import { listSchema, type RelayList } from './list-schema.ts';
 import { LIST_PROBLEM_CODES, type ListProblem } from './list-problem.ts';
 import { IndexedList } from './indexed-list.ts';
-import { packList, unpackList, type PackedList } from './stored-list.ts';
+import { packList, unpackDetails, unpackList, type PackedDetails, type PackedList } from './stored-list.ts';
 import { userEntrySchema, type UserEntry } from './user-entry.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
@@ -18,7 +18,7 @@ import { err, ok, type Result } from '../core/result.ts';
  */
 
 export const DATABASE_NAME = 'relayguard';
-export const DATABASE_VERSION = 1;
+export const DATABASE_VERSION = 2;
 
 /** A subscription's fetch metadata: small, so it is still checked with zod on every load. */
 const subscriptionMetaSchema = z.object({
@@ -58,8 +58,12 @@ const legacySubscriptionSchema = subscriptionMetaSchema.extend({ list: listSchem
 
 interface RelayGuardDb extends DBSchema {
   subscriptions: { key: string; value: SubscriptionRecord };
+  /** A subscribed list's details (category, reason, evidence), by the subscription's id: read after the tables. */
+  listDetails: { key: string; value: DetailsRecord };
   userEntries: { key: string; value: UserEntry };
 }
+
+type DetailsRecord = PackedDetails & { readonly id: string };
 
 export type ListDatabase = IDBPDatabase<RelayGuardDb>;
 
@@ -76,6 +80,7 @@ export function openListDatabase(factory: IDBFactory = indexedDB): Promise<ListD
       db.createObjectStore('subscriptions', { keyPath: 'id' });
       db.createObjectStore('userEntries', { keyPath: 'pattern' });
     }
+    if (event.oldVersion < 2) db.createObjectStore('listDetails', { keyPath: 'id' });
   });
   return wrap(request) as Promise<ListDatabase>;
 }
@@ -114,12 +119,14 @@ export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): 
     ...(fetched.signedBy && { signedBy: fetched.signedBy }),
     ...(fetched.refreshMinutes !== undefined && { refreshMinutes: fetched.refreshMinutes }),
   };
-  // Packing awaits WebCrypto, which would end a transaction: pack first, then write.
-  const packed = await packList(IndexedList.of(fetched.list));
-  await db.put('subscriptions', { ...meta, packed });
-  // The copy in memory reads the packed body (IndexedDB keeps its own): the validated entries can go.
-  const stored = IndexedList.fromBody(packed.body);
-  if (!stored.ok) throw new Error(`A list just packed could not be read back: ${stored.error}`);
+  // Packing awaits WebCrypto, which would end a transaction: pack first, then write both at once.
+  const { table, details } = await packList(IndexedList.of(fetched.list));
+  const tx = db.transaction(['subscriptions', 'listDetails'], 'readwrite');
+  await Promise.all([tx.objectStore('subscriptions').put({ ...meta, packed: table }), tx.objectStore('listDetails').put({ id: meta.id, ...details }), tx.done]);
+  // The copy in memory reads the packed buffers (IndexedDB keeps its own): the validated entries can go.
+  const stored = IndexedList.fromBody(table.body);
+  const attached = stored.ok ? stored.value.attachDetails(details.body) : stored;
+  if (!stored.ok || !attached.ok) throw new Error(`A list just packed could not be read back: ${stored.ok ? (attached.ok ? '' : attached.error) : stored.error}`);
   return { ...meta, list: stored.value };
 }
 
@@ -170,7 +177,7 @@ export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscri
   const records: StoredSubscription[] = [];
   const problems: string[] = [];
   const refetch: string[] = [];
-  const rewrites: SubscriptionRecord[] = [];
+  const rewrites: { record: SubscriptionRecord; details?: DetailsRecord }[] = [];
   for (const raw of (await db.getAll('subscriptions')) as unknown[]) {
     const id = String((raw as { id?: unknown } | null)?.id);
     const meta = subscriptionMetaSchema.safeParse(raw);
@@ -196,17 +203,21 @@ export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscri
       ? { ...rest, lastError: problem, problem: damaged }
       : { ...rest, lastError: meta.data.lastError ?? problem, problem: meta.data.problem ?? damaged };
     records.push({ ...dropped, list: awaitingList(meta.data.url) });
-    if (hadCopy) rewrites.push(dropped);
+    if (hadCopy) rewrites.push({ record: dropped });
   }
   if (rewrites.length > 0) {
-    const tx = db.transaction('subscriptions', 'readwrite');
-    await Promise.all([...rewrites.map((record) => tx.store.put(record)), tx.done]);
+    const tx = db.transaction(['subscriptions', 'listDetails'], 'readwrite');
+    await Promise.all([
+      ...rewrites.map(({ record }) => tx.objectStore('subscriptions').put(record)),
+      ...rewrites.flatMap(({ details }) => (details ? [tx.objectStore('listDetails').put(details)] : [])),
+      tx.done,
+    ]);
   }
   return { records, problems, refetch };
 }
 
 /** The list a record holds, and the record to write back when it was migrated. */
-async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta): Promise<Result<{ list: IndexedList; rewrite?: SubscriptionRecord }, string>> {
+async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta): Promise<Result<{ list: IndexedList; rewrite?: { record: SubscriptionRecord; details: DetailsRecord } }, string>> {
   if ('packed' in raw) {
     const unpacked = await unpackList(raw.packed);
     return unpacked.ok ? ok({ list: unpacked.value }) : unpacked;
@@ -216,7 +227,8 @@ async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta):
   const legacy = legacySubscriptionSchema.safeParse(raw);
   if (!legacy.success) return err(`it is not a valid list: ${legacy.error.issues[0]?.message ?? 'invalid record'}`);
   const list = IndexedList.of(legacy.data.list);
-  return ok({ list, rewrite: { ...meta, packed: await packList(list) } });
+  const { table, details } = await packList(list);
+  return ok({ list, rewrite: { record: { ...meta, packed: table }, details: { id: meta.id, ...details } } });
 }
 
 /** The empty stand-in for a subscription whose stored copy was dropped: it names the URL, blocks nothing. */
@@ -225,11 +237,43 @@ function awaitingList(url: string): IndexedList {
 }
 
 export async function removeSubscription(db: ListDatabase, id: string): Promise<boolean> {
-  const tx = db.transaction('subscriptions', 'readwrite');
-  const existed = (await tx.store.getKey(id)) !== undefined;
-  if (existed) await tx.store.delete(id);
+  const tx = db.transaction(['subscriptions', 'listDetails'], 'readwrite');
+  const existed = (await tx.objectStore('subscriptions').getKey(id)) !== undefined;
+  if (existed) await tx.objectStore('subscriptions').delete(id);
+  await tx.objectStore('listDetails').delete(id);
   await tx.done;
   return existed;
+}
+
+/**
+ * Gives each stored list (from loadSubscriptions) its details. A list whose details are missing
+ * or damaged keeps deciding (its table was checked) but is downloaded again, and said so.
+ */
+export async function loadListDetails(db: ListDatabase, subscriptions: readonly StoredSubscription[]): Promise<{ problems: string[]; refetch: string[] }> {
+  const waiting = subscriptions.filter(({ list }) => list.detailsChecksum !== undefined);
+  if (waiting.length === 0) return { problems: [], refetch: [] };
+  const records = new Map((await db.getAll('listDetails')).map((record) => [record.id, record]));
+  const problems: string[] = [];
+  const refetch: string[] = [];
+  for (const { id, url, list } of waiting) {
+    const attached = await unpackDetails(records.get(id), list);
+    if (attached.ok) continue;
+    problems.push(`${id}: The stored details of ${url} could not be used (${attached.error}); the list still decides and is downloaded again.`);
+    refetch.push(url);
+  }
+  if (refetch.length > 0) {
+    // No validators: the next download must fetch the whole list, not be told "not modified".
+    const tx = db.transaction('subscriptions', 'readwrite');
+    for (const url of refetch) {
+      const record = await tx.store.get(subscriptionId(url));
+      if (record) {
+        const { etag: _etag, lastModified: _lastModified, ...rest } = record;
+        await tx.store.put(rest);
+      }
+    }
+    await tx.done;
+  }
+  return { problems, refetch };
 }
 
 export async function loadUserEntries(db: ListDatabase): Promise<LoadedRecords<UserEntry>> {

@@ -15,8 +15,11 @@ function list(name: string, entries: readonly Record<string, unknown>[], version
 
 /** A list as IndexedDB hands it back: its packed body, read without the entries it was built from. */
 function storedCopy(relayList: RelayList): IndexedList {
-  const read = IndexedList.fromBody(structuredClone(IndexedList.of(relayList).toBody()));
+  const built = IndexedList.of(relayList);
+  const read = IndexedList.fromBody(structuredClone(built.toBody('')));
   if (!read.ok) throw new Error(read.error);
+  const attached = read.value.attachDetails(structuredClone(built.detailsBody()));
+  if (!attached.ok) throw new Error(attached.error);
   return read.value;
 }
 
