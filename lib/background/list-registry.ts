@@ -56,7 +56,7 @@ type ChangeListener = () => unknown;
  * change recompiles the matcher and tells listeners (tab verdicts, the block rules). A change
  * resolves only once every listener has applied it: a navigation right after must obey it.
  *
- * About 350 lines, because being the one writer of every stored list is the point: the person's
+ * About 390 lines, because being the one writer of every stored list is the point: the person's
  * entries, the subscriptions and their requests meet here, around one matcher. The administrator's
  * policy (live and cached, its locks and its subscriptions) is managed-policy-source.ts; the pure
  * parts are list-summary.ts; how a subscription update is fetched and written is

@@ -14,7 +14,7 @@ import { LIST_LEVELS, type ListEntry, type ListLevel, type RelayList } from './l
  * so a missed probe touches one slot and no string. Two entries may share a pattern host
  * (`example.com` and `.example.com`); they sit in the table in list order along one probe run.
  *
- * About 400 lines in one file: how the columns are built, laid out in the stored buffer and probed
+ * About 450 lines in one file: how the columns are built, laid out in the stored buffer and probed
  * must change together (a change to any is a new STORED_LIST_FORM), and none is used alone.
  */
 

@@ -11,10 +11,14 @@ import { err, ok, type Result } from '../core/result.ts';
 /**
  * IndexedDB holds what can grow large or must survive restarts exactly: subscribed lists with
  * their fetch metadata, and the person's own allow/block entries. A subscribed list is validated
- * once, at the door, and stored packed with a checksum (stored-list.ts); loading it checks the
- * checksum, never re-validates. A list that fails validation never replaces the last good one;
+ * once, at the door, and stored in the matcher's own form with a checksum (stored-list.ts): its
+ * table in `subscriptions`, its details in `listDetails`, read after the tables. Loading checks
+ * checksums, never re-validates. A list that fails validation never replaces the last good one;
  * a stored copy that fails its checksum or form is never used: it is dropped, said so, and
  * downloaded again.
+ *
+ * About 330 lines: every read and write of the lists' database is here, so its transactions and
+ * its upgrade steps are seen together.
  */
 
 export const DATABASE_NAME = 'relayguard';
