@@ -24,7 +24,7 @@ type JsonSchema = {
 };
 
 function jsonSchemaOf(key: PolicyKey): JsonSchema {
-  const { $schema: _schema, ...schema } = z.toJSONSchema(POLICY_KEYS[key].schema as z.ZodType) as JsonSchema & { $schema?: string };
+  const { $schema: _schema, ...schema } = z.toJSONSchema(POLICY_KEYS[key].schema()) as JsonSchema & { $schema?: string };
   return schema;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseHostPattern } from '../core/host-pattern.ts';
+import { lazy } from '../core/lazy.ts';
 import { normalizeHost } from '../core/host.ts';
 import { parseReportEndpoint } from '../core/report-endpoint.ts';
 import type { ListEntry, RelayList } from './list-schema.ts';
@@ -33,55 +34,66 @@ const MAX_TEXT = 2048;
 export interface PolicyKeySpec {
   readonly title: string;
   readonly description: string;
-  /** The value as written; checked item by item afterwards where the key holds a list. */
-  readonly schema: z.ZodType;
+  /**
+   * The value as written; checked item by item afterwards where the key holds a list. Built on
+   * first use: a browser without a managed policy, most of them, never needs it.
+   */
+  readonly schema: () => z.ZodType;
   /** What applies while the key is unset, in words (docs/admin.md). */
   readonly unset: string;
   readonly example: unknown;
 }
 
-const hostPatternItem = z.string().max(MAX_TEXT).describe('Host pattern: example.com (the host and its subdomains) or .example.com (that host only).');
-const subscriptionSchema = z.object({
-  url: z.string().max(MAX_TEXT).describe('Where the list is (http or https). Its minisign signature is read from the same URL + ".minisig".'),
-  publicKeys: z
-    .array(z.string().max(4096))
-    .max(MAX_PINNED_KEYS)
-    .optional()
-    .describe('minisign public keys (the base64 line of a minisign.pub). With keys, an unsigned or wrongly signed list is refused.'),
-  updateHours: z
-    .number()
-    .int()
-    .min(UPDATE_HOURS.min)
-    .max(UPDATE_HOURS.max)
-    .optional()
-    .describe(`How often to fetch the list again, in hours (${UPDATE_HOURS.min}–${UPDATE_HOURS.max}; default 12).`),
-});
-const organizationSchema = z.object({
-  name: z.string().trim().min(1).max(100).describe('Shown as "managed by <name>".'),
-  supportUrl: z.string().max(MAX_TEXT).optional().describe('An http(s) page where people ask about a decision.'),
-  supportEmail: z.string().max(320).optional().describe('An e-mail address for the same.'),
-});
+const hostPatternItem = () =>
+  z
+    .string()
+    .max(MAX_TEXT)
+    .describe('Host pattern: example.com (the host and its subdomains) or .example.com (that host only).');
+const subscriptionSchema = lazy(() =>
+  z.object({
+    url: z.string().max(MAX_TEXT).describe('Where the list is (http or https). Its minisign signature is read from the same URL + ".minisig".'),
+    publicKeys: z
+      .array(z.string().max(4096))
+      .max(MAX_PINNED_KEYS)
+      .optional()
+      .describe('minisign public keys (the base64 line of a minisign.pub). With keys, an unsigned or wrongly signed list is refused.'),
+    updateHours: z
+      .number()
+      .int()
+      .min(UPDATE_HOURS.min)
+      .max(UPDATE_HOURS.max)
+      .optional()
+      .describe(`How often to fetch the list again, in hours (${UPDATE_HOURS.min}–${UPDATE_HOURS.max}; default 12).`),
+  }),
+);
+const organizationSchema = lazy(() =>
+  z.object({
+    name: z.string().trim().min(1).max(100).describe('Shown as "managed by <name>".'),
+    supportUrl: z.string().max(MAX_TEXT).optional().describe('An http(s) page where people ask about a decision.'),
+    supportEmail: z.string().max(320).optional().describe('An e-mail address for the same.'),
+  }),
+);
 
 export const POLICY_KEYS = {
   allowlist: {
     title: 'Vetted relay and gateway hosts',
     description:
       'Host patterns your organisation vets (Chrome URLBlocklist convention: example.com matches the host and its subdomains, .example.com only that host). Outranks the person’s own entries; shown as managed.',
-    schema: z.array(hostPatternItem).max(MAX_PATTERNS),
+    schema: lazy(() => z.array(hostPatternItem()).max(MAX_PATTERNS)),
     unset: 'no managed allowlist',
     example: ['gateway.corp.example', '.llm.corp.example'],
   },
   blocklist: {
     title: 'Blocked relay hosts',
     description: 'Host patterns RelayGuard blocks for everyone (same convention as allowlist): navigations land on the block page.',
-    schema: z.array(hostPatternItem).max(MAX_PATTERNS),
+    schema: lazy(() => z.array(hostPatternItem()).max(MAX_PATTERNS)),
     unset: 'no managed blocklist',
     example: ['cheap-relay.example'],
   },
   allowProceed: {
     title: 'Allow continuing past the block page',
     description: 'false: the block page offers no way through, the background refuses every request for one, and exceptions granted earlier end at once.',
-    schema: z.boolean(),
+    schema: lazy(() => z.boolean()),
     unset: 'true',
     example: false,
   },
@@ -89,14 +101,14 @@ export const POLICY_KEYS = {
     title: 'Managed list subscriptions',
     description:
       'Lists (List format v1) every browser subscribes to with no action from the person; fetched and kept fresh like the person’s own, shown as managed and not removable. Their entries count as the organisation’s. A subscription with an unreadable public key is not fetched at all.',
-    schema: z.array(subscriptionSchema).max(MAX_SUBSCRIPTIONS),
+    schema: lazy(() => z.array(subscriptionSchema()).max(MAX_SUBSCRIPTIONS)),
     unset: 'none',
     example: [{ url: 'https://lists.corp.example/relays.json', publicKeys: ['RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3'], updateHours: 6 }],
   },
   listMode: {
     title: 'How managed lists combine with the person’s',
     description: '"add": the person’s own entries and subscriptions apply below the managed ones. "overwrite": while the policy holds they are kept but not applied.',
-    schema: z.enum(['add', 'overwrite']),
+    schema: lazy(() => z.enum(['add', 'overwrite'])),
     unset: '"add"',
     example: 'overwrite',
   },
@@ -104,21 +116,21 @@ export const POLICY_KEYS = {
     title: 'Lock the person’s lists',
     description:
       'true: nobody can add, remove, import, trust, block or subscribe in RelayGuard; the popup and the options page offer none of it and the background refuses it. Entries made earlier still apply under "add" (use listMode "overwrite" to drop them too).',
-    schema: z.boolean(),
+    schema: lazy(() => z.boolean()),
     unset: 'false',
     example: true,
   },
   reportEndpoint: {
     title: 'Report endpoint',
     description: 'An https URL that receives the reports people send (POST, application/json, docs/report.schema.json). Overrides the person’s own.',
-    schema: z.string().max(MAX_TEXT),
+    schema: lazy(() => z.string().max(MAX_TEXT)),
     unset: 'the person’s own endpoint, if any',
     example: 'https://security.corp.example/relayguard/reports',
   },
   pasteGuard: {
     title: 'Key paste guard',
     description: '"warn": a vendor key pasted on an unvetted or blocked page is held with a question (the person cannot switch it off). "off": never held.',
-    schema: z.enum(['warn', 'off']),
+    schema: lazy(() => z.enum(['warn', 'off'])),
     unset: 'the person’s setting (on by default)',
     example: 'warn',
   },
@@ -210,10 +222,10 @@ export function parseManagedPolicy(raw: unknown): ManagedPolicy {
   }
 
   /** The key's value as its schema reads it, or undefined (unset, or named in problems). */
-  function read<K extends PolicyKey>(key: K): z.infer<(typeof POLICY_KEYS)[K]['schema']> | undefined {
+  function read<K extends PolicyKey>(key: K): z.infer<ReturnType<(typeof POLICY_KEYS)[K]['schema']>> | undefined {
     if (record[key] === undefined || record[key] === null) return undefined;
     const value = fromJsonString(record[key]);
-    const schema: z.ZodType = POLICY_KEYS[key].schema;
+    const schema: z.ZodType = POLICY_KEYS[key].schema();
     const limit = LIST_LIMITS[key];
     if (limit !== undefined && Array.isArray(value) && schema instanceof z.ZodArray) {
       // A list keeps its good items: one bad pattern must not cost the whole blocklist.
@@ -287,7 +299,7 @@ function validPatterns(key: 'allowlist' | 'blocklist', patterns: readonly (strin
 }
 
 /** A subscription whose URL or any pinned key is unreadable is left out whole: fetching it without that key would trust less than the administrator asked. */
-function validSubscriptions(items: readonly (z.infer<typeof subscriptionSchema> | undefined)[], note: Note): ManagedSubscription[] {
+function validSubscriptions(items: readonly (z.infer<ReturnType<typeof subscriptionSchema>> | undefined)[], note: Note): ManagedSubscription[] {
   const valid: ManagedSubscription[] = [];
   items.forEach((item, index) => {
     if (item === undefined) return;
@@ -312,7 +324,7 @@ function validEndpoint(text: string, note: Note): string | null {
   return null;
 }
 
-function validOrganization(organization: z.infer<typeof organizationSchema>, note: Note): Organization {
+function validOrganization(organization: z.infer<ReturnType<typeof organizationSchema>>, note: Note): Organization {
   const { name, supportUrl, supportEmail } = organization;
   const valid: { name: string; supportUrl?: string; supportEmail?: string } = { name };
   if (supportUrl !== undefined) {
