@@ -115,17 +115,21 @@ export class BlockRuleSync {
 
   async #rebuildNow(): Promise<void> {
     await this.#deps.registry.ready();
+    const blockApiRequests = await this.#deps.blockApiRequests();
+    // Asked before building: the browser lists the installed rules (a million domains at 1M
+    // entries) while the worker builds the new ones.
+    const existing = this.#deps.dnr.getDynamicRules();
+    existing.catch(() => undefined);
     const { matcher } = this.#deps.registry;
     const { rules, problems, leftOut } = buildBlockRules({
       decide: (host) => matcher.decide(host),
       decideHostAndSubdomains: (host) => matcher.decideHostAndSubdomains(host),
       patterns: matcher.patterns(),
       interstitialUrl: this.#deps.interstitialUrl,
-      blockApiRequests: await this.#deps.blockApiRequests(),
+      blockApiRequests,
     });
     problems.forEach((problem) => this.#deps.report(problem));
-    const existing = await this.#deps.dnr.getDynamicRules();
-    await this.#deps.dnr.updateDynamicRules({ removeRuleIds: existing.map((rule) => rule.id), addRules: rules as DnrRuleInput });
+    await this.#deps.dnr.updateDynamicRules({ removeRuleIds: (await existing).map((rule) => rule.id), addRules: rules as DnrRuleInput });
     this.#status = { installed: rules.length, leftOut };
     await this.#deps.session?.set({ [STATUS_KEY]: this.#status });
     // allowProceed: false ends every "proceed once" granted before it, in every tab, at once.
