@@ -115,12 +115,19 @@ const SMALL_SORT = 24;
  * compares whole strings O(n log n) times.
  */
 export function sortText(items: string[]): string[] {
-  sortTextRange(items, new Array<string>(items.length), 0, items.length, 0);
+  sortTextRange(items, new Array<string>(items.length), [], 0, items.length, 0);
   return items;
 }
 
-/** Sorts `items[from, to)`, which share their first `depth` characters. */
-function sortTextRange(items: string[], scratch: string[], from: number, to: number, depth: number): void {
+/** Buckets by the character at a depth: 0 for a string that ended, 1–128 for code units below 128, 129 for the rest. */
+const TEXT_BUCKETS = 130;
+
+/**
+ * Sorts `items[from, to)`, which share their first `depth` characters. `counts[depth]` is this
+ * depth's bucket table, made once per depth and reused by every range there (a range is done
+ * before the next one at its depth starts): thousands of small ranges allocate nothing.
+ */
+function sortTextRange(items: string[], scratch: string[], counts: Int32Array[], from: number, to: number, depth: number): void {
   if (to - from <= SMALL_SORT) {
     for (let i = from + 1; i < to; i++) {
       const item = items[i]!;
@@ -130,19 +137,23 @@ function sortTextRange(items: string[], scratch: string[], from: number, to: num
     }
     return;
   }
-  // Buckets by the character at `depth`: 0 for a string that ended, 1–128 for code units below 128, 129 for the rest.
-  const starts = new Int32Array(131);
-  for (let i = from; i < to; i++) starts[textBucket(items[i]!, depth) + 1]!++;
-  for (let bucket = 1; bucket < starts.length; bucket++) starts[bucket]! += starts[bucket - 1]!;
-  const ends = starts.slice(1);
-  for (let i = from; i < to; i++) scratch[from + starts[textBucket(items[i]!, depth)]!++] = items[i]!;
+  // next[bucket]: where the bucket's next string goes, then where it ends; both as offsets from `from`.
+  const next = (counts[depth] ??= new Int32Array(TEXT_BUCKETS));
+  next.fill(0);
+  for (let i = from; i < to; i++) next[textBucket(items[i]!, depth)]!++;
+  for (let bucket = 0, offset = 0; bucket < TEXT_BUCKETS; bucket++) {
+    const size = next[bucket]!;
+    next[bucket] = offset;
+    offset += size;
+  }
+  for (let i = from; i < to; i++) scratch[from + next[textBucket(items[i]!, depth)]!++] = items[i]!;
   for (let i = from; i < to; i++) items[i] = scratch[i]!;
-  let start = from;
-  for (let bucket = 0; bucket < 130; bucket++) {
-    const end = from + ends[bucket]!;
-    // Strings that ended here are equal; code units from 128 on (never in a canonical host) are compared whole.
-    if (end - start > 1 && bucket === 129) items.slice(start, end).sort().forEach((item, offset) => (items[start + offset] = item));
-    else if (end - start > 1 && bucket > 0) sortTextRange(items, scratch, start, end, depth + 1);
+  // Now next[bucket] is where the bucket ends. Strings that ended (bucket 0) are equal; code units
+  // from 128 on (never in a canonical host) are compared whole.
+  for (let bucket = 1, start = from + next[0]!; bucket < TEXT_BUCKETS; bucket++) {
+    const end = from + next[bucket]!;
+    if (end - start > 1 && bucket === TEXT_BUCKETS - 1) items.slice(start, end).sort().forEach((item, offset) => (items[start + offset] = item));
+    else if (end - start > 1) sortTextRange(items, scratch, counts, start, end, depth + 1);
     start = end;
   }
 }
