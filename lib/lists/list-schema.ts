@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseListPattern } from '../core/host-pattern.ts';
+import { lazy } from '../core/lazy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { canonicalPatternFast } from './canonical-pattern.ts';
 import { isCertainHttpUrl, isCertainIsoDate } from './certain-formats.ts';
@@ -20,78 +21,92 @@ const MAX_REASON_LENGTH = 1000;
 const MAX_EVIDENCE = 20;
 const MAX_URL_LENGTH = 2048;
 
-const evidenceUrl = z.url({ protocol: /^https?$/, error: 'evidence must be an http(s) URL' }).max(MAX_URL_LENGTH);
-const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'must be an ISO 8601 date such as 2026-11-26 or 2026-11-26T08:00:00Z',
-});
-
 /**
- * Normalises the pattern to its canonical text, so storage and matching never see `Example.COM.`:
- * a host pattern, or one account on a multi-tenant gateway (`gateway.ai.cloudflare.com/v1/<account>/`).
+ * The schemas, built on their first use rather than when the module loads: zod's classic API is
+ * slow to build (about 5 ms of every cold start of the service worker, which validates no list
+ * to start: lists are validated at the door, when they are downloaded or imported).
  */
-const hostPattern = z.string().transform((text, ctx) => {
-  // Most patterns are already canonical: the fast path says so without a URL parse.
-  const canonical = canonicalPatternFast(text);
-  if (canonical !== null) return canonical;
-  const parsed = parseListPattern(text);
-  if (parsed.ok) return parsed.value.text;
-  ctx.addIssue({ code: 'custom', message: parsed.error });
-  return z.NEVER;
+const schemas = lazy(() => {
+  const evidenceUrl = z.url({ protocol: /^https?$/, error: 'evidence must be an http(s) URL' }).max(MAX_URL_LENGTH);
+  const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be an ISO 8601 date such as 2026-11-26 or 2026-11-26T08:00:00Z',
+  });
+
+  /**
+   * Normalises the pattern to its canonical text, so storage and matching never see `Example.COM.`:
+   * a host pattern, or one account on a multi-tenant gateway (`gateway.ai.cloudflare.com/v1/<account>/`).
+   */
+  const hostPattern = z.string().transform((text, ctx) => {
+    // Most patterns are already canonical: the fast path says so without a URL parse.
+    const canonical = canonicalPatternFast(text);
+    if (canonical !== null) return canonical;
+    const parsed = parseListPattern(text);
+    if (parsed.ok) return parsed.value.text;
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  });
+
+  // Unknown keys are dropped, not rejected: a list written for a newer RelayGuard still loads here.
+  const listEntrySchema = z
+    .object({
+      pattern: hostPattern,
+      level: z.enum(LIST_LEVELS, { error: 'level must be "official", "vetted" or "blocked"' }),
+      category: z.string().trim().min(1).max(MAX_CATEGORY_LENGTH).optional(),
+      reason: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional(),
+      evidence: z.array(evidenceUrl).max(MAX_EVIDENCE).optional(),
+      added: isoDate.optional(),
+    })
+    .superRefine((entry, ctx) => {
+      // Blocking is the strongest claim RelayGuard makes about someone's site: it needs public proof.
+      if (entry.level === 'blocked' && !entry.evidence?.length) {
+        ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'a blocked entry needs at least one evidence URL' });
+      }
+      // An account is vetted within a gateway the lists already judge by host; blocking or calling
+      // one account official would need block rules by path, which RelayGuard does not make.
+      if (isAccountPattern(entry.pattern) && entry.level !== 'vetted') {
+        ctx.addIssue({ code: 'custom', path: ['level'], message: 'a gateway account pattern (host/path) can only be "vetted"' });
+      }
+    });
+
+  const listHeaderShape = {
+    name: z.string().trim().min(1, 'name must not be empty').max(200),
+    version: z.string().trim().min(1, 'version must not be empty').max(64),
+    updated: isoDate,
+    homepage: z.url({ protocol: /^https?$/ }).optional(),
+    /** How often subscribers fetch the list again (lib/lists/refresh-schedule.ts applies the floor). */
+    refreshMinutes: z
+      .number({ error: 'refreshMinutes must be a number of minutes' })
+      .int('refreshMinutes must be a whole number of minutes')
+      .min(1, 'refreshMinutes must be at least 1')
+      .max(MAX_REFRESH_MINUTES, `refreshMinutes must be at most ${MAX_REFRESH_MINUTES} (7 days)`)
+      .optional(),
+    /**
+     * Where people report what this list missed or got wrong: a tracker's "new issue" address
+     * (https). The popup opens it with `title` and `body` query parameters filled from the report.
+     */
+    reportUrl: z.url({ protocol: /^https$/, error: 'reportUrl must be an https URL' }).max(MAX_URL_LENGTH).optional(),
+  };
+  /** The list without its entries: what parseList's fast path asks zod about once per list. */
+  const listHeaderSchema = z.object(listHeaderShape);
+
+  const listSchema = z
+    .object({ ...listHeaderShape, entries: z.array(listEntrySchema).max(MAX_ENTRIES) })
+    .superRefine((list, ctx) => {
+      const firstIndexOf = new Map<string, number>();
+      list.entries.forEach((entry, index) => {
+        const first = firstIndexOf.get(entry.pattern);
+        if (first === undefined) firstIndexOf.set(entry.pattern, index);
+        else ctx.addIssue({ code: 'custom', path: ['entries', index, 'pattern'], message: `duplicates entries[${first}] (${entry.pattern})` });
+      });
+    });
+
+  return { listEntrySchema, listHeaderSchema, listSchema };
 });
 
-// Unknown keys are dropped, not rejected: a list written for a newer RelayGuard still loads here.
-export const listEntrySchema = z
-  .object({
-    pattern: hostPattern,
-    level: z.enum(LIST_LEVELS, { error: 'level must be "official", "vetted" or "blocked"' }),
-    category: z.string().trim().min(1).max(MAX_CATEGORY_LENGTH).optional(),
-    reason: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional(),
-    evidence: z.array(evidenceUrl).max(MAX_EVIDENCE).optional(),
-    added: isoDate.optional(),
-  })
-  .superRefine((entry, ctx) => {
-    // Blocking is the strongest claim RelayGuard makes about someone's site: it needs public proof.
-    if (entry.level === 'blocked' && !entry.evidence?.length) {
-      ctx.addIssue({ code: 'custom', path: ['evidence'], message: 'a blocked entry needs at least one evidence URL' });
-    }
-    // An account is vetted within a gateway the lists already judge by host; blocking or calling
-    // one account official would need block rules by path, which RelayGuard does not make.
-    if (isAccountPattern(entry.pattern) && entry.level !== 'vetted') {
-      ctx.addIssue({ code: 'custom', path: ['level'], message: 'a gateway account pattern (host/path) can only be "vetted"' });
-    }
-  });
-
-const listHeaderShape = {
-  name: z.string().trim().min(1, 'name must not be empty').max(200),
-  version: z.string().trim().min(1, 'version must not be empty').max(64),
-  updated: isoDate,
-  homepage: z.url({ protocol: /^https?$/ }).optional(),
-  /** How often subscribers fetch the list again (lib/lists/refresh-schedule.ts applies the floor). */
-  refreshMinutes: z
-    .number({ error: 'refreshMinutes must be a number of minutes' })
-    .int('refreshMinutes must be a whole number of minutes')
-    .min(1, 'refreshMinutes must be at least 1')
-    .max(MAX_REFRESH_MINUTES, `refreshMinutes must be at most ${MAX_REFRESH_MINUTES} (7 days)`)
-    .optional(),
-  /**
-   * Where people report what this list missed or got wrong: a tracker's "new issue" address
-   * (https). The popup opens it with `title` and `body` query parameters filled from the report.
-   */
-  reportUrl: z.url({ protocol: /^https$/, error: 'reportUrl must be an https URL' }).max(MAX_URL_LENGTH).optional(),
-};
-/** The list without its entries: what parseList's fast path asks zod about once per list. */
-const listHeaderSchema = z.object(listHeaderShape);
-
-export const listSchema = z
-  .object({ ...listHeaderShape, entries: z.array(listEntrySchema).max(MAX_ENTRIES) })
-  .superRefine((list, ctx) => {
-    const firstIndexOf = new Map<string, number>();
-    list.entries.forEach((entry, index) => {
-      const first = firstIndexOf.get(entry.pattern);
-      if (first === undefined) firstIndexOf.set(entry.pattern, index);
-      else ctx.addIssue({ code: 'custom', path: ['entries', index, 'pattern'], message: `duplicates entries[${first}] (${entry.pattern})` });
-    });
-  });
+/** One entry of a list (`z.lazy`: the schema itself is built on first use, see above). */
+export const listEntrySchema = z.lazy(() => schemas().listEntrySchema);
+/** A whole list (`z.lazy`, as listEntrySchema). */
+export const listSchema = z.lazy(() => schemas().listSchema);
 
 export type ListEntry = z.output<typeof listEntrySchema>;
 
@@ -155,7 +170,7 @@ function parseValidListFast(value: unknown): RelayList | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const input = (value as { entries?: unknown }).entries;
   if (!Array.isArray(input) || input.length > MAX_ENTRIES) return null;
-  const header = listHeaderSchema.safeParse(value);
+  const header = schemas().listHeaderSchema.safeParse(value);
   if (!header.success) return null;
   const entries: ListEntry[] = [];
   const patterns = new PatternSet(input.length);

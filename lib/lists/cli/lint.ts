@@ -31,8 +31,8 @@ interface LintReport {
   readonly totalEntries: number;
 }
 
-const ENTRY_FIELDS = new Set(Object.keys(listEntrySchema.shape));
-const LIST_FIELDS = new Set(Object.keys(listSchema.shape));
+const ENTRY_FIELDS = new Set(Object.keys(listEntrySchema.unwrap().shape));
+const LIST_FIELDS = new Set(Object.keys(listSchema.unwrap().shape));
 
 function pathText(path: readonly PropertyKey[]): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
