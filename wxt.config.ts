@@ -40,6 +40,24 @@ function bundledListsValidated(): Plugin {
 }
 
 /**
+ * The English catalogue (lib/core/i18n.ts reads its placeholders, and its text as a fallback) is
+ * bundled without the translators' `description`s, which no code reads: 40% of its size, parsed
+ * at every start of the service worker and every load of a page.
+ */
+function catalogueWithoutDescriptions(): Plugin {
+  return {
+    name: 'relayguard:catalogue-without-descriptions',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.replaceAll('\\', '/').split('?')[0]!.endsWith('/public/_locales/en/messages.json')) return null;
+      const catalogue = JSON.parse(code) as Record<string, { description?: string }>;
+      for (const entry of Object.values(catalogue)) delete entry.description;
+      return { code: JSON.stringify(catalogue), map: null };
+    },
+  };
+}
+
+/**
  * The service worker's script is written in ASCII, every other character as a \u escape (the
  * Chinese relay vocabulary, the English catalogue's typographic quotes). One non-ASCII character
  * makes V8 read the whole 590 KB script as two-byte text, which measurably slows every start of
@@ -78,7 +96,7 @@ export default defineConfig({
     },
   },
   vite: ({ command }) => ({
-    plugins: [preact(), zodWithoutEvalProbe(), bundledListsValidated(), asciiOnlyServiceWorker()],
+    plugins: [preact(), zodWithoutEvalProbe(), bundledListsValidated(), catalogueWithoutDescriptions(), asciiOnlyServiceWorker()],
     // Built bundles get the same polyfill object without the bundler's CommonJS interop walking
     // every extension API on every page (see lib/platform/wxt-browser.cjs). Overrides
     // @wxt-dev/webextension-polyfill's alias of the same name (a module's vite config is merged
