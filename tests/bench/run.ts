@@ -7,7 +7,9 @@
  *    (builds it first with `npx wxt build`; `--no-build` uses the existing .output/chrome-mv3).
  * 5. issue 11's list targets in real Chromium: cold start to lists ready, warning on a cold worker,
  *    subscribe to rules installed, worker heap, a million entries enforced (lists-suite.ts).
- * `--only=matcher,classifier,bounds,page,lists` runs a subset. Exits non-zero when a target is missed
+ * 6. buildBlockRules in Node at 100k and 1M entries, cold and warm, beside the matcher's share
+ *    of that work (block-rules-suite.ts).
+ * `--only=matcher,classifier,bounds,page,lists,rules` runs a subset. Exits non-zero when a target is missed
  * or a section's answers are wrong. Heap numbers need --expose-gc; without it this
  * re-runs itself with the flag, so plain `node tests/bench/run.ts` works.
  */
@@ -25,7 +27,7 @@ if (typeof globalThis.gc !== 'function' && process.env[RESPAWNED] === undefined)
   process.stderr.write(`[bench] could not re-run with --expose-gc (${child.error.message}); continuing without it\n`);
 }
 
-const SECTIONS = ['matcher', 'classifier', 'bounds', 'page', 'lists'] as const;
+const SECTIONS = ['matcher', 'classifier', 'bounds', 'page', 'lists', 'rules'] as const;
 const args = process.argv.slice(2);
 const onlyArg = args.find((arg) => arg.startsWith('--only='));
 const only = new Set(onlyArg ? onlyArg.slice('--only='.length).split(',') : SECTIONS);
@@ -39,7 +41,7 @@ const started = performance.now();
  * Section times measured on this project's 2-core machine with other work running beside it
  * (load average 15–18; see README, Performance); on an idle machine each is shorter.
  */
-const EXPECTED_SECONDS: Readonly<Record<(typeof SECTIONS)[number], number>> = { matcher: 212, classifier: 54, bounds: 4, page: 201, lists: 544 };
+const EXPECTED_SECONDS: Readonly<Record<(typeof SECTIONS)[number], number>> = { matcher: 212, classifier: 54, bounds: 4, page: 201, lists: 544, rules: 150 };
 const chosen = SECTIONS.filter((name) => only.has(name));
 const expectedSeconds = chosen.reduce((sum, name) => sum + EXPECTED_SECONDS[name], 0);
 console.log(
@@ -108,6 +110,12 @@ if (only.has('lists')) {
     process.exitCode = 1;
   }
   sectionDone('lists');
+}
+
+if (only.has('rules')) {
+  const { runBlockRulesSuite } = await import('./block-rules-suite.ts');
+  console.log(`\n${runBlockRulesSuite().text}`);
+  sectionDone('rules');
 }
 
 console.log(`\nWhole \`npm run bench\` time (${[...only].join(', ')}): ${((performance.now() - started) / 1000).toFixed(1)} s`);
