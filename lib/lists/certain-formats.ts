@@ -1,3 +1,5 @@
+import { plainHostEnd } from './plain-host.ts';
+
 /**
  * Fast yes-or-don't-know answers for the list schema's string formats, so validating a list of a
  * million entries does not run zod's URL parse and ISO regex union per entry. Each function
@@ -5,27 +7,11 @@
  * the caller lets zod decide (and word the error). list-schema-fast.test.ts checks them against zod.
  */
 
-const SLASH = 47;
 const DOT = 46;
 const HYPHEN = 45;
-const MAX_HOST_LENGTH = 253;
-const MAX_LABEL_LENGTH = 63;
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
-}
-
-function isLowerLetter(code: number): boolean {
-  return code >= 97 && code <= 122;
-}
-
-function isLowerAlnum(code: number): boolean {
-  return isLowerLetter(code) || isDigit(code);
-}
-
-/** `/`, `?`, `#`: where a URL's host ends. */
-function endsAuthority(code: number): boolean {
-  return code === SLASH || code === 63 || code === 35;
 }
 
 /**
@@ -41,9 +27,8 @@ const URL_TAIL_CHARS = (() => {
 
 /**
  * True when `text` is an `http://` or `https://` URL within `maxLength` that zod's
- * `z.url({ protocol: /^https?$/ })` accepts and returns unchanged, in every URL parser: a host of
- * lower-case letter-digit-hyphen labels (none punycode-like, the last one letters only, so never
- * an IP address or a number), no port or credentials, then plain ASCII. False means "not sure".
+ * `z.url({ protocol: /^https?$/ })` accepts and returns unchanged, in every URL parser: a plain
+ * host (plain-host.ts), no port or credentials, then plain ASCII. False means "not sure".
  */
 export function isCertainHttpUrl(text: string, maxLength: number): boolean {
   const length = text.length;
@@ -52,25 +37,8 @@ export function isCertainHttpUrl(text: string, maxLength: number): boolean {
   if (text.startsWith('https://')) hostStart = 8;
   else if (text.startsWith('http://')) hostStart = 7;
   else return false;
-  let hostEnd = hostStart;
-  while (hostEnd < length && !endsAuthority(text.charCodeAt(hostEnd))) hostEnd++;
-  if (hostEnd - hostStart > MAX_HOST_LENGTH) return false;
-  let labelStart = hostStart;
-  for (let i = hostStart; i <= hostEnd; i++) {
-    const code = i === hostEnd ? DOT : text.charCodeAt(i);
-    if (code !== DOT) {
-      if (!isLowerAlnum(code) && code !== HYPHEN) return false;
-      continue;
-    }
-    const labelLength = i - labelStart;
-    if (labelLength === 0 || labelLength > MAX_LABEL_LENGTH) return false;
-    if (!isLowerAlnum(text.charCodeAt(labelStart)) || !isLowerAlnum(text.charCodeAt(i - 1))) return false;
-    if (labelLength >= 4 && text.charCodeAt(labelStart + 2) === HYPHEN && text.charCodeAt(labelStart + 3) === HYPHEN) return false;
-    labelStart = i + 1;
-  }
-  for (let i = hostEnd - 1; i >= hostStart && text.charCodeAt(i) !== DOT; i--) {
-    if (!isLowerLetter(text.charCodeAt(i))) return false;
-  }
+  const hostEnd = plainHostEnd(text, hostStart);
+  if (hostEnd < 0) return false;
   for (let i = hostEnd; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 128 || URL_TAIL_CHARS[code] === 0) return false;
