@@ -4,7 +4,7 @@ import { lazy } from '../core/lazy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { canonicalPatternFast } from './canonical-pattern.ts';
 import { isCertainHttpUrl, isCertainIsoDate } from './certain-formats.ts';
-import { PatternSet } from './pattern-set.ts';
+import { certainlyDistinct } from './distinct-patterns.ts';
 import { MAX_REFRESH_MINUTES } from './refresh-schedule.ts';
 
 /**
@@ -163,8 +163,8 @@ export function parseListWithZod(value: unknown): Result<RelayList, ListValidati
  * listSchema's output for a valid list, or null for any list it would refuse (parseListWithZod
  * then words the errors, in zod's order). zod checks the header once; each entry goes through
  * listEntryFast, and only the entries it is unsure of through listEntrySchema; duplicates are
- * found in one pass over a PatternSet. zod alone built a payload, issue list and object per field
- * of every entry: several times slower on a 100k-entry download (README, Performance).
+ * found by sorting hashes (distinct-patterns.ts). zod alone builds a payload, an issue list and
+ * an object per field of every entry: several times slower on a big download (README, Performance).
  */
 function parseValidListFast(value: unknown): RelayList | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
@@ -173,7 +173,7 @@ function parseValidListFast(value: unknown): RelayList | null {
   const header = schemas().listHeaderSchema.safeParse(value);
   if (!header.success) return null;
   const entries: ListEntry[] = [];
-  const patterns = new PatternSet(input.length);
+  const patterns: string[] = [];
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     let entry = listEntryFast(item);
@@ -182,10 +182,11 @@ function parseValidListFast(value: unknown): RelayList | null {
       if (!parsed.success) return null;
       entry = parsed.data;
     }
-    // A duplicate (zod names both entries), or a probe budget spent on colliding patterns.
-    if (patterns.add(entry.pattern) !== true) return null;
     entries.push(entry);
+    patterns.push(entry.pattern);
   }
+  // A duplicate (zod names both entries), or patterns crafted to share hashes.
+  if (!certainlyDistinct(patterns)) return null;
   return { ...header.data, entries };
 }
 
