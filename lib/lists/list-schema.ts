@@ -135,16 +135,28 @@ export interface ListValidationError {
 
 /** Validates untrusted JSON text or an already-parsed value as a v1 list. */
 export function parseList(input: unknown): Result<RelayList, ListValidationError> {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (cause) {
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      return err({ message: 'The list is not valid JSON.', issues: [detail] });
-    }
+  if (typeof input !== 'string') return parseListValue(input, false);
+  let json: unknown;
+  try {
+    json = JSON.parse(input);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return err({ message: 'The list is not valid JSON.', issues: [detail] });
   }
-  const fast = parseValidListFast(value);
+  return parseListValue(json, true);
+}
+
+/**
+ * parseList for a value fresh from JSON.parse that the caller hands over and does not use again
+ * (a download): entries already exactly as the schema would make them are kept, not copied, so a
+ * 1M-entry list is not held twice. The answer is the same as parseList's.
+ */
+export function parseListJson(json: unknown): Result<RelayList, ListValidationError> {
+  return parseListValue(json, true);
+}
+
+function parseListValue(value: unknown, ownsValue: boolean): Result<RelayList, ListValidationError> {
+  const fast = parseValidListFast(value, ownsValue);
   return fast === null ? parseListWithZod(value) : ok(fast);
 }
 
@@ -166,7 +178,7 @@ export function parseListWithZod(value: unknown): Result<RelayList, ListValidati
  * found by sorting hashes (distinct-patterns.ts). zod alone builds a payload, an issue list and
  * an object per field of every entry: several times slower on a big download (README, Performance).
  */
-function parseValidListFast(value: unknown): RelayList | null {
+function parseValidListFast(value: unknown, ownsValue: boolean): RelayList | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const input = (value as { entries?: unknown }).entries;
   if (!Array.isArray(input) || input.length > MAX_ENTRIES) return null;
@@ -176,7 +188,7 @@ function parseValidListFast(value: unknown): RelayList | null {
   const patterns: string[] = [];
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
-    let entry = listEntryFast(item);
+    let entry = listEntryFast(item, ownsValue);
     if (entry === null) {
       const parsed = listEntrySchema.safeParse(item);
       if (!parsed.success) return null;
@@ -191,6 +203,7 @@ function parseValidListFast(value: unknown): RelayList | null {
 }
 
 const LEVEL_SET: ReadonlySet<unknown> = new Set(LIST_LEVELS);
+const ENTRY_KEYS = Object.keys(listEntrySchema.shape);
 
 /** A trimmed optional string field within bounds, undefined when absent, null when unsure. */
 function trimmedField(entry: object, key: string, text: unknown, maxLength: number): string | undefined | null {
@@ -201,39 +214,52 @@ function trimmedField(entry: object, key: string, text: unknown, maxLength: numb
   return trimmed.length >= 1 && trimmed.length <= maxLength ? trimmed : null;
 }
 
+/** Whether the object's keys are schema keys only, in the schema's order: as zod would write them. */
+function hasSchemaKeysInOrder(entry: object): boolean {
+  let next = 0;
+  for (const key in entry) {
+    while (next < ENTRY_KEYS.length && ENTRY_KEYS[next] !== key) next++;
+    if (next++ === ENTRY_KEYS.length) return false;
+  }
+  return true;
+}
+
 /**
  * listEntrySchema's output for an entry of the common shape (a JSON object, fields of the right
  * primitive types, a canonical host pattern, evidence URLs and dates certainly valid), built in
  * the schema's key order with unknown keys dropped; null whenever it is not sure, and the schema
- * decides. It only ever says yes to what the schema would accept with the same output.
+ * decides. It only ever says yes to what the schema would accept with the same output. With
+ * `reuse` (the value is fresh JSON nobody else holds) an entry already in exactly that form is
+ * returned itself.
  */
-export function listEntryFast(value: unknown): ListEntry | null {
+export function listEntryFast(value: unknown, reuse = false): ListEntry | null {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return null;
   const { pattern, level, category, reason, evidence, added } = value as Record<string, unknown>;
   if (typeof pattern !== 'string' || !LEVEL_SET.has(level)) return null;
-  // A fast-path pattern is a host pattern, never a gateway account (`host/path/`).
-  const canonical = canonicalPatternFast(pattern);
-  if (canonical === null) return null;
-  const entry: ListEntry = { pattern: canonical, level: level as ListLevel };
+  // A fast-path pattern is a host pattern, never a gateway account (`host/path/`): the text as it is.
+  if (canonicalPatternFast(pattern) === null) return null;
   const categoryOut = trimmedField(value, 'category', category, MAX_CATEGORY_LENGTH);
   if (categoryOut === null) return null;
-  if (categoryOut !== undefined) entry.category = categoryOut;
   const reasonOut = trimmedField(value, 'reason', reason, MAX_REASON_LENGTH);
   if (reasonOut === null) return null;
-  if (reasonOut !== undefined) entry.reason = reasonOut;
   if (evidence !== undefined) {
     if (!Array.isArray(evidence) || evidence.length > MAX_EVIDENCE) return null;
     for (let i = 0; i < evidence.length; i++) {
       const url: unknown = evidence[i];
       if (typeof url !== 'string' || !isCertainHttpUrl(url, MAX_URL_LENGTH)) return null;
     }
-    // A copy, as zod makes: the output shares no array with the input.
-    entry.evidence = evidence.slice() as string[];
   } else if ('evidence' in value) return null;
-  if (level === 'blocked' && !entry.evidence?.length) return null;
+  if (level === 'blocked' && !(evidence as unknown[] | undefined)?.length) return null;
   if (added !== undefined) {
     if (typeof added !== 'string' || !isCertainIsoDate(added)) return null;
-    entry.added = added;
   } else if ('added' in value) return null;
+
+  if (reuse && categoryOut === category && reasonOut === reason && hasSchemaKeysInOrder(value)) return value as ListEntry;
+  const entry: ListEntry = { pattern, level: level as ListLevel };
+  if (categoryOut !== undefined) entry.category = categoryOut;
+  if (reasonOut !== undefined) entry.reason = reasonOut;
+  // A copy, as zod makes: the output shares no array with the input.
+  if (evidence !== undefined) entry.evidence = (evidence as string[]).slice();
+  if (added !== undefined) entry.added = added as string;
   return entry;
 }

@@ -1,4 +1,4 @@
-import { parseList, type RelayList } from './list-schema.ts';
+import { parseListJson, type RelayList } from './list-schema.ts';
 import type { ListProblem } from './list-problem.ts';
 import { verifyListSignature } from './minisign.ts';
 import { decodeUtf8, downloadList, downloadSignature, DOWNLOAD_LIMITS, type DownloadLimits, type Validators } from './subscriptions.ts';
@@ -52,7 +52,7 @@ export async function fetchListUpdate(target: UpdateTarget, fetchImpl: typeof fe
   } catch (cause) {
     return { kind: 'failed', problem: { code: 'invalid-json', message: 'The list is not valid JSON.', detail: (cause instanceof Error ? cause.message : String(cause)).slice(0, 300) } };
   }
-  const parsed = parseList(json);
+  const parsed = parseListJson(json);
   if (!parsed.ok) {
     const { message, issues } = parsed.error;
     return { kind: 'failed', problem: { code: 'invalid-list', message, ...(issues[0] !== undefined && { detail: issues[0] }) } };
