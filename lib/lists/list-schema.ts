@@ -47,15 +47,16 @@ const schemas = lazy(() => {
   });
 
   // Unknown keys are dropped, not rejected: a list written for a newer RelayGuard still loads here.
+  const listEntryShape = {
+    pattern: hostPattern,
+    level: z.enum(LIST_LEVELS, { error: 'level must be "official", "vetted" or "blocked"' }),
+    category: z.string().trim().min(1).max(MAX_CATEGORY_LENGTH).optional(),
+    reason: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional(),
+    evidence: z.array(evidenceUrl).max(MAX_EVIDENCE).optional(),
+    added: isoDate.optional(),
+  };
   const listEntrySchema = z
-    .object({
-      pattern: hostPattern,
-      level: z.enum(LIST_LEVELS, { error: 'level must be "official", "vetted" or "blocked"' }),
-      category: z.string().trim().min(1).max(MAX_CATEGORY_LENGTH).optional(),
-      reason: z.string().trim().min(1).max(MAX_REASON_LENGTH).optional(),
-      evidence: z.array(evidenceUrl).max(MAX_EVIDENCE).optional(),
-      added: isoDate.optional(),
-    })
+    .object(listEntryShape)
     .superRefine((entry, ctx) => {
       // Blocking is the strongest claim RelayGuard makes about someone's site: it needs public proof.
       if (entry.level === 'blocked' && !entry.evidence?.length) {
@@ -100,7 +101,10 @@ const schemas = lazy(() => {
       });
     });
 
-  return { listEntrySchema, listHeaderSchema, listSchema };
+  /** An entry's keys in the schema's order: the order zod writes them in. */
+  const entryKeys = Object.keys(listEntryShape);
+
+  return { listEntrySchema, listHeaderSchema, listSchema, entryKeys };
 });
 
 /** One entry of a list (`z.lazy`: the schema itself is built on first use, see above). */
@@ -190,7 +194,7 @@ function parseValidListFast(value: unknown, ownsValue: boolean): RelayList | nul
     const item: unknown = input[i];
     let entry = listEntryFast(item, ownsValue);
     if (entry === null) {
-      const parsed = listEntrySchema.safeParse(item);
+      const parsed = schemas().listEntrySchema.safeParse(item);
       if (!parsed.success) return null;
       entry = parsed.data;
     }
@@ -203,7 +207,6 @@ function parseValidListFast(value: unknown, ownsValue: boolean): RelayList | nul
 }
 
 const LEVEL_SET: ReadonlySet<unknown> = new Set(LIST_LEVELS);
-const ENTRY_KEYS = Object.keys(listEntrySchema.shape);
 
 /** A trimmed optional string field within bounds, undefined when absent, null when unsure. */
 function trimmedField(entry: object, key: string, text: unknown, maxLength: number): string | undefined | null {
@@ -216,10 +219,11 @@ function trimmedField(entry: object, key: string, text: unknown, maxLength: numb
 
 /** Whether the object's keys are schema keys only, in the schema's order: as zod would write them. */
 function hasSchemaKeysInOrder(entry: object): boolean {
+  const keys = schemas().entryKeys;
   let next = 0;
   for (const key in entry) {
-    while (next < ENTRY_KEYS.length && ENTRY_KEYS[next] !== key) next++;
-    if (next++ === ENTRY_KEYS.length) return false;
+    while (next < keys.length && keys[next] !== key) next++;
+    if (next++ === keys.length) return false;
   }
   return true;
 }
