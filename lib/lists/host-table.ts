@@ -94,7 +94,10 @@ export class HostTable {
   closestMarkedParent(host: string, marks: Uint8Array): number {
     let closest = -1;
     let hash = HASH_SEED;
-    for (let i = host.length - 1; i > 0; i--) {
+    // The direct parent starts after the first dot (past the first character): the first label is never hashed.
+    const firstDot = host.indexOf('.', 1);
+    if (firstDot === -1) return -1;
+    for (let i = host.length - 1; i >= firstDot; i--) {
       const code = host.charCodeAt(i);
       if (code === DOT) {
         const index = this.#find(host, i + 1, finalizeHash(hash));
