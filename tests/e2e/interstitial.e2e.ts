@@ -129,6 +129,16 @@ describe('blocked by a subscribed list', () => {
     expect(server.requestsFor(later)).toEqual([]);
   });
 
+  test('a worker woken by the block page explains the block with the list\'s reason, read back from storage', async ({ browser, newTab }) => {
+    // A stopped worker holds no list: the block page's question makes it read the stored table and its details.
+    const control = await browser.stopServiceWorker();
+    expect(control.status).toBe('stopped');
+    const url = relayUrl('/?from=stopped-worker');
+    const page = await newTab();
+    await page.goto(url);
+    await expectExplains(await InterstitialPage.expectOn(browser, page, url));
+  });
+
   test('continue once still works when the service worker slept while the person read the block page', async ({ browser, server, newTab }) => {
     const url = relayUrl('/?from=after-worker-restart');
     const page = await newTab();
