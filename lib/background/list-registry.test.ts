@@ -273,6 +273,50 @@ describe('a worker start reads each stored list\'s table first, its details afte
   });
 });
 
+describe('a new copy applies while it is written', () => {
+  /** The database with its list writes failing, as a full disk makes them (QuotaExceededError). */
+  async function withFailingListWrites(): Promise<Awaited<ReturnType<typeof openListDatabase>>> {
+    const db = await openListDatabase(factory);
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((stores: string | string[], mode?: IDBTransactionMode) => {
+      if (mode === 'readwrite' && [stores].flat().includes('listDetails')) throw new DOMException('The disk is full.', 'QuotaExceededError');
+      return transaction(stores as never, mode);
+    }) as typeof db.transaction;
+    return db;
+  }
+
+  test('a copy that cannot be stored goes out of force again: the last good one decides, rules follow', async () => {
+    const db = await openListDatabase(factory);
+    await storeFetchedList(db, { url: `${lists.origin}/community.json`, list: parsed(COMMUNITY), at: 500, nextUpdateAt: 500 + TWELVE_HOURS });
+    db.close();
+    // The new version vets relay.example instead of blocking it; storing it fails.
+    serveJson('/community.json', { ...COMMUNITY, version: '8', entries: [{ pattern: 'relay.example', level: 'vetted' }] });
+    const registry = createRegistry({ openDatabase: withFailingListWrites });
+    const changes: string[] = [];
+    registry.onChange(() => changes.push(decide(registry, 'relay.example')?.level ?? 'none'));
+    await registry.ready();
+    await expect(registry.refresh(subscriptionId(`${lists.origin}/community.json`))).rejects.toThrow('The disk is full.');
+    // In force while it was being written, then the stored copy again, and every listener was told both times.
+    expect(changes).toEqual(['vetted', 'blocked']);
+    expect(decide(registry, 'relay.example')).toMatchObject({ source: 'subscribed', level: 'blocked' });
+    expect(registry.subscriptions().map((subscription) => subscription.list.version)).toEqual(['7']);
+
+    // What is stored is the last good copy: a new start reads the same.
+    const restarted = createRegistry();
+    await restarted.ready();
+    expect(decide(restarted, 'relay.example')).toMatchObject({ level: 'blocked' });
+  });
+
+  test('a first subscription that cannot be stored leaves nothing subscribed', async () => {
+    serveJson('/community.json', COMMUNITY);
+    const registry = createRegistry({ openDatabase: withFailingListWrites });
+    await registry.ready();
+    await expect(registry.subscribe(`${lists.origin}/community.json`)).rejects.toThrow('The disk is full.');
+    expect(registry.subscriptions()).toEqual([]);
+    expect(decide(registry, 'relay.example')).toBeNull();
+  });
+});
+
 describe('a stored copy that fails its checksum', () => {
   test('is never used: reported, shown with its error, downloaded again in full, then in force', async () => {
     const db = await openListDatabase(factory);

@@ -199,8 +199,19 @@ export class ListRegistry {
 
   async #update(url: string, publicKeys?: readonly string[], beforeWrite?: () => Promise<void>): Promise<Result<ListSummary, ListProblem>> {
     const applied = await this.#updates.update(url, publicKeys, beforeWrite);
+    const before = this.#subscriptions;
     this.#follow(url, applied);
-    if ('stored' in applied) await this.#recompile();
+    if ('stored' in applied) {
+      // The validated copy applies while IndexedDB stores it: the browser installs its block rules meanwhile.
+      const [written] = await Promise.allSettled([applied.written, this.#recompile()]);
+      if (written.status === 'rejected') {
+        // Not stored: back to the copy that is, so memory, rules and storage agree again.
+        this.#subscriptions = before;
+        await this.#recompile();
+        this.#scheduleListeners.forEach((listener) => void listener());
+        throw written.reason;
+      }
+    }
     this.#scheduleListeners.forEach((listener) => void listener());
     if (!applied.ok) return err(applied.problem);
     const summary = this.summary().find((list) => list.id === subscriptionId(url));

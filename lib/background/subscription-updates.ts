@@ -1,5 +1,5 @@
 import type { ListProblem } from '../lists/list-problem.ts';
-import { markListConfirmed, recordFailedUpdate, removeSubscription, storeFetchedList, subscriptionId, type ListDatabase, type StoredSubscription } from '../lists/list-store.ts';
+import { markListConfirmed, recordFailedUpdate, removeSubscription, startStoringFetchedList, subscriptionId, type ListDatabase, type StoredSubscription } from '../lists/list-store.ts';
 import { nextUpdateAt } from '../lists/refresh-schedule.ts';
 import type { UpdateOutcome, UpdateTarget } from '../lists/subscription-update.ts';
 
@@ -21,9 +21,11 @@ export interface SubscriptionUpdateDeps {
 /**
  * What an update did, and how the registry's copy in memory follows it without reading every list
  * back from storage: `stored` is the new copy (recompile), `patch` the metadata change of the old one.
+ * A new copy is in memory before it is stored: `written` resolves once it is, and rejects when it
+ * cannot be (the previous copy then stays stored, and the registry goes back to it).
  */
 export type AppliedUpdate =
-  | { readonly ok: true; readonly stored: StoredSubscription }
+  | { readonly ok: true; readonly stored: StoredSubscription; readonly written: Promise<void> }
   | { readonly ok: true; readonly patch: (subscription: StoredSubscription) => StoredSubscription }
   | { readonly ok: false; readonly problem: ListProblem; readonly patch?: (subscription: StoredSubscription) => StoredSubscription };
 
@@ -82,7 +84,7 @@ export class SubscriptionUpdates {
       };
     }
     const { list, etag, lastModified, signedBy } = outcome;
-    const stored = await storeFetchedList(db, {
+    const { stored, written } = startStoringFetchedList(db, {
       url,
       list,
       at,
@@ -93,7 +95,7 @@ export class SubscriptionUpdates {
       signedBy,
       refreshMinutes: list.refreshMinutes,
     });
-    return { ok: true, stored };
+    return { ok: true, stored, written };
   }
 
   #interval(url: string, asked: number | undefined): number | undefined {
@@ -103,7 +105,8 @@ export class SubscriptionUpdates {
   async #serial<T>(url: string, task: () => Promise<T>): Promise<T> {
     const before = this.#queues.get(url) ?? Promise.resolve();
     const run = before.then(task, task);
-    const settled = run.catch(() => undefined);
+    // The next update of this URL reads what this one stored: it waits for the write too.
+    const settled = run.then((result) => (result as { written?: Promise<void> } | undefined)?.written).catch(() => undefined);
     this.#queues.set(url, settled);
     void settled.then(() => {
       if (this.#queues.get(url) === settled) this.#queues.delete(url);

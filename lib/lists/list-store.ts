@@ -111,6 +111,16 @@ export interface FetchedList {
  * complete. The list was validated at the door (lib/lists/subscription-update.ts).
  */
 export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): Promise<StoredSubscription> {
+  const { stored, written } = startStoringFetchedList(db, fetched);
+  await written;
+  return stored;
+}
+
+/**
+ * storeFetchedList, with the copy in memory at once (`stored`, indexed) while it is packed and
+ * written (`written`, which rejects when the write fails and the previous copy stays stored).
+ */
+export function startStoringFetchedList(db: ListDatabase, fetched: FetchedList): { stored: StoredSubscription; written: Promise<void> } {
   const meta: SubscriptionMeta = {
     id: subscriptionId(fetched.url),
     url: fetched.url,
@@ -123,15 +133,17 @@ export async function storeFetchedList(db: ListDatabase, fetched: FetchedList): 
     ...(fetched.signedBy && { signedBy: fetched.signedBy }),
     ...(fetched.refreshMinutes !== undefined && { refreshMinutes: fetched.refreshMinutes }),
   };
-  // Packing awaits WebCrypto, which would end a transaction: pack first, then write both at once.
-  const { table, details } = await packList(IndexedList.of(fetched.list));
-  const tx = db.transaction(['subscriptions', 'listDetails'], 'readwrite');
-  await Promise.all([tx.objectStore('subscriptions').put({ ...meta, packed: table }), tx.objectStore('listDetails').put({ id: meta.id, ...details }), tx.done]);
-  // The copy in memory reads the packed buffers (IndexedDB keeps its own): the validated entries can go.
-  const stored = IndexedList.fromBody(table.body);
-  const attached = stored.ok ? stored.value.attachDetails(details.body) : stored;
-  if (!stored.ok || !attached.ok) throw new Error(`A list just packed could not be read back: ${stored.ok ? (attached.ok ? '' : attached.error) : stored.error}`);
-  return { ...meta, list: stored.value };
+  const list = IndexedList.of(fetched.list);
+  const written = (async () => {
+    // Packing awaits WebCrypto, which would end a transaction: pack first, then write both at once.
+    const { table, details } = await packList(list);
+    const tx = db.transaction(['subscriptions', 'listDetails'], 'readwrite');
+    await Promise.all([tx.objectStore('subscriptions').put({ ...meta, packed: table }), tx.objectStore('listDetails').put({ id: meta.id, ...details }), tx.done]);
+    // The copy in memory reads its details from the packed buffer from now on: the validated entries can go.
+    const attached = list.attachDetails(details.body);
+    if (!attached.ok) throw new Error(`A list just packed could not be read back: ${attached.error}`);
+  })();
+  return { stored: { ...meta, list }, written };
 }
 
 /**
