@@ -233,15 +233,8 @@ export class IndexedList implements ListMeta {
    */
   toBody(detailsChecksum: string): ArrayBuffer {
     const { patternBytes, patternStarts, levels, slots, accounts, hasSingleLabelKey } = this.#columns;
-    const meta: ListMeta = {
-      name: this.name,
-      version: this.version,
-      updated: this.updated,
-      ...(this.homepage !== undefined && { homepage: this.homepage }),
-      ...(this.reportUrl !== undefined && { reportUrl: this.reportUrl }),
-    };
     const header: StoredHeader = {
-      meta,
+      meta: metaOf(this),
       count: this.count,
       capacity: slots.length / 2,
       hasSingleLabelKey,
@@ -304,14 +297,7 @@ export class IndexedList implements ListMeta {
 
   /** Serialises as the plain list it stands for (exports, logs and tests compare lists that way). */
   toJSON(): RelayList {
-    return {
-      name: this.name,
-      version: this.version,
-      updated: this.updated,
-      ...(this.homepage !== undefined && { homepage: this.homepage }),
-      ...(this.reportUrl !== undefined && { reportUrl: this.reportUrl }),
-      entries: this.toEntries(),
-    };
+    return { ...metaOf(this), entries: this.toEntries() };
   }
 
   /** Every pattern text in list order, decoded at once. */
@@ -410,7 +396,8 @@ function readHeader(value: unknown): StoredHeader | null {
   };
 }
 
-function metaOf(list: RelayList): ListMeta {
+/** Only what a list says of itself (a RelayList or an IndexedList), in a fixed order. */
+function metaOf(list: ListMeta): ListMeta {
   return {
     name: list.name,
     version: list.version,
