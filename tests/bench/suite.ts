@@ -20,6 +20,7 @@ const LOOKUP_BATCH = 128;
 const MEASURED_LOOKUPS = 131_072;
 const WARMUP_LOOKUPS = 32_768;
 const PARSE_LIST_SIZE = 100_000;
+const PARSE_LIST_WARM_RUNS = 5;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -95,11 +96,13 @@ function measureParseList(): string {
   fullGc();
   const jsonOnly = timeOnce(() => JSON.parse(json) as unknown);
   fullGc();
+  // The first run is what a freshly started service worker pays; the later ones show the code warm.
   const { value: parsed, ms } = timeOnce(() => parseList(json));
   if (!parsed.ok) throw new Error(`generated ${PARSE_LIST_SIZE}-entry list is invalid: ${parsed.error.issues.join('; ')}`);
   if (parsed.value.entries.length !== PARSE_LIST_SIZE) throw new Error('parseList dropped entries');
+  const warm = median(timeRepeated(() => parseList(json), PARSE_LIST_WARM_RUNS));
   const mbText = (json.length / 1024 / 1024).toFixed(1);
-  return `parseList (JSON.parse + zod validation, single cold run) of one ${PARSE_LIST_SIZE.toLocaleString('en-US')}-entry list (${mbText} MB JSON): ${ms.toFixed(0)} ms (JSON.parse alone: ${jsonOnly.ms.toFixed(0)} ms). Not included in build time.`;
+  return `parseList (JSON.parse + validation) of one ${PARSE_LIST_SIZE.toLocaleString('en-US')}-entry list (${mbText} MB JSON): first run ${ms.toFixed(0)} ms, median of ${PARSE_LIST_WARM_RUNS} more ${warm.toFixed(0)} ms (JSON.parse alone: ${jsonOnly.ms.toFixed(0)} ms). Not included in build time.`;
 }
 
 export function runSuite(): { consistent: boolean; pass: boolean } {
