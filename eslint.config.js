@@ -36,7 +36,15 @@ export default tseslint.config(
           ],
         },
       ],
+      // tldts derives its trie's tables when it loads; lib/core/public-suffix.cjs loads it on the
+      // first call. A static import anywhere in the extension would load it at every worker start again.
+      'no-restricted-imports': ['error', { paths: [{ name: 'tldts', message: 'Use getDomain from lib/core/public-suffix.cjs: it loads tldts on first use.' }] }],
     },
+  },
+  {
+    // Tests and tools may import tldts itself (nothing there starts a worker).
+    files: ['tests/**', '**/*.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // wxt-browser.cjs and public-suffix.cjs must stay CommonJS (see their headers).
