@@ -6,6 +6,7 @@ import { LIST_PROBLEM_CODES, type ListProblem } from './list-problem.ts';
 import { IndexedList } from './indexed-list.ts';
 import { packList, unpackDetails, unpackList, type PackedDetails, type PackedList } from './stored-list.ts';
 import { userEntrySchema, type UserEntry } from './user-entry.ts';
+import { lazy } from '../core/lazy.ts';
 import { err, ok, type Result } from '../core/result.ts';
 
 /**
@@ -24,8 +25,8 @@ import { err, ok, type Result } from '../core/result.ts';
 export const DATABASE_NAME = 'relayguard';
 export const DATABASE_VERSION = 2;
 
-/** A subscription's fetch metadata: small, so it is still checked with zod on every load. */
-const subscriptionMetaSchema = z.object({
+/** A subscription's fetch metadata: small, so it is still checked with zod on every load (built on the first, not at worker start). */
+const subscriptionMetaSchema = lazy(() => z.object({
   /** `subscription:<url>`: one subscription per URL. */
   id: z.string().startsWith('subscription:'),
   url: z.url({ protocol: /^https?$/ }),
@@ -44,8 +45,8 @@ const subscriptionMetaSchema = z.object({
   refreshMinutes: z.number().optional(),
   /** When the refresh alarm fetches it next (lib/lists/refresh-schedule.ts). */
   nextUpdateAt: z.number().optional(),
-});
-type SubscriptionMeta = z.infer<typeof subscriptionMetaSchema>;
+}));
+type SubscriptionMeta = z.infer<ReturnType<typeof subscriptionMetaSchema>>;
 
 /** A subscription in memory: its metadata and the list, in the matcher's indexed form. */
 export type StoredSubscription = SubscriptionMeta & { readonly list: IndexedList };
@@ -58,7 +59,7 @@ export type StoredSubscription = SubscriptionMeta & { readonly list: IndexedList
 export type SubscriptionRecord = SubscriptionMeta & { readonly packed?: PackedList };
 
 /** Before the packed form: the whole list, re-validated on every load. */
-const legacySubscriptionSchema = subscriptionMetaSchema.extend({ list: listSchema });
+const legacySubscriptionSchema = lazy(() => subscriptionMetaSchema().extend({ list: listSchema }));
 
 interface RelayGuardDb extends DBSchema {
   subscriptions: { key: string; value: SubscriptionRecord };
@@ -196,7 +197,7 @@ export async function loadSubscriptions(db: ListDatabase): Promise<LoadedSubscri
   const rewrites: { record: SubscriptionRecord; details?: DetailsRecord }[] = [];
   for (const raw of (await db.getAll('subscriptions')) as unknown[]) {
     const id = String((raw as { id?: unknown } | null)?.id);
-    const meta = subscriptionMetaSchema.safeParse(raw);
+    const meta = subscriptionMetaSchema().safeParse(raw);
     if (!meta.success) {
       problems.push(`${id}: ${meta.error.issues[0]?.message ?? 'invalid record'}`);
       continue;
@@ -240,7 +241,7 @@ async function loadRecord(raw: Record<string, unknown>, meta: SubscriptionMeta):
   }
   if (!('list' in raw)) return err('no copy has arrived since it was dropped');
   // Migration from the form before packing: validate this one last time, then store it packed.
-  const legacy = legacySubscriptionSchema.safeParse(raw);
+  const legacy = legacySubscriptionSchema().safeParse(raw);
   if (!legacy.success) return err(`it is not a valid list: ${legacy.error.issues[0]?.message ?? 'invalid record'}`);
   const list = IndexedList.of(legacy.data.list);
   const { table, details } = await packList(list);
