@@ -329,6 +329,16 @@ export class IndexedList implements ListMeta {
     return this.#probe(host, offset, hash, (slot + 1) & this.#mask);
   }
 
+  /** Sets, in a bitset of `mask + 1` bits, the bit `hash & mask` of every pattern host's hash in this list. */
+  markHashes(bits: Uint32Array, mask: number): void {
+    const { slots } = this.#columns;
+    for (let slot = 0; slot < slots.length; slot += 2) {
+      if (slots[slot + 1] === EMPTY_SLOT) continue;
+      const bit = slots[slot]! & mask;
+      bits[bit >>> 5] = bits[bit >>> 5]! | (1 << (bit & 31));
+    }
+  }
+
   entryAtSlot(slot: number): number {
     return this.#columns.slots[slot * 2 + 1]! - 1;
   }

@@ -124,6 +124,15 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
   const entryCount = tables.reduce((count, table) => count + table.count, 0);
   // Only lists with entries are probed: an empty subscription costs a lookup nothing.
   const probed = tables.flatMap((table, index) => (table.count > 0 ? [index] : []));
+  // One bit per pattern-host hash of every list (16 bits a pattern: about 6% of misses pass): most
+  // suffixes of most hosts are named by no list, and then one bit answers for every table, where
+  // each table's probe would be a cache miss of its own.
+  let filterBits = 1024;
+  while (filterBits < entryCount * 16) filterBits *= 2;
+  const filter = new Uint32Array(filterBits / 32);
+  const filterMask = filterBits - 1;
+  for (const list of probed) tables[list]!.markHashes(filter, filterMask);
+  const mayBeNamed = (hash: number): boolean => (filter[(hash & filterMask) >>> 5]! & (1 << (hash & 31))) !== 0;
   const hasSingleLabelKey = tables.some((table) => table.hasSingleLabelKey);
 
   /** Gateway account patterns by host: few, so a list per host, searched by prefix. */
@@ -136,13 +145,13 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     }
   });
 
-  // Scratch space for one lookup's suffixes (index 0 is the whole host); lookups are synchronous.
+  // Scratch space for one lookup's suffixes, shortest first (the last is the whole host); lookups are synchronous.
   const suffixOffsets = new Int32Array(MAX_LABELS);
   const suffixHashes = new Int32Array(MAX_LABELS);
 
-  /** Fills the suffix scratch arrays in one right-to-left pass; returns how many to probe. */
-  const prepareSuffixes = (host: string): number => {
-    if (isIpLiteral(host)) {
+  /** Fills the suffix scratch arrays in one right-to-left pass; returns how many suffixes there are. */
+  const prepareSuffixes = (host: string, ipHost: boolean): number => {
+    if (ipHost) {
       // IP literals have no parent domains: only the whole address is a key.
       suffixOffsets[0] = 0;
       suffixHashes[0] = hashOfSuffix(host, 0);
@@ -161,12 +170,7 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     }
     suffixOffsets[labels] = 0;
     suffixHashes[labels] = finalizeHash(hash);
-    labels++;
-    // Longest suffix first, as `match` promises.
-    suffixOffsets.subarray(0, labels).reverse();
-    suffixHashes.subarray(0, labels).reverse();
-    // Patterns are never a bare TLD (host-pattern rejects them), so the last probe can only miss.
-    return !hasSingleLabelKey && labels > 1 ? labels - 1 : labels;
+    return labels + 1;
   };
 
   /** Precedence of entry `at` of list `list`, whose pattern host is `host.slice(offset)`. */
@@ -178,16 +182,22 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     return { source: lists[list]!.source, level: table.levelAt(at), specificity: specificityAt(host, offset, table.isExactHostOnlyAt(at) || ipPattern) + account };
   };
 
-  const toHit = (list: number, at: number, rank: RankedHit): ListHit => {
+  /**
+   * The ListHit of entry `at` of list `list`. A host entry's pattern text is the host's suffix at
+   * `offset` (with the dot of an exact-host pattern): no decoding on the path every lookup takes.
+   * An account entry (offset -1) reads its text from the list.
+   */
+  const toHit = (list: number, at: number, rank: RankedHit, host: string, offset: number): ListHit => {
     const { id, source } = lists[list]!;
     const table = tables[list]!;
     const { category, reason, evidence } = table.detailsAt(at);
+    const pattern = offset < 0 ? table.patternAt(at) : `${table.isExactHostOnlyAt(at) ? '.' : ''}${offset === 0 ? host : host.slice(offset)}`;
     return {
       listId: id,
       listName: table.name,
       listVersion: table.version,
       source,
-      pattern: table.patternAt(at),
+      pattern,
       level: rank.level,
       specificity: rank.specificity,
       ...(category !== undefined && { category }),
@@ -202,16 +212,20 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
    */
   const forEachApplicable = (host: string, visit: (list: number, at: number, offset: number, ipHost: boolean) => void): void => {
     const ipHost = isIpLiteral(host);
-    const probes = prepareSuffixes(host);
-    for (let probe = 0; probe < probes; probe++) {
+    const suffixes = prepareSuffixes(host, ipHost);
+    // Longest suffix first, as `match` promises. Patterns are never a bare TLD (host-pattern
+    // rejects them), so the shortest suffix is probed only where a list has a single-label key.
+    const last = !hasSingleLabelKey && suffixes > 1 ? 1 : 0;
+    for (let probe = suffixes - 1; probe >= last; probe--) {
       const offset = suffixOffsets[probe]!;
       const hash = suffixHashes[probe]!;
+      if (!mayBeNamed(hash)) continue;
       for (const list of probed) {
         const table = tables[list]!;
         for (let slot = table.firstSlot(host, offset, hash); slot !== -1; slot = table.nextSlot(host, offset, hash, slot)) {
           const at = table.entryAtSlot(slot);
           // An exact-host pattern (`.example.com`) applies to its own host, not to subdomains.
-          if (probe === 0 || !table.isExactHostOnlyAt(at)) visit(list, at, offset, ipHost);
+          if (offset === 0 || !table.isExactHostOnlyAt(at)) visit(list, at, offset, ipHost);
         }
       }
     }
@@ -225,27 +239,29 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
   const decideAmong = (host: string, skip?: (list: number, at: number) => boolean, extra: readonly AccountRef[] = []): ListHit | null => {
     let winnerList = -1;
     let winnerAt = -1;
+    let winnerOffset = 0;
     let best: RankedHit | null = null;
-    const consider = (list: number, at: number, offset: number, ipHost: boolean) => {
+    const consider = (list: number, at: number, offset: number, ipHost: boolean, account: boolean) => {
       const rank = rankOf(list, at, host, offset, ipHost);
       if (best === null || comparePrecedence(rank, best) > 0) {
         best = rank;
         winnerList = list;
         winnerAt = at;
+        winnerOffset = account ? -1 : offset;
       }
     };
     forEachApplicable(host, (list, at, offset, ipHost) => {
-      if (!skip?.(list, at)) consider(list, at, offset, ipHost);
+      if (!skip?.(list, at)) consider(list, at, offset, ipHost, false);
     });
-    for (const { list, at } of extra) consider(list, at, 0, isIpLiteral(host));
-    return best === null ? null : toHit(winnerList, winnerAt, best);
+    for (const { list, at } of extra) consider(list, at, 0, isIpLiteral(host), true);
+    return best === null ? null : toHit(winnerList, winnerAt, best, host, winnerOffset);
   };
 
   const decide = (host: string): ListHit | null => decideAmong(host);
 
   const anyListHasKey = (host: string): boolean => {
     const hash = hashOfSuffix(host, 0);
-    return probed.some((list) => tables[list]!.firstSlot(host, 0, hash) !== -1);
+    return mayBeNamed(hash) && probed.some((list) => tables[list]!.firstSlot(host, 0, hash) !== -1);
   };
 
   /** A subdomain of `host` that no pattern names: its lookup sees only what `host` passes down. */
@@ -258,7 +274,7 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
   return {
     match(host) {
       const hits: ListHit[] = [];
-      forEachApplicable(host, (list, at, offset, ipHost) => hits.push(toHit(list, at, rankOf(list, at, host, offset, ipHost))));
+      forEachApplicable(host, (list, at, offset, ipHost) => hits.push(toHit(list, at, rankOf(list, at, host, offset, ipHost), host, offset)));
       return hits;
     },
     decide,
