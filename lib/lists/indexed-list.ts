@@ -6,15 +6,14 @@ import { LIST_LEVELS, type ListEntry, type ListLevel, type RelayList } from './l
  * open-addressing hash table from pattern host to entry, all in typed arrays. Built once when a
  * list is validated (download, import, the bundled lists on first use), stored as one ArrayBuffer
  * (stored-list.ts) and read back without touching a single entry: a cold service worker pays a
- * copy and a checksum, not a parse, a validation or a compile. At 100k entries, re-validating
- * took a second of every start and compiling the matcher 50–70 ms.
+ * copy and a checksum, not a parse, a validation or a hash per pattern. At 100k entries,
+ * re-validating took a second of every start and compiling the matcher 50–70 ms.
  *
- * A lookup hashes each suffix of the host once (the matcher's right-to-left pass, hashOfSuffix
- * here) and probes each list's table: a slot holds the pattern host's hash and the entry index,
- * so a missed probe touches one slot and no string. Two entries may share a pattern host
- * (`example.com` and `.example.com`); they sit in the table in list order along one probe run.
+ * A slot holds the pattern host's hash (hashOfSuffix, the matcher's right-to-left pass) and the
+ * entry index. The matcher merges every list's hashes into one table of its own (entryHashes) and
+ * compares a candidate's bytes with the host (hostIs) without slicing a string.
  *
- * About 450 lines in one file: how the columns are built, laid out in the stored buffer and probed
+ * About 420 lines in one file: how the columns are built, laid out in the stored buffer and read
  * must change together (a change to any is a new STORED_LIST_FORM), and none is used alone.
  */
 
@@ -98,7 +97,6 @@ export class IndexedList implements ListMeta {
   readonly count: number;
   readonly hasSingleLabelKey: boolean;
   readonly #columns: Columns;
-  readonly #mask: number;
   /**
    * A list built in this worker keeps its validated entries for details; a stored one gets the
    * detail columns when they are read (attachDetails), after the table: no decision needs them.
@@ -117,7 +115,6 @@ export class IndexedList implements ListMeta {
     this.count = count;
     this.hasSingleLabelKey = columns.hasSingleLabelKey;
     this.#columns = columns;
-    this.#mask = columns.slots.length / 2 - 1;
     this.#details = details;
     if (detailsChecksum !== undefined) this.detailsChecksum = detailsChecksum;
   }
@@ -318,42 +315,22 @@ export class IndexedList implements ListMeta {
   }
 
   /**
-   * The first slot whose entry's pattern host is `host.slice(offset)` (hash given), or -1; then
-   * `nextSlot` from there. Slices nothing: this runs for every label of every host looked up.
+   * The pattern host's hash of every host entry, by entry index (account entries, which are not
+   * in the table: 0), read from the table: what a matcher over several lists builds its own table
+   * from without hashing a pattern again.
    */
-  firstSlot(host: string, offset: number, hash: number): number {
-    return this.#probe(host, offset, hash, hash & this.#mask);
-  }
-
-  nextSlot(host: string, offset: number, hash: number, slot: number): number {
-    return this.#probe(host, offset, hash, (slot + 1) & this.#mask);
-  }
-
-  /** Sets, in a bitset of `mask + 1` bits, the bit `hash & mask` of every pattern host's hash in this list. */
-  markHashes(bits: Uint32Array, mask: number): void {
+  entryHashes(): Int32Array {
     const { slots } = this.#columns;
+    const hashes = new Int32Array(this.count);
     for (let slot = 0; slot < slots.length; slot += 2) {
-      if (slots[slot + 1] === EMPTY_SLOT) continue;
-      const bit = slots[slot]! & mask;
-      bits[bit >>> 5] = bits[bit >>> 5]! | (1 << (bit & 31));
+      const ref = slots[slot + 1]!;
+      if (ref !== EMPTY_SLOT) hashes[ref - 1] = slots[slot]!;
     }
-  }
-
-  entryAtSlot(slot: number): number {
-    return this.#columns.slots[slot * 2 + 1]! - 1;
-  }
-
-  #probe(host: string, offset: number, hash: number, from: number): number {
-    const { slots } = this.#columns;
-    for (let slot = from; ; slot = (slot + 1) & this.#mask) {
-      const ref = slots[slot * 2 + 1]!;
-      if (ref === EMPTY_SLOT) return -1;
-      if (slots[slot * 2] === hash && this.#hostIs(ref - 1, host, offset)) return slot;
-    }
+    return hashes;
   }
 
   /** Whether entry `at`'s pattern host (without its leading dot) equals `host.slice(offset)`. */
-  #hostIs(at: number, host: string, offset: number): boolean {
+  hostIs(at: number, host: string, offset: number): boolean {
     const { patternBytes, patternStarts } = this.#columns;
     let start = patternStarts[at]!;
     const end = patternStarts[at + 1]! - 1;

@@ -4,15 +4,15 @@ import type { ListLevel, RelayList } from './list-schema.ts';
 import { comparePrecedence, type ListSource, type RankedHit } from './precedence.ts';
 
 /**
- * Answers every question asked of the lists at once, over each list's own open-addressing hash
- * table keyed by pattern host (indexed-list.ts), so a lookup costs one probe per label of the
- * host (api.example.com → 3) and list, however many entries there are. At a million entries a
- * JS Map spends most of a lookup slicing suffix strings and hashing them; here every suffix hash
- * comes from one right-to-left pass over the host, and a missed probe touches one slot. Tables
- * are built when a list is validated and stored with it, so compiling costs nothing per entry.
+ * Answers every question asked of the lists at once, over one open-addressing hash table keyed by
+ * pattern host, so a lookup costs one probe per label of the host (api.example.com → 3) however
+ * many entries and lists there are. At a million entries a JS Map spends most of a lookup slicing
+ * suffix strings and hashing them; here every suffix hash comes from one right-to-left pass over
+ * the host, and a missed probe touches one slot. Each list hashes its patterns once, when it is
+ * validated, and stores the hashes (indexed-list.ts); compiling merges them, hashing nothing.
  * `npm run bench` measures the result.
  *
- * About 300 lines, kept in one file: the precedence walk and every question asked of the tables
+ * About 350 lines, kept in one file: the table, the precedence walk and every question asked of it
  * (host, host and subdomains, gateway account) must change together to stay correct.
  */
 
@@ -119,20 +119,49 @@ interface AccountRef {
   readonly at: number;
 }
 
+/**
+ * One open-addressing table over the host entries of every list, from the hashes each list's own
+ * table holds (nothing is hashed again): pairs of [pattern host hash, entry + 1] over all lists'
+ * entries, inserted in list order and entry order, so a probe run meets one pattern host's entries
+ * in that order. One probe per label then answers for every list, where a probe per list and
+ * label would be a cache miss each.
+ */
+function mergedTable(tables: readonly IndexedList[], listStart: Int32Array): { slots: Int32Array; mask: number } {
+  const accountCount = tables.reduce((count, table) => count + table.accountEntries().length, 0);
+  let capacity = 16;
+  while (capacity < (listStart[tables.length]! - accountCount) * 2) capacity *= 2; // load factor ≤ ½
+  const slots = new Int32Array(capacity * 2);
+  const mask = capacity - 1;
+  tables.forEach((table, list) => {
+    if (table.count === 0) return;
+    const hashes = table.entryHashes();
+    const isAccount = new Uint8Array(table.count);
+    for (const { at } of table.accountEntries()) isAccount[at] = 1;
+    const base = listStart[list]!;
+    for (let at = 0; at < table.count; at++) {
+      if (isAccount[at] === 1) continue;
+      const hash = hashes[at]!;
+      let slot = hash & mask;
+      while (slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = hash;
+      slots[slot * 2 + 1] = base + at + 1;
+    }
+  });
+  return { slots, mask };
+}
+
 export function compileMatcher(lists: readonly SourcedList[]): Matcher {
   const tables = lists.map(({ list }) => indexedOf(list));
   const entryCount = tables.reduce((count, table) => count + table.count, 0);
-  // Only lists with entries are probed: an empty subscription costs a lookup nothing.
-  const probed = tables.flatMap((table, index) => (table.count > 0 ? [index] : []));
-  // One bit per pattern-host hash of every list (16 bits a pattern: about 6% of misses pass): most
-  // suffixes of most hosts are named by no list, and then one bit answers for every table, where
-  // each table's probe would be a cache miss of its own.
-  let filterBits = 1024;
-  while (filterBits < entryCount * 16) filterBits *= 2;
-  const filter = new Uint32Array(filterBits / 32);
-  const filterMask = filterBits - 1;
-  for (const list of probed) tables[list]!.markHashes(filter, filterMask);
-  const mayBeNamed = (hash: number): boolean => (filter[(hash & filterMask) >>> 5]! & (1 << (hash & 31))) !== 0;
+  // Entry `at` of list `list` is entry listStart[list] + at of all of them.
+  const listStart = new Int32Array(tables.length + 1);
+  tables.forEach((table, list) => (listStart[list + 1] = listStart[list]! + table.count));
+  const listOf = (entry: number): number => {
+    let list = 0;
+    while (listStart[list + 1]! <= entry) list++;
+    return list;
+  };
+  const { slots, mask } = mergedTable(tables, listStart);
   const hasSingleLabelKey = tables.some((table) => table.hasSingleLabelKey);
 
   /** Gateway account patterns by host: few, so a list per host, searched by prefix. */
@@ -219,14 +248,15 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
     for (let probe = suffixes - 1; probe >= last; probe--) {
       const offset = suffixOffsets[probe]!;
       const hash = suffixHashes[probe]!;
-      if (!mayBeNamed(hash)) continue;
-      for (const list of probed) {
+      for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+        const ref = slots[slot * 2 + 1]!;
+        if (ref === 0) break;
+        if (slots[slot * 2] !== hash) continue;
+        const list = listOf(ref - 1);
+        const at = ref - 1 - listStart[list]!;
         const table = tables[list]!;
-        for (let slot = table.firstSlot(host, offset, hash); slot !== -1; slot = table.nextSlot(host, offset, hash, slot)) {
-          const at = table.entryAtSlot(slot);
-          // An exact-host pattern (`.example.com`) applies to its own host, not to subdomains.
-          if (offset === 0 || !table.isExactHostOnlyAt(at)) visit(list, at, offset, ipHost);
-        }
+        // An exact-host pattern (`.example.com`) applies to its own host, not to subdomains.
+        if (table.hostIs(at, host, offset) && (offset === 0 || !table.isExactHostOnlyAt(at))) visit(list, at, offset, ipHost);
       }
     }
   };
@@ -261,7 +291,12 @@ export function compileMatcher(lists: readonly SourcedList[]): Matcher {
 
   const anyListHasKey = (host: string): boolean => {
     const hash = hashOfSuffix(host, 0);
-    return mayBeNamed(hash) && probed.some((list) => tables[list]!.firstSlot(host, 0, hash) !== -1);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const ref = slots[slot * 2 + 1]!;
+      if (ref === 0) return false;
+      const list = listOf(ref - 1);
+      if (slots[slot * 2] === hash && tables[list]!.hostIs(ref - 1 - listStart[list]!, host, 0)) return true;
+    }
   };
 
   /** A subdomain of `host` that no pattern names: its lookup sees only what `host` passes down. */
