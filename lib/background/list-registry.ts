@@ -199,14 +199,15 @@ export class ListRegistry {
 
   async #update(url: string, publicKeys?: readonly string[], beforeWrite?: () => Promise<void>): Promise<Result<ListSummary, ListProblem>> {
     const applied = await this.#updates.update(url, publicKeys, beforeWrite);
-    const before = this.#subscriptions;
+    const previous = this.#subscriptions.find((subscription) => subscription.url === url);
     this.#follow(url, applied);
     if ('stored' in applied) {
       // The validated copy applies while IndexedDB stores it: the browser installs its block rules meanwhile.
       const [written] = await Promise.allSettled([applied.written, this.#recompile()]);
       if (written.status === 'rejected') {
-        // Not stored: back to the copy that is, so memory, rules and storage agree again.
-        this.#subscriptions = before;
+        // Not stored: back to the copy that is, so memory, rules and storage agree again (other
+        // lists keep what changed meanwhile).
+        this.#setSubscription(url, previous);
         await this.#recompile();
         this.#scheduleListeners.forEach((listener) => void listener());
         throw written.reason;
@@ -224,12 +225,17 @@ export class ListRegistry {
    */
   #follow(url: string, applied: AppliedUpdate): void {
     if ('stored' in applied) {
-      const others = this.#subscriptions.filter((subscription) => subscription.id !== applied.stored.id);
-      this.#subscriptions = [...others, applied.stored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      this.#setSubscription(url, applied.stored);
     } else if (applied.patch) {
       const patch = applied.patch;
       this.#subscriptions = this.#subscriptions.map((subscription) => (subscription.url === url ? patch(subscription) : subscription));
     }
+  }
+
+  /** Puts `subscription` in memory as the copy of `url` (none: no copy), in key order. */
+  #setSubscription(url: string, subscription: StoredSubscription | undefined): void {
+    const others = this.#subscriptions.filter((candidate) => candidate.url !== url);
+    this.#subscriptions = [...others, ...(subscription ? [subscription] : [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async unsubscribe(id: string): Promise<boolean> {
