@@ -2,24 +2,23 @@ import { err, ok, type Result } from '../core/result.ts';
 import { LIST_LEVELS, type ListEntry, type ListLevel, type RelayList } from './list-schema.ts';
 
 /**
- * A list in the matcher's own form: its pattern texts as bytes, a level per entry, and an
- * open-addressing hash table from pattern host to entry, all in typed arrays. Built once when a
+ * A list in the matcher's own form: its pattern texts as bytes, a level per entry and the hash
+ * of each entry's pattern host, all in typed arrays. Built once when a
  * list is validated (download, import, the bundled lists on first use), stored as one ArrayBuffer
  * (stored-list.ts) and read back without touching a single entry: a cold service worker pays a
  * copy and a checksum, not a parse, a validation or a hash per pattern. At 100k entries,
  * re-validating took a second of every start and compiling the matcher 50–70 ms.
  *
- * A slot holds the pattern host's hash (hashOfSuffix, the matcher's right-to-left pass) and the
- * entry index. The matcher merges every list's hashes into one table of its own (entryHashes) and
- * compares a candidate's bytes with the host (hostIs) without slicing a string.
+ * The hashes are hashOfSuffix's (the matcher's right-to-left pass). The matcher puts every list's
+ * hashes into one table of its own (entryHashes) and compares a candidate's bytes with the host
+ * (hostIs) without slicing a string.
  *
- * About 420 lines in one file: how the columns are built, laid out in the stored buffer and read
+ * About 400 lines in one file: how the columns are built, laid out in the stored buffer and read
  * must change together (a change to any is a new STORED_LIST_FORM), and none is used alone.
  */
 
 const DOT = 46;
 const NEWLINE = 10;
-const EMPTY_SLOT = 0;
 
 /** FNV-1a step: cheap, and good enough once finalised by `finalizeHash`. */
 export function hashStep(hash: number, charCode: number): number {
@@ -39,7 +38,7 @@ export const HASH_SEED = 0x811c9dc5 | 0;
 
 /**
  * Hash of `text.slice(from)`, computed right to left like the matcher's suffix pass. Stored
- * tables hold these hashes: changing this function changes the stored form (STORED_LIST_FORM).
+ * lists hold these hashes: changing this function changes the stored form (STORED_LIST_FORM).
  */
 export function hashOfSuffix(text: string, from: number): number {
   let hash = HASH_SEED;
@@ -58,7 +57,7 @@ export interface ListMeta {
 
 type EntryDetails = Pick<ListEntry, 'category' | 'reason' | 'evidence' | 'added'>;
 
-/** A gateway account entry (`host/v1/<account>/`): not in the host table, looked up by host and path prefix. */
+/** A gateway account entry (`host/v1/<account>/`): no host hash; looked up by host and path prefix. */
 export interface AccountEntry {
   readonly host: string;
   readonly pathPrefix: string;
@@ -72,8 +71,8 @@ interface Columns {
   readonly patternStarts: Uint32Array;
   /** Index into LIST_LEVELS per entry. */
   readonly levels: Uint8Array;
-  /** Pairs of [pattern host hash, entry index + 1]; entry index + 1 === 0 marks an empty slot. */
-  readonly slots: Int32Array;
+  /** Per entry, its pattern host's hash (hashOfSuffix); 0 for a gateway account entry. */
+  readonly hashes: Int32Array;
   /** Entry indexes of gateway account patterns, in list order. */
   readonly accounts: Uint32Array;
   readonly hasSingleLabelKey: boolean;
@@ -128,31 +127,22 @@ export class IndexedList implements ListMeta {
     const patternBytes = encoder.encode(text);
     const patternStarts = lineStarts(patternBytes, count);
     const levels = new Uint8Array(count);
+    const hashes = new Int32Array(count);
     const accounts: number[] = [];
-    let hostCount = 0;
-    for (let i = 0; i < count; i++) {
-      levels[i] = LEVEL_INDEX[entries[i]!.level];
-      if (entries[i]!.pattern.includes('/')) accounts.push(i);
-      else hostCount++;
-    }
-    let capacity = 16;
-    while (capacity < hostCount * 2) capacity *= 2; // load factor ≤ ½ keeps probe chains short
-    const slots = new Int32Array(capacity * 2);
-    const mask = capacity - 1;
     let hasSingleLabelKey = false;
     for (let i = 0; i < count; i++) {
-      const pattern = entries[i]!.pattern;
-      if (pattern.includes('/')) continue;
+      const { pattern, level } = entries[i]!;
+      levels[i] = LEVEL_INDEX[level];
+      if (pattern.includes('/')) {
+        accounts.push(i);
+        continue;
+      }
       const from = pattern.charCodeAt(0) === DOT ? 1 : 0;
       if (!pattern.includes('.', from)) hasSingleLabelKey = true;
-      const hash = hashOfSuffix(pattern, from);
-      let slot = hash & mask;
-      while (slots[slot * 2 + 1] !== EMPTY_SLOT) slot = (slot + 1) & mask;
-      slots[slot * 2] = hash;
-      slots[slot * 2 + 1] = i + 1;
+      hashes[i] = hashOfSuffix(pattern, from);
     }
     const meta = metaOf(list);
-    return new IndexedList(meta, count, { patternBytes, patternStarts, levels, slots, accounts: Uint32Array.from(accounts), hasSingleLabelKey }, entries);
+    return new IndexedList(meta, count, { patternBytes, patternStarts, levels, hashes, accounts: Uint32Array.from(accounts), hasSingleLabelKey }, entries);
   }
 
   /** The list a body made by `toBody` holds, or why it cannot be one (a malformed body). */
@@ -169,8 +159,7 @@ export class IndexedList implements ListMeta {
     }
     const parsed = readHeader(header);
     if (!parsed) return malformed;
-    const { meta, count, capacity, hasSingleLabelKey, sizes, detailsChecksum } = parsed;
-    if (capacity < 16 || (capacity & (capacity - 1)) !== 0) return malformed;
+    const { meta, count, hasSingleLabelKey, sizes, detailsChecksum } = parsed;
     let offset = align4(4 + headerLength);
     const take = (bytes: number) => {
       const at = offset;
@@ -179,7 +168,7 @@ export class IndexedList implements ListMeta {
     };
     const at = {
       patternStarts: take((count + 1) * 4),
-      slots: take(capacity * 8),
+      hashes: take(count * 4),
       accounts: take(sizes.accounts * 4),
       levels: take(count),
       patternBytes: take(sizes.patternBytes),
@@ -187,7 +176,7 @@ export class IndexedList implements ListMeta {
     if (offset !== align4(body.byteLength) || at.patternBytes + sizes.patternBytes !== body.byteLength) return malformed;
     const columns: Columns = {
       patternStarts: new Uint32Array(body, at.patternStarts, count + 1),
-      slots: new Int32Array(body, at.slots, capacity * 2),
+      hashes: new Int32Array(body, at.hashes, count),
       accounts: new Uint32Array(body, at.accounts, sizes.accounts),
       levels: new Uint8Array(body, at.levels, count),
       patternBytes: new Uint8Array(body, at.patternBytes, sizes.patternBytes),
@@ -229,17 +218,16 @@ export class IndexedList implements ListMeta {
    * `detailsChecksum` (of detailsBody) goes in its header, so the table vouches for its details.
    */
   toBody(detailsChecksum: string): ArrayBuffer {
-    const { patternBytes, patternStarts, levels, slots, accounts, hasSingleLabelKey } = this.#columns;
+    const { patternBytes, patternStarts, levels, hashes, accounts, hasSingleLabelKey } = this.#columns;
     const header: StoredHeader = {
       meta: metaOf(this),
       count: this.count,
-      capacity: slots.length / 2,
       hasSingleLabelKey,
       sizes: { accounts: accounts.length, patternBytes: patternBytes.length },
       detailsChecksum,
     };
     const headerBytes = encoder.encode(JSON.stringify(header));
-    const parts: ArrayBufferView[] = [patternStarts, slots, accounts, levels, patternBytes];
+    const parts: ArrayBufferView[] = [patternStarts, hashes, accounts, levels, patternBytes];
     let length = align4(4 + headerBytes.length);
     const offsets = parts.map((part) => {
       const at = length;
@@ -315,18 +303,11 @@ export class IndexedList implements ListMeta {
   }
 
   /**
-   * The pattern host's hash of every host entry, by entry index (account entries, which are not
-   * in the table: 0), read from the table: what a matcher over several lists builds its own table
-   * from without hashing a pattern again.
+   * The pattern host's hash of every entry, by entry index (0 for account entries): what the
+   * matcher builds its table from without hashing a pattern again.
    */
   entryHashes(): Int32Array {
-    const { slots } = this.#columns;
-    const hashes = new Int32Array(this.count);
-    for (let slot = 0; slot < slots.length; slot += 2) {
-      const ref = slots[slot + 1]!;
-      if (ref !== EMPTY_SLOT) hashes[ref - 1] = slots[slot]!;
-    }
-    return hashes;
+    return this.#columns.hashes;
   }
 
   /** Whether entry `at`'s pattern host (without its leading dot) equals `host.slice(offset)`. */
@@ -355,7 +336,6 @@ const LEVEL_INDEX: Readonly<Record<ListLevel, number>> = { official: LIST_LEVELS
 interface StoredHeader {
   readonly meta: ListMeta;
   readonly count: number;
-  readonly capacity: number;
   readonly hasSingleLabelKey: boolean;
   readonly sizes: { readonly accounts: number; readonly patternBytes: number };
   readonly detailsChecksum: string;
@@ -367,16 +347,15 @@ const isOptionalString = (value: unknown) => value === undefined || typeof value
 /** The header's shape, checked by hand: it was written by toBody and vouched for by the checksum, so this only guards the arithmetic. */
 function readHeader(value: unknown): StoredHeader | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { meta, count, capacity, hasSingleLabelKey, sizes, detailsChecksum } = value as Partial<Record<keyof StoredHeader, unknown>>;
+  const { meta, count, hasSingleLabelKey, sizes, detailsChecksum } = value as Partial<Record<keyof StoredHeader, unknown>>;
   if (typeof meta !== 'object' || meta === null || typeof sizes !== 'object' || sizes === null) return null;
   const { name, version, updated, homepage, reportUrl } = meta as Partial<Record<keyof ListMeta, unknown>>;
   const { accounts, patternBytes } = sizes as Partial<Record<keyof StoredHeader['sizes'], unknown>>;
   if (typeof name !== 'string' || typeof version !== 'string' || typeof updated !== 'string' || !isOptionalString(homepage) || !isOptionalString(reportUrl)) return null;
-  if (!isCount(count) || !isCount(capacity) || typeof hasSingleLabelKey !== 'boolean' || !isCount(accounts) || !isCount(patternBytes) || typeof detailsChecksum !== 'string') return null;
+  if (!isCount(count) || typeof hasSingleLabelKey !== 'boolean' || !isCount(accounts) || !isCount(patternBytes) || typeof detailsChecksum !== 'string') return null;
   return {
     meta: { name, version, updated, ...(homepage !== undefined && { homepage: homepage as string }), ...(reportUrl !== undefined && { reportUrl: reportUrl as string }) },
     count,
-    capacity,
     hasSingleLabelKey,
     sizes: { accounts, patternBytes },
     detailsChecksum,

@@ -120,8 +120,8 @@ interface AccountRef {
 }
 
 /**
- * One open-addressing table over the host entries of every list, from the hashes each list's own
- * table holds (nothing is hashed again): pairs of [pattern host hash, entry + 1] over all lists'
+ * One open-addressing table over the host entries of every list, from the hashes each list keeps
+ * (nothing is hashed again): pairs of [pattern host hash, entry + 1] over all lists'
  * entries, inserted in list order and entry order, so a probe run meets one pattern host's entries
  * in that order. One probe per label then answers for every list, where a probe per list and
  * label would be a cache miss each.

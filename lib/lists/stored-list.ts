@@ -3,7 +3,7 @@ import { IndexedList } from './indexed-list.ts';
 
 /**
  * The form a list is stored in once it passed validation at the door (download or import): the
- * matcher's own table in one ArrayBuffer (indexed-list.ts) with a SHA-256 checksum over all of
+ * matcher's own columns in one ArrayBuffer (indexed-list.ts) with a SHA-256 checksum over all of
  * it, and the entries' details (category, reason, evidence) in a second buffer whose SHA-256 the
  * table's header holds. Loading the table back costs a copy out of IndexedDB and that checksum,
  * never a second validation or a compile: at 100k entries zod re-validation took a second of every
@@ -13,13 +13,13 @@ import { IndexedList } from './indexed-list.ts';
  */
 
 /** Bump when a layout or the table's hash changes; a record of any other form is dropped and downloaded again. */
-export const STORED_LIST_FORM = 4;
+export const STORED_LIST_FORM = 5;
 
 export interface PackedList {
   readonly form: number;
   /** Lowercase hex SHA-256 of `body`. */
   readonly checksum: string;
-  /** IndexedList.toBody(): metadata, columns and hash table, and the details' checksum. */
+  /** IndexedList.toBody(): metadata, columns (patterns, levels, hashes), and the details' checksum. */
   readonly body: ArrayBuffer;
 }
 
